@@ -1,0 +1,38 @@
+/* A bounds-checked cursor over untrusted bytes. Every read checks the
+ * remaining length first; a failed read leaves the cursor where it was and
+ * sets the sticky error flag, so a parser can read a whole structure and
+ * check nd_cur_ok() once at the end. */
+#ifndef ND_BUF_H
+#define ND_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nd_cur {
+	const uint8_t *p;
+	size_t len;   /* bytes left */
+	bool err;     /* a read went past the end */
+};
+
+static inline void
+nd_cur_init(struct nd_cur *c, const void *p, size_t len)
+{
+	c->p = p;
+	c->len = p ? len : 0;
+	c->err = false;
+}
+
+bool nd_cur_u8(struct nd_cur *c, uint8_t *v);
+bool nd_cur_u16be(struct nd_cur *c, uint16_t *v);
+bool nd_cur_u16le(struct nd_cur *c, uint16_t *v);
+bool nd_cur_u32be(struct nd_cur *c, uint32_t *v);
+bool nd_cur_u32le(struct nd_cur *c, uint32_t *v);
+/* Copy n bytes out (out may be NULL to skip them). */
+bool nd_cur_take(struct nd_cur *c, void *out, size_t n);
+/* Point at the next n bytes without copying, and advance past them. */
+bool nd_cur_view(struct nd_cur *c, const uint8_t **view, size_t n);
+static inline bool nd_cur_ok(const struct nd_cur *c) { return !c->err; }
+static inline size_t nd_cur_left(const struct nd_cur *c) { return c->len; }
+
+#endif

@@ -1,0 +1,79 @@
+/* Run code that may hang or crash (a vendor PKCS#11 module, a stuck pcscd)
+ * in a child process. The child reports back over a pipe with framed JSON
+ * messages; the parent enforces the time limits, kills a hung child, and
+ * tells which step it was in.
+ *
+ *   child:  nd_chan_step(ch, "C_GetTokenInfo");   before each risky call
+ *           nd_chan_send(ch, msg);                results, as JSON objects
+ *   parent: nd_child_run(fn, arg, &lim, on_msg, ctx, &res);
+ *
+ * Frame: 4-byte big-endian length, then that many bytes of JSON text. */
+#ifndef ND_ISOLATE_H
+#define ND_ISOLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "core/error.h"
+
+#define ND_CHAN_MAX_FRAME (1u << 20)      /* one message: 1 MiB */
+#define ND_CHAN_MAX_TOTAL (16u << 20)     /* all messages of one child: 16 MiB */
+#define ND_CHAN_MAX_DEPTH 32
+
+struct nd_chan;
+
+typedef void (*nd_child_fn)(struct nd_chan *ch, void *arg);
+/* Called in the parent for each message other than a step announcement.
+ * The message is borrowed. Return false to stop the child (it is killed). */
+typedef bool (*nd_msg_fn)(json_object *msg, void *ctx);
+
+enum nd_child_end {
+	ND_CHILD_EXITED,    /* returned normally; `code` holds the exit status */
+	ND_CHILD_SIGNALED,  /* died of signal `code` (a crash) */
+	ND_CHILD_TIMEOUT,   /* killed by us: a step took longer than allowed */
+	ND_CHILD_STOPPED,   /* killed by us because on_msg asked for it */
+	ND_CHILD_BADMSG,    /* killed by us: it sent a malformed or oversize frame */
+	ND_CHILD_FAILED,    /* could not be started (fork/pipe failed) */
+};
+
+struct nd_child_limits {
+	int step_ms;   /* max time without a message (each step resets it); <=0: none */
+	int total_ms;  /* max total time; <=0: none */
+};
+
+struct nd_child_result {
+	enum nd_child_end end;
+	int code;           /* exit status or signal number */
+	char step[256];     /* last step announced before the end ("" if none) */
+	int64_t elapsed_ms;
+	size_t n_msgs;      /* messages received (steps excluded) */
+};
+
+/* Run fn(ch, arg) in a child. Returns ND_OK when the child was run (see
+ * res->end for how it ended), or an error when it could not be started. */
+nd_err nd_child_run(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
+                    nd_msg_fn on_msg, void *ctx, struct nd_child_result *res);
+
+/* Child side. Both return false when the parent is gone. */
+bool nd_chan_step(struct nd_chan *ch, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool nd_chan_send(struct nd_chan *ch, json_object *msg);   /* msg is not consumed */
+
+/* The message decoder, exposed for tests and the fuzz harness: feed bytes as
+ * they arrive; each complete frame is parsed and handed to cb. Returns
+ * ND_OK, or ND_ERR_PARSE / ND_ERR_PROTOCOL for a bad frame (stop reading). */
+struct nd_chan_decoder {
+	uint8_t *buf;
+	size_t len, cap;
+	size_t total;
+};
+typedef bool (*nd_frame_fn)(json_object *msg, void *ctx);
+nd_err nd_chan_decode(struct nd_chan_decoder *d, const uint8_t *p, size_t n,
+                      nd_frame_fn cb, void *ctx);
+void nd_chan_decoder_free(struct nd_chan_decoder *d);
+
+const char *nd_child_end_name(enum nd_child_end e);
+
+#endif

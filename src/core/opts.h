@@ -1,0 +1,53 @@
+/* Options shared by every command and read by every layer. Parsed once in
+ * src/cli/options.c; layers only read them. */
+#ifndef ND_OPTS_H
+#define ND_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum nd_color { ND_COLOR_AUTO, ND_COLOR_NEVER, ND_COLOR_ALWAYS };
+
+#define ND_MAX_MODULES 16
+#define ND_MAX_ANCHORS 16
+#define ND_MAX_PARTS 16
+
+struct nd_opts {
+	const char *command;     /* "check", "readers", ... */
+	bool json;
+	enum nd_color color;
+	const char *lang;        /* "tr"/"en" after nd_i18n_init */
+	int timeout_s;           /* --timeout: bound for every outside interaction */
+	int verbose;             /* -v, repeatable */
+
+	/* pcsc */
+	const char *reader;      /* --reader NAME: restrict to this reader */
+	long count;              /* watch --count N (0: unlimited) */
+
+	/* p11 */
+	const char *modules[ND_MAX_MODULES]; /* --module PATH (repeatable) */
+	size_t n_modules;
+	bool show_id;            /* --show-id: do not mask the TCKN */
+	int pin_fd;              /* --pin-fd N, -1 when not given */
+	bool force;              /* --force: allow a login on the final PIN try */
+
+	/* x509 */
+	const char *anchors[ND_MAX_ANCHORS]; /* --anchor FILE (repeatable) */
+	size_t n_anchors;
+	bool offline;            /* --offline: no network */
+	int expiry_warn_days;    /* --expiry-warn DAYS (default 30) */
+	const char *cache_dir;   /* --cache-dir DIR (default: XDG cache) */
+
+	/* setup */
+	bool apply;              /* --apply */
+	const char *root;        /* --root DIR */
+	const char *polkit_group;/* --polkit-group NAME */
+
+	/* positional arguments after the command (files, setup parts) */
+	char **args;
+	int nargs;
+};
+
+void nd_opts_defaults(struct nd_opts *o);
+
+#endif

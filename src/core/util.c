@@ -1,0 +1,223 @@
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/util.h"
+
+char *
+nd_hex(const uint8_t *p, size_t n)
+{
+	static const char d[] = "0123456789ABCDEF";
+	char *s = nd_xcalloc(2 * n + 1, 1);
+
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = d[p[i] >> 4];
+		s[2 * i + 1] = d[p[i] & 15];
+	}
+	return s;
+}
+
+void
+nd_hex_spaced(const uint8_t *p, size_t n, char *out, size_t outsz)
+{
+	size_t k = 0;
+
+	if (!outsz)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && k + 4 <= outsz; i++)
+		k += (size_t)snprintf(out + k, outsz - k, i ? " %02X" : "%02X", p[i]);
+}
+
+long
+nd_unhex(const char *s, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *s; s++) {
+		int v;
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			v = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			v = *s - 'A' + 10;
+		else if (*s == ' ' || *s == ':')
+			continue;
+		else
+			return -1;
+		if (hi < 0)
+			hi = v;
+		else {
+			if (n >= max)
+				return -1;
+			out[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return hi < 0 ? (long)n : -1;
+}
+
+char *
+nd_mask_tckn(const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+	char *m;
+
+	if (n == 0)
+		return nd_xstrdup("");
+	m = nd_xstrdup(id);
+	if (n == 11) {
+		memset(m + 3, '*', 6);
+	} else if (n > 2) {
+		memset(m + 1, '*', n - 2);
+	} else {
+		memset(m, '*', n);
+	}
+	return m;
+}
+
+bool
+nd_tckn_valid(const char *id)
+{
+	int d[11], odd = 0, even = 0, sum = 0;
+
+	if (!id || strlen(id) != 11)
+		return false;
+	for (int i = 0; i < 11; i++) {
+		if (!isdigit((unsigned char)id[i]))
+			return false;
+		d[i] = id[i] - '0';
+	}
+	if (d[0] == 0)
+		return false;
+	for (int i = 0; i < 9; i += 2)
+		odd += d[i];
+	for (int i = 1; i < 8; i += 2)
+		even += d[i];
+	if (((odd * 7 - even) % 10 + 10) % 10 != d[9])
+		return false;
+	for (int i = 0; i < 10; i++)
+		sum += d[i];
+	return sum % 10 == d[10];
+}
+
+int64_t
+nd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void *
+nd_xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+
+	if (!p) {
+		fputs("nesdoctor: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+char *
+nd_xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d) {
+		fputs("nesdoctor: out of memory\n", stderr);
+		abort();
+	}
+	return d;
+}
+
+char *
+nd_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		fputs("nesdoctor: out of memory\n", stderr);
+		abort();
+	}
+	return s;
+}
+
+void
+nd_freezero(void *p, size_t n)
+{
+	if (!p)
+		return;
+	explicit_bzero(p, n);
+	free(p);
+}
+
+const char *
+nd_jstr(const json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int64_t
+nd_jint(const json_object *o, const char *key, int64_t dflt)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
+		return dflt;
+	return json_object_get_int64(v);
+}
+
+bool
+nd_jbool(const json_object *o, const char *key, bool dflt)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
+		return dflt;
+	return json_object_get_boolean(v);
+}
+
+json_object *
+nd_jobj(const json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_object))
+		return NULL;
+	return v;
+}
+
+json_object *
+nd_jarr(const json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_array))
+		return NULL;
+	return v;
+}
+
+void
+nd_jset_str(json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
+}

@@ -1,0 +1,47 @@
+#ifndef ND_UTIL_H
+#define ND_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+/* Upper-case hex without separators ("3B9F..."); returns a malloc'ed string. */
+char *nd_hex(const uint8_t *p, size_t n);
+/* Upper-case hex with a space between bytes, into a caller buffer; truncates
+ * safely. */
+void nd_hex_spaced(const uint8_t *p, size_t n, char *out, size_t outsz);
+/* Parse hex (spaces and colons allowed) into out; returns the byte count or
+ * -1 on a bad digit, odd count, or overflow of max. */
+long nd_unhex(const char *s, uint8_t *out, size_t max);
+
+/* Mask a Turkish identity number for display: "12345678901" -> "123******01".
+ * Anything that is not 11 digits is masked all but its first and last char.
+ * Returns a malloc'ed string. */
+char *nd_mask_tckn(const char *id);
+/* The TCKN checksum (10th and 11th digits). */
+bool nd_tckn_valid(const char *id);
+
+/* Monotonic milliseconds. */
+int64_t nd_now_ms(void);
+
+/* malloc'ed printf; aborts on out of memory (there is nothing sensible left
+ * to do in a diagnostic tool that cannot allocate a message). */
+char *nd_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *nd_xcalloc(size_t n, size_t sz);
+char *nd_xstrdup(const char *s);
+
+/* Wipe and free a secret. */
+void nd_freezero(void *p, size_t n);
+
+/* json-c helpers that tolerate missing keys and wrong types. */
+const char *nd_jstr(const json_object *o, const char *key);    /* NULL if absent */
+int64_t nd_jint(const json_object *o, const char *key, int64_t dflt);
+bool nd_jbool(const json_object *o, const char *key, bool dflt);
+json_object *nd_jobj(const json_object *o, const char *key);   /* borrowed */
+json_object *nd_jarr(const json_object *o, const char *key);   /* borrowed, array or NULL */
+/* Add a string or JSON null when s is NULL. */
+void nd_jset_str(json_object *o, const char *key, const char *s);
+
+#endif
