@@ -4,6 +4,8 @@
 #ifndef ND_ERROR_H
 #define ND_ERROR_H
 
+#include <stddef.h>
+
 typedef enum nd_err {
 	ND_OK = 0,
 	ND_ERR_NOMEM,        /* out of memory */
@@ -33,3 +35,16 @@ const char *nd_err_name(nd_err e);
 const char *nd_strerror(nd_err e);
 
 #endif
+
+/* Translators from each library's codes, one file each in src/core/:
+ * error_pcsc.c, error_p11.c, error_usb.c, error_ssl.c. The *_name functions
+ * return the library's own symbol ("SCARD_E_NO_SERVICE", "CKR_PIN_LOCKED",
+ * "LIBUSB_ERROR_ACCESS"), or a hex string for unknown codes (static buffer). */
+nd_err nd_err_from_pcsc(long rv);
+const char *nd_pcsc_rv_name(long rv);
+nd_err nd_err_from_ckr(unsigned long rv);
+const char *nd_ckr_name(unsigned long rv);
+nd_err nd_err_from_libusb(int rv);
+const char *nd_libusb_name(int rv);
+/* Pops OpenSSL's error queue: the first reason as text into buf. */
+nd_err nd_err_from_openssl(char *buf, size_t bufsz);

@@ -78,6 +78,8 @@ nd_chan_decode(struct nd_chan_decoder *d, const uint8_t *p, size_t n, nd_frame_f
 {
 	size_t off = 0;
 
+	if (n == 0 && d->len == 0)
+		return ND_OK;
 	d->total += n;
 	if (d->total > ND_CHAN_MAX_TOTAL + 4 * 1024)
 		return ND_ERR_PROTOCOL;

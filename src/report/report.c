@@ -14,6 +14,7 @@ nd_report_init(struct nd_report *rep, const struct nd_opts *opts)
 	rep->opts = opts;
 	rep->time = time(NULL);
 	rep->inventory = json_object_new_object();
+	rep->internal = json_object_new_object();
 	rep->verdict = ND_UNKNOWN;
 }
 
@@ -27,6 +28,7 @@ nd_report_free(struct nd_report *rep)
 	}
 	free(rep->results);
 	json_object_put(rep->inventory);
+	json_object_put(rep->internal);
 	memset(rep, 0, sizeof *rep);
 }
 
@@ -38,6 +40,8 @@ nd_report_find(const struct nd_report *rep, const char *id)
 			return &rep->results[i];
 	return NULL;
 }
+
+static char *vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 static char *
 vfmt(const char *fmt, va_list ap)

@@ -66,6 +66,11 @@ struct nd_report {
 	const struct nd_opts *opts;
 	time_t time;
 	json_object *inventory;     /* owned; collectors add their keys */
+	/* Facts the checks need but the JSON must not carry (DER of certificates
+	 * with the holder's identity number, ...): never rendered. Keys:
+	 * "certificates": array parallel to inventory.certificates, each
+	 * {"der": base64}. */
+	json_object *internal;
 	struct nd_result *results;
 	size_t n_results;
 	const struct nd_result *primary;  /* first failure in causal order */

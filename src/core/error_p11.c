@@ -1,0 +1,2 @@
+/* Filled in by the p11 layer. */
+#include "core/error.h"

@@ -1,0 +1,2 @@
+/* Filled in by the pcsc layer. */
+#include "core/error.h"

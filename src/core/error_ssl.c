@@ -1,0 +1,2 @@
+/* Filled in by the ssl layer. */
+#include "core/error.h"

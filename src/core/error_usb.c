@@ -1,0 +1,2 @@
+/* Filled in by the usb layer. */
+#include "core/error.h"
