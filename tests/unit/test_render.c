@@ -1,0 +1,155 @@
+/* Renderers: the JSON document (schema, fields, null handling) and the text
+ * report in English and Turkish (the catalogue from the build tree; no tr_TR
+ * locale needs to be generated). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/i18n.h"
+#include "core/opts.h"
+#include "render/render.h"
+#include "report/report.h"
+
+static void
+eval_fail(const struct nd_report *rep, struct nd_result *r)
+{
+	(void)rep;
+	nd_result_set(r, ND_FAIL, _("not found"));
+	nd_result_remedy(r, "sudo apt install pcscd");
+}
+
+static void
+eval_pass(const struct nd_report *rep, struct nd_result *r)
+{
+	(void)rep;
+	nd_result_set(r, ND_PASS, "fine");
+}
+
+static const struct nd_check_def d_a = { "pcsc.service", ND_LAYER_PCSC, { NULL }, eval_fail };
+static const struct nd_check_def d_b = { "pcsc.reader", ND_LAYER_PCSC, { "pcsc.service", NULL }, eval_pass };
+static const struct nd_check_def d_c = { "sys.other", ND_LAYER_SYS, { NULL }, eval_pass };
+static const struct nd_check_def *const defs[] = { &d_a, &d_b, &d_c };
+
+static char *
+render(bool json, const char *lang)
+{
+	struct nd_opts o;
+	struct nd_report rep;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	nd_opts_defaults(&o);
+	o.lang = nd_i18n_init(lang);
+	o.json = json;
+	nd_report_init(&rep, &o);
+	json_object_object_add(rep.inventory, "readers", json_object_new_array());
+	nd_report_evaluate_defs(&rep, defs, 3);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	if (json)
+		nd_render_json(&rep, f);
+	else
+		nd_render_text(&rep, f, false);
+	fclose(f);
+	nd_report_free(&rep);
+	return buf;
+}
+
+static void
+json_document(void **state)
+{
+	char *s = render(true, "en");
+	json_object *doc = json_tokener_parse(s), *checks, *c0, *c1, *v;
+
+	(void)state;
+	assert_non_null(doc);
+	assert_true(json_object_object_get_ex(doc, "schema", &v));
+	assert_string_equal(json_object_get_string(v), "nesdoctor.report/1");
+	assert_true(json_object_object_get_ex(doc, "version", &v));
+	assert_true(json_object_object_get_ex(doc, "time", &v));
+	assert_int_equal(strlen(json_object_get_string(v)), 20);   /* 2026-01-01T00:00:00Z */
+	assert_true(json_object_object_get_ex(doc, "verdict", &v));
+	assert_string_equal(json_object_get_string(v), "not_ready");
+	assert_true(json_object_object_get_ex(doc, "primary_cause", &v));
+	assert_string_equal(json_object_get_string(v), "pcsc.service");
+	assert_true(json_object_object_get_ex(doc, "checks", &checks));
+	assert_int_equal(json_object_array_length(checks), 3);
+	c0 = json_object_array_get_idx(checks, 0);
+	assert_true(json_object_object_get_ex(c0, "status", &v));
+	assert_string_equal(json_object_get_string(v), "fail");
+	assert_true(json_object_object_get_ex(c0, "remedy", &v));
+	assert_string_equal(json_object_get_string(v), "sudo apt install pcscd");
+	c1 = json_object_array_get_idx(checks, 1);
+	assert_true(json_object_object_get_ex(c1, "status", &v));
+	assert_string_equal(json_object_get_string(v), "skip");
+	assert_true(json_object_object_get_ex(c1, "blocked_by", &v));
+	assert_string_equal(json_object_get_string(v), "pcsc.service");
+	/* no remedy is an explicit null, not a missing key */
+	assert_true(json_object_object_get_ex(c1, "remedy", &v));
+	assert_null(v);
+	assert_true(json_object_object_get_ex(doc, "inventory", &v));
+	assert_true(json_object_object_get_ex(v, "readers", &v));
+	json_object_put(doc);
+	free(s);
+}
+
+static void
+text_english(void **state)
+{
+	char *s = render(false, "en");
+
+	(void)state;
+	assert_non_null(strstr(s, "NOT READY"));
+	assert_non_null(strstr(s, "Cause: not found [pcsc.service]"));
+	assert_non_null(strstr(s, "sudo apt install pcscd"));
+	assert_non_null(strstr(s, "Card readers (PC/SC)"));
+	assert_non_null(strstr(s, "not checked because pcsc.service failed"));
+	assert_null(strstr(s, "\033["));   /* no colour when asked for none */
+	free(s);
+}
+
+static void
+text_turkish(void **state)
+{
+	char *s = render(false, "tr");
+
+	(void)state;
+	assert_non_null(strstr(s, "HAZIR DEĞİL"));
+	assert_non_null(strstr(s, "Neden: bulunamadı [pcsc.service]"));
+	assert_non_null(strstr(s, "Kart okuyucular (PC/SC)"));
+	assert_non_null(strstr(s, "pcsc.service başarısız olduğu için denetlenmedi"));
+	free(s);
+	nd_i18n_init("en");
+}
+
+static void
+json_messages_follow_language(void **state)
+{
+	char *s = render(true, "tr");
+
+	(void)state;
+	assert_non_null(strstr(s, "\"lang\": \"tr\""));
+	assert_non_null(strstr(s, "bulunamadı"));
+	/* ids and statuses never translate */
+	assert_non_null(strstr(s, "\"status\": \"fail\""));
+	free(s);
+	nd_i18n_init("en");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(json_document),
+		cmocka_unit_test(text_english),
+		cmocka_unit_test(text_turkish),
+		cmocka_unit_test(json_messages_follow_language),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
