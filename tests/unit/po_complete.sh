@@ -11,7 +11,7 @@ msgcat --use-first -o "$t/tr.po" "$ND_SRC"/po/tr/*.po
 msgfmt --check-format -o /dev/null "$t/tr.po"
 if ! msgcmp --use-untranslated "$t/tr.po" "$t/nd.pot" 2> "$t/err"; then
 	sed -n 's/^[^:]*nd.pot:\([0-9]*\): this message is used but not defined.*/\1/p' "$t/err" |
-		while read -r n; do sed -n "${n}p" "$t/nd.pot"; done | head -60
+		while read -r n; do sed -n "$((n - 1))p" "$t/nd.pot"; done | head -60
 	echo "FAIL: strings without a Turkish translation (add them to po/tr/<part>.po)"
 	exit 1
 fi
