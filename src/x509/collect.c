@@ -1,8 +1,291 @@
+/* The x509 collector: reads the certificates the PKCS#11 layer found (or
+ * the files given to `verify`), picks the signing certificate, builds its
+ * chain and asks about its revocation. Facts only: the checks in
+ * src/checks/cert.c judge them.
+ *
+ * In:  inventory.certificates[]   {subject, issuer, ..., token, label,
+ *                                   has_private_key} (or {file} for verify)
+ *      internal.certificates[]    {der: base64}, parallel to it
+ *      inventory.inputs[]         verify only: {file, count, error, detail}
+ * Out: inventory.x509             what was done: offline, cache, anchors,
+ *                                   network log, decode errors
+ *      inventory.signing_candidates[], inventory.signing_certificate,
+ *      inventory.chain[], inventory.chain_status, inventory.revocation */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+#include "x509/chain.h"
 #include "x509/x509.h"
+
+/* base64 (as the p11 layer writes it) to DER; NULL when malformed. */
+static uint8_t *
+unbase64(const char *s, size_t *out_len)
+{
+	size_t n = s ? strlen(s) : 0, pad = 0;
+	uint8_t *buf;
+	int k;
+
+	if (n == 0 || n % 4 != 0 || n > 4 * (ND_X509_MAX_CERT / 3 + 1))
+		return NULL;
+	if (s[n - 1] == '=')
+		pad++;
+	if (n > 1 && s[n - 2] == '=')
+		pad++;
+	buf = nd_xcalloc(n / 4 * 3 + 1, 1);
+	k = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)n);
+	if (k < 0 || (size_t)k < pad) {
+		free(buf);
+		return NULL;
+	}
+	*out_len = (size_t)k - pad;
+	return buf;
+}
+
+static X509 *
+der_cert(const uint8_t *der, size_t n)
+{
+	const unsigned char *p = der;
+	X509 *x;
+
+	if (n > ND_X509_MAX_CERT)
+		return NULL;
+	x = d2i_X509(NULL, &p, (long)n);
+	if (x && p != der + n) {
+		X509_free(x);
+		x = NULL;
+	}
+	return x;
+}
+
+static bool
+has_str(const json_object *arr, const char *s)
+{
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		const char *v = json_object_get_string(json_object_array_get_idx(arr, i));
+		if (v && strcmp(v, s) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+valid_now(const json_object *fx, time_t now)
+{
+	int64_t nb = nd_x509_parse_time(nd_jstr(fx, "not_before"));
+	int64_t na = nd_x509_parse_time(nd_jstr(fx, "not_after"));
+
+	return nb >= 0 && na >= 0 && nb <= (int64_t)now && (int64_t)now <= na;
+}
+
+/* How DYS's signing software would rank a certificate: a qualified
+ * nonRepudiation certificate first, a valid one before an expired one,
+ * then the one that lasts longest. Higher is better. */
+static int64_t
+rank(const json_object *fx, time_t now)
+{
+	json_object *ku = nd_jarr(fx, "key_usage"), *qc = nd_jarr(fx, "qc_statements");
+	bool nr = has_str(ku, "nonRepudiation");
+	bool q = has_str(qc, ND_OID_QC_COMPLIANCE) && has_str(qc, ND_OID_QC_BTK_NES);
+	int64_t na = nd_x509_parse_time(nd_jstr(fx, "not_after"));
+
+	return ((int64_t)(nr && q) << 40) + ((int64_t)valid_now(fx, now) << 39) +
+	    ((int64_t)nr << 38) + ((int64_t)q << 37) + (na > 0 ? na >> 8 : 0);
+}
+
+static void
+copy_key(json_object *dst, const json_object *src, const char *key)
+{
+	json_object *v;
+
+	if (src && json_object_object_get_ex(src, key, &v))
+		json_object_object_add(dst, key, json_object_get(v));
+}
+
+static STACK_OF(X509) *
+load_anchors(const struct nd_opts *o, json_object *x509)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	json_object *list = json_object_new_array();
+
+	for (size_t i = 0; o && sk && i < o->n_anchors; i++) {
+		uint8_t *buf = NULL;
+		size_t len = 0;
+		char err[256];
+		int before = sk_X509_num(sk);
+		json_object *a = json_object_new_object();
+		nd_err e;
+
+		json_object_object_add(a, "file", json_object_new_string(o->anchors[i]));
+		e = nd_x509_read_file(o->anchors[i], ND_X509_MAX_CERT * 16, &buf, &len, err, sizeof err);
+		if (e == ND_OK)
+			e = nd_x509_decode_certs(buf, len, sk, err, sizeof err);
+		json_object_object_add(a, "certificates", json_object_new_int(sk_X509_num(sk) - before));
+		if (e != ND_OK) {
+			json_object_object_add(a, "error", json_object_new_string(nd_err_name(e)));
+			json_object_object_add(a, "detail", json_object_new_string(err));
+		}
+		json_object_array_add(list, a);
+		free(buf);
+	}
+	json_object_object_add(x509, "anchors", list);
+	return sk;
+}
 
 nd_err
 nd_x509_collect(struct nd_report *rep)
 {
-	(void)rep;
+	struct nd_opts defaults;
+	const struct nd_opts *o = rep->opts;
+	json_object *x509 = json_object_new_object(), *errors = json_object_new_array();
+	json_object *cands = json_object_new_array();
+	json_object *inv = nd_jarr(rep->inventory, "certificates");
+	json_object *der = nd_jarr(rep->internal, "certificates");
+	json_object *chosen_fx = NULL;
+	struct nd_pool pool;
+	struct nd_net net;
+	struct nd_chain_out co;
+	X509 **xs = NULL;
+	size_t n = inv ? json_object_array_length(inv) : 0;
+	int64_t best = -1;
+	ssize_t chosen = -1;
+	char *cache = NULL;
+	STACK_OF(X509) *anchors = NULL, *cached = NULL;
+	time_t now = time(NULL);
+
+	if (!o) {
+		nd_opts_defaults(&defaults);
+		o = &defaults;
+	}
+	nd_pool_init(&pool);
+	memset(&co, 0, sizeof co);
+	nd_net_init(&net, o->offline, o->timeout_s);
+	cache = nd_cache_dir(o->cache_dir);
+	json_object_object_add(rep->inventory, "x509", x509);
+	json_object_object_add(x509, "offline", json_object_new_boolean(o->offline));
+	nd_jset_str(x509, "cache_dir", cache);
+	json_object_object_add(x509, "certificates_seen", json_object_new_int((int)n));
+	json_object_object_add(x509, "decode_errors", errors);
+
+	/* 1. decode what the token (or the files) gave */
+	xs = nd_xcalloc(n ? n : 1, sizeof *xs);
+	for (size_t i = 0; i < n; i++) {
+		json_object *ent = json_object_array_get_idx(inv, i);
+		json_object *in = der && i < json_object_array_length(der) ?
+		    json_object_array_get_idx(der, i) : NULL;
+		size_t len = 0;
+		uint8_t *bytes = unbase64(nd_jstr(in, "der"), &len);
+
+		xs[i] = bytes ? der_cert(bytes, len) : NULL;
+		free(bytes);
+		ERR_clear_error();
+		if (!xs[i]) {
+			json_object *e = json_object_new_object();
+			json_object_object_add(e, "index", json_object_new_int((int)i));
+			copy_key(e, ent, "file");
+			copy_key(e, ent, "label");
+			json_object_object_add(e, "error", json_object_new_string(
+			    bytes ? "parse" : "missing"));
+			json_object_array_add(errors, e);
+			continue;
+		}
+		nd_pool_add(&pool, xs[i], nd_jstr(ent, "file") ? "file" : "token");
+	}
+
+	/* 2. the signing certificate: the best-ranked end-entity certificate */
+	for (size_t i = 0; i < n; i++) {
+		json_object *fx, *c;
+		int64_t r;
+
+		if (!xs[i] || X509_check_ca(xs[i]) > 0)
+			continue;
+		fx = nd_x509_describe(xs[i], o->show_id);
+		r = rank(fx, now);
+		c = json_object_new_object();
+		json_object_object_add(c, "index", json_object_new_int((int)i));
+		copy_key(c, fx, "subject");
+		copy_key(c, fx, "serial");
+		copy_key(c, fx, "not_after");
+		json_object_object_add(c, "non_repudiation",
+		    json_object_new_boolean(has_str(nd_jarr(fx, "key_usage"), "nonRepudiation")));
+		json_object_object_add(c, "qualified", json_object_new_boolean(
+		    has_str(nd_jarr(fx, "qc_statements"), ND_OID_QC_COMPLIANCE) &&
+		    has_str(nd_jarr(fx, "qc_statements"), ND_OID_QC_BTK_NES)));
+		json_object_object_add(c, "valid_now", json_object_new_boolean(valid_now(fx, now)));
+		copy_key(c, json_object_array_get_idx(inv, i), "label");
+		json_object_object_add(c, "chosen", json_object_new_boolean(0));
+		json_object_array_add(cands, c);
+		if (r > best) {
+			best = r;
+			chosen = (ssize_t)i;
+			json_object_put(chosen_fx);
+			chosen_fx = fx;
+		} else
+			json_object_put(fx);
+	}
+	for (size_t i = 0; i < json_object_array_length(cands); i++) {
+		json_object *c = json_object_array_get_idx(cands, i);
+		if (nd_jint(c, "index", -1) == chosen)
+			json_object_object_add(c, "chosen", json_object_new_boolean(1));
+	}
+	json_object_object_add(rep->inventory, "signing_candidates", cands);
+	if (chosen < 0) {
+		json_object_object_add(rep->inventory, "signing_certificate", NULL);
+		goto done;
+	}
+	{
+		json_object *ent = json_object_array_get_idx(inv, (size_t)chosen);
+		json_object_object_add(chosen_fx, "index", json_object_new_int((int)chosen));
+		copy_key(chosen_fx, ent, "token");
+		copy_key(chosen_fx, ent, "slot");
+		copy_key(chosen_fx, ent, "label");
+		copy_key(chosen_fx, ent, "id");
+		copy_key(chosen_fx, ent, "file");
+		copy_key(chosen_fx, ent, "has_private_key");
+		json_object_object_add(chosen_fx, "source",
+		    json_object_new_string(nd_jstr(ent, "file") ? "file" : "token"));
+		json_object_object_add(rep->inventory, "signing_certificate", json_object_get(chosen_fx));
+	}
+
+	/* 3. the chain: token + cache + AIA, anchored on pins, --anchor, system */
+	cached = sk_X509_new_null();
+	nd_cache_load_certs(cache, cached);
+	for (int i = 0; cached && i < sk_X509_num(cached); i++)
+		if (X509_check_ca(sk_X509_value(cached, i)) > 0)
+			nd_pool_add(&pool, sk_X509_value(cached, i), "cache");
+	anchors = load_anchors(o, x509);
+	{
+		struct nd_chain_in ci = { xs[chosen], anchors, true, o->show_id, cache };
+		nd_chain_build(&ci, &pool, &net, &co);
+	}
+	json_object_object_add(rep->inventory, "chain", json_object_get(co.elements));
+	json_object_object_add(rep->inventory, "chain_status", json_object_get(co.status));
+
+	/* 4. revocation, when there is a verified chain to judge answers by */
+	if (co.chain)
+		json_object_object_add(rep->inventory, "revocation",
+		    nd_x509_revocation(xs[chosen], co.issuer, co.store, co.chain, chosen_fx, &net, cache));
+	else
+		json_object_object_add(rep->inventory, "revocation", NULL);
+done:
+	json_object_object_add(x509, "network", json_object_get(net.log));
+	json_object_put(net.log);
+	json_object_put(chosen_fx);
+	nd_chain_out_free(&co);
+	sk_X509_pop_free(anchors, X509_free);
+	sk_X509_pop_free(cached, X509_free);
+	for (size_t i = 0; i < n; i++)
+		X509_free(xs[i]);
+	free(xs);
+	nd_pool_free(&pool);
+	free(cache);
+	ERR_clear_error();
 	return ND_OK;
 }

@@ -1,0 +1,156 @@
+/* Certificates from outside bytes: files given to `verify`, --anchor files,
+ * AIA downloads. OpenSSL parses; we only choose the format and bound the
+ * size. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+#include "x509/x509_int.h"
+
+static bool
+looks_pem(const uint8_t *buf, size_t len)
+{
+	static const char tag[] = "-----BEGIN ";
+
+	return len >= sizeof tag - 1 && memmem(buf, len, tag, sizeof tag - 1) != NULL;
+}
+
+static int
+take_p7(PKCS7 *p7, STACK_OF(X509) *out)
+{
+	STACK_OF(X509) *certs = NULL;
+	int n = 0;
+
+	if (p7 && PKCS7_type_is_signed(p7) && p7->d.sign)
+		certs = p7->d.sign->cert;
+	for (int i = 0; certs && i < sk_X509_num(certs); i++) {
+		X509 *x = sk_X509_value(certs, i);
+		if (X509_up_ref(x) && sk_X509_push(out, x) > 0)
+			n++;
+		else
+			X509_free(x);
+	}
+	return n;
+}
+
+nd_err
+nd_x509_decode_certs(const uint8_t *buf, size_t len, STACK_OF(X509) *out, char *err, size_t errsz)
+{
+	int n = 0;
+	nd_err rv = ND_ERR_PARSE;
+
+	if (errsz)
+		err[0] = '\0';
+	if (!buf || len == 0 || len > ND_X509_MAX_FILE || len > (size_t)INT32_MAX) {
+		snprintf(err, errsz, "%s", len ? _("too large") : _("empty"));
+		goto fail;
+	}
+	ERR_clear_error();
+	if (looks_pem(buf, len)) {
+		BIO *b = BIO_new_mem_buf(buf, (int)len);
+		X509 *x;
+		PKCS7 *p7;
+
+		while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
+			if (sk_X509_push(out, x) > 0)
+				n++;
+			else
+				X509_free(x);
+		}
+		BIO_free(b);
+		if (n == 0 && (b = BIO_new_mem_buf(buf, (int)len)) != NULL) {
+			p7 = PEM_read_bio_PKCS7(b, NULL, NULL, NULL);
+			n += take_p7(p7, out);
+			PKCS7_free(p7);
+			BIO_free(b);
+		}
+	} else {
+		const unsigned char *p = buf;
+		X509 *x = d2i_X509(NULL, &p, (long)len);
+
+		if (x && p == buf + len) {
+			if (sk_X509_push(out, x) > 0)
+				n++;
+			else
+				X509_free(x);
+		} else {
+			PKCS7 *p7;
+			X509_free(x);
+			p = buf;
+			p7 = d2i_PKCS7(NULL, &p, (long)len);
+			n += take_p7(p7, out);
+			PKCS7_free(p7);
+		}
+	}
+	if (n == 0) {
+		char why[160];
+		nd_err_from_openssl(why, sizeof why);
+		snprintf(err, errsz, _("not a certificate (%s)"), why[0] ? why : _("unknown format"));
+		goto fail;
+	}
+	ERR_clear_error();
+	rv = ND_OK;
+fail:
+	return rv;
+}
+
+nd_err
+nd_x509_read_file(const char *path, size_t max, uint8_t **out, size_t *out_len, char *err, size_t errsz)
+{
+	int fd = -1;
+	struct stat st;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	nd_err rv = ND_ERR_IO;
+
+	*out = NULL;
+	*out_len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		rv = errno == ENOENT ? ND_ERR_NOT_FOUND : errno == EACCES ? ND_ERR_ACCESS : ND_ERR_IO;
+		snprintf(err, errsz, "%s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s", _("not a regular file"));
+		goto fail;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		rv = ND_ERR_PARSE;
+		snprintf(err, errsz, _("larger than %zu bytes"), max);
+		goto fail;
+	}
+	buf = nd_xcalloc((size_t)st.st_size + 1, 1);
+	while (len < (size_t)st.st_size) {
+		ssize_t k = read(fd, buf + len, (size_t)st.st_size - len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			snprintf(err, errsz, "%s", strerror(errno));
+			goto fail;
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	*out = buf;
+	*out_len = len;
+	buf = NULL;
+	rv = ND_OK;
+fail:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return rv;
+}

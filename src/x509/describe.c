@@ -1,0 +1,372 @@
+/* Facts about one certificate, as JSON: what the cert checks read. All
+ * parsing is OpenSSL's; this file only picks fields out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/asn1.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509v3.h>
+
+#include "core/util.h"
+#include "x509/x509_int.h"
+
+void
+nd_x509_time_str(const ASN1_TIME *t, char *buf, size_t bufsz)
+{
+	struct tm tm;
+
+	if (!bufsz)
+		return;
+	buf[0] = '\0';
+	memset(&tm, 0, sizeof tm);
+	if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+		return;
+	strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int64_t
+nd_x509_parse_time(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	if (!s)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+char *
+nd_x509_sha256_hex(X509 *x)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (!X509_digest(x, EVP_sha256(), md, &n))
+		return nd_xstrdup("");
+	return nd_hex(md, n);
+}
+
+/* One attribute value as UTF-8; NULL when it cannot be converted. */
+static char *
+entry_utf8(const X509_NAME_ENTRY *e)
+{
+	unsigned char *u = NULL;
+	int n = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(e));
+	char *s;
+
+	if (n < 0)
+		return NULL;
+	s = nd_xcalloc((size_t)n + 1, 1);
+	memcpy(s, u, (size_t)n);
+	OPENSSL_free(u);
+	/* an embedded NUL would cut the string silently later: make it visible */
+	for (int i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = '?';
+	return s;
+}
+
+char *
+nd_x509_name_str(const X509_NAME *n, bool show_id)
+{
+	char *out = nd_xstrdup("");
+	int count = n ? X509_NAME_entry_count(n) : 0;
+
+	for (int i = 0; i < count; i++) {
+		const X509_NAME_ENTRY *e = X509_NAME_get_entry(n, i);
+		int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
+		char oid[80];
+		const char *key = nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
+		char *val = entry_utf8(e), *next;
+
+		if (!key) {
+			OBJ_obj2txt(oid, sizeof oid, X509_NAME_ENTRY_get_object(e), 1);
+			key = oid;
+		}
+		if (val && nid == NID_serialNumber && !show_id) {
+			char *m = nd_mask_tckn(val);
+			free(val);
+			val = m;
+		}
+		next = nd_asprintf("%s%s%s=%s", out, i ? ", " : "", key, val ? val : "?");
+		free(out);
+		free(val);
+		out = next;
+	}
+	return out;
+}
+
+/* The first value of an attribute, UTF-8, or NULL. */
+static char *
+name_attr(const X509_NAME *n, int nid)
+{
+	int i = X509_NAME_get_index_by_NID(n, nid, -1);
+
+	if (i < 0)
+		return NULL;
+	return entry_utf8(X509_NAME_get_entry(n, i));
+}
+
+static void
+add_oid(json_object *arr, const ASN1_OBJECT *o)
+{
+	char buf[128];
+
+	if (OBJ_obj2txt(buf, sizeof buf, o, 1) > 0)
+		json_object_array_add(arr, json_object_new_string(buf));
+}
+
+json_object *
+nd_x509_qc_statements(X509 *x)
+{
+	json_object *arr = json_object_new_array();
+	int loc = X509_get_ext_by_NID(x, NID_qcStatements, -1);
+	X509_EXTENSION *ext;
+	ASN1_OCTET_STRING *val;
+	const unsigned char *p;
+	STACK_OF(ASN1_TYPE) *seq = NULL;
+
+	if (loc < 0)
+		goto done;
+	ext = X509_get_ext(x, loc);
+	val = X509_EXTENSION_get_data(ext);
+	p = ASN1_STRING_get0_data(val);
+	/* QCStatements ::= SEQUENCE OF QCStatement;
+	 * QCStatement ::= SEQUENCE { statementId OID, statementInfo ANY OPTIONAL } */
+	seq = d2i_ASN1_SEQUENCE_ANY(NULL, &p, ASN1_STRING_length(val));
+	if (!seq)
+		goto done;
+	for (int i = 0; i < sk_ASN1_TYPE_num(seq); i++) {
+		ASN1_TYPE *t = sk_ASN1_TYPE_value(seq, i);
+		STACK_OF(ASN1_TYPE) *st;
+		const unsigned char *q;
+		ASN1_TYPE *id;
+
+		if (ASN1_TYPE_get(t) != V_ASN1_SEQUENCE)
+			continue;
+		q = ASN1_STRING_get0_data(t->value.sequence);
+		st = d2i_ASN1_SEQUENCE_ANY(NULL, &q, ASN1_STRING_length(t->value.sequence));
+		if (!st)
+			continue;
+		id = sk_ASN1_TYPE_num(st) > 0 ? sk_ASN1_TYPE_value(st, 0) : NULL;
+		if (id && ASN1_TYPE_get(id) == V_ASN1_OBJECT)
+			add_oid(arr, id->value.object);
+		sk_ASN1_TYPE_pop_free(st, ASN1_TYPE_free);
+	}
+done:
+	sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free);
+	return arr;
+}
+
+static json_object *
+policies(X509 *x)
+{
+	json_object *arr = json_object_new_array();
+	CERTIFICATEPOLICIES *cp = X509_get_ext_d2i(x, NID_certificate_policies, NULL, NULL);
+
+	for (int i = 0; cp && i < sk_POLICYINFO_num(cp); i++)
+		add_oid(arr, sk_POLICYINFO_value(cp, i)->policyid);
+	CERTIFICATEPOLICIES_free(cp);
+	return arr;
+}
+
+static json_object *
+key_usage(X509 *x, bool *present)
+{
+	static const struct { uint32_t bit; const char *name; } ku[] = {
+		{ KU_DIGITAL_SIGNATURE, "digitalSignature" },
+		{ KU_NON_REPUDIATION, "nonRepudiation" },
+		{ KU_KEY_ENCIPHERMENT, "keyEncipherment" },
+		{ KU_DATA_ENCIPHERMENT, "dataEncipherment" },
+		{ KU_KEY_AGREEMENT, "keyAgreement" },
+		{ KU_KEY_CERT_SIGN, "keyCertSign" },
+		{ KU_CRL_SIGN, "cRLSign" },
+		{ KU_ENCIPHER_ONLY, "encipherOnly" },
+		{ KU_DECIPHER_ONLY, "decipherOnly" },
+	};
+	json_object *arr = json_object_new_array();
+	uint32_t v = X509_get_key_usage(x);
+
+	*present = (X509_get_extension_flags(x) & EXFLAG_KUSAGE) != 0;
+	if (!*present)
+		return arr;
+	for (size_t i = 0; i < sizeof ku / sizeof ku[0]; i++)
+		if (v & ku[i].bit)
+			json_object_array_add(arr, json_object_new_string(ku[i].name));
+	return arr;
+}
+
+static json_object *
+ext_key_usage(X509 *x)
+{
+	json_object *arr = json_object_new_array();
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+
+	for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku); i++)
+		add_oid(arr, sk_ASN1_OBJECT_value(eku, i));
+	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
+	return arr;
+}
+
+static json_object *
+key_facts(X509 *x)
+{
+	json_object *k = json_object_new_object();
+	EVP_PKEY *pk = X509_get0_pubkey(x);
+	char group[64];
+
+	if (!pk) {
+		json_object_object_add(k, "type", json_object_new_string("unreadable"));
+		return k;
+	}
+	switch (EVP_PKEY_get_base_id(pk)) {
+	case EVP_PKEY_RSA:
+		json_object_object_add(k, "type", json_object_new_string("RSA"));
+		break;
+	case EVP_PKEY_EC:
+		json_object_object_add(k, "type", json_object_new_string("EC"));
+		if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group,
+		    sizeof group, NULL) == 1) {
+			const char *nist = EC_curve_nid2nist(OBJ_sn2nid(group));
+			json_object_object_add(k, "curve", json_object_new_string(nist ? nist : group));
+		}
+		break;
+	default:
+		json_object_object_add(k, "type", json_object_new_string(OBJ_nid2sn(EVP_PKEY_get_base_id(pk))));
+		break;
+	}
+	json_object_object_add(k, "bits", json_object_new_int(EVP_PKEY_get_bits(pk)));
+	return k;
+}
+
+static void
+uris_of(GENERAL_NAMES *names, json_object *arr)
+{
+	for (int i = 0; names && i < sk_GENERAL_NAME_num(names); i++) {
+		GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+		char *s;
+
+		if (g->type != GEN_URI)
+			continue;
+		/* an IA5String may hold anything, NULs included: copy by length */
+		s = nd_xcalloc((size_t)ASN1_STRING_length(g->d.uniformResourceIdentifier) + 1, 1);
+		memcpy(s, ASN1_STRING_get0_data(g->d.uniformResourceIdentifier),
+		    (size_t)ASN1_STRING_length(g->d.uniformResourceIdentifier));
+		if (strlen(s) == (size_t)ASN1_STRING_length(g->d.uniformResourceIdentifier))
+			json_object_array_add(arr, json_object_new_string(s));
+		free(s);
+	}
+}
+
+static void
+access_urls(X509 *x, json_object *fx)
+{
+	json_object *ocsp = json_object_new_array(), *issuers = json_object_new_array();
+	json_object *crl = json_object_new_array();
+	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
+	STACK_OF(DIST_POINT) *dps = X509_get_ext_d2i(x, NID_crl_distribution_points, NULL, NULL);
+
+	for (int i = 0; aia && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
+		ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		GENERAL_NAMES *one = sk_GENERAL_NAME_new_null();
+		int nid = OBJ_obj2nid(ad->method);
+
+		if (!one)
+			continue;
+		sk_GENERAL_NAME_push(one, ad->location);
+		if (nid == NID_ad_OCSP)
+			uris_of(one, ocsp);
+		else if (nid == NID_ad_ca_issuers)
+			uris_of(one, issuers);
+		sk_GENERAL_NAME_free(one);   /* the name itself belongs to aia */
+	}
+	for (int i = 0; dps && i < sk_DIST_POINT_num(dps); i++) {
+		DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
+		if (dp->distpoint && dp->distpoint->type == 0)
+			uris_of(dp->distpoint->name.fullname, crl);
+	}
+	AUTHORITY_INFO_ACCESS_free(aia);
+	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+	json_object_object_add(fx, "ocsp_urls", ocsp);
+	json_object_object_add(fx, "ca_issuers_urls", issuers);
+	json_object_object_add(fx, "crl_urls", crl);
+}
+
+/* The identity number from the subject serialNumber: plain 11 digits, or
+ * with an ETSI EN 319 412-1 prefix ("IDCTR-", "PNOTR-"). */
+static json_object *
+holder(X509 *x, bool show_id)
+{
+	json_object *h = json_object_new_object();
+	const X509_NAME *subj = X509_get_subject_name(x);
+	char *cn = name_attr(subj, NID_commonName);
+	char *sn = name_attr(subj, NID_serialNumber);
+	const char *id = sn;
+
+	nd_jset_str(h, "name", cn);
+	if (sn && (strncmp(sn, "IDCTR-", 6) == 0 || strncmp(sn, "PNOTR-", 6) == 0))
+		id = sn + 6;
+	json_object_object_add(h, "tckn_present", json_object_new_boolean(id != NULL));
+	if (id) {
+		char *m = show_id ? nd_xstrdup(id) : nd_mask_tckn(id);
+		json_object_object_add(h, "tckn", json_object_new_string(m));
+		json_object_object_add(h, "tckn_valid", json_object_new_boolean(nd_tckn_valid(id)));
+		free(m);
+	}
+	free(cn);
+	free(sn);
+	return h;
+}
+
+json_object *
+nd_x509_describe(X509 *x, bool show_id)
+{
+	json_object *fx = json_object_new_object();
+	char tb[32], *s;
+	const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
+	BIGNUM *bn = serial ? ASN1_INTEGER_to_BN(serial, NULL) : NULL;
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	bool ku_present;
+	json_object *ku;
+	int sig_nid;
+
+	s = nd_x509_name_str(X509_get_subject_name(x), show_id);
+	json_object_object_add(fx, "subject", json_object_new_string(s));
+	free(s);
+	s = nd_x509_name_str(X509_get_issuer_name(x), show_id);
+	json_object_object_add(fx, "issuer", json_object_new_string(s));
+	free(s);
+	nd_jset_str(fx, "serial", hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	nd_x509_time_str(X509_get0_notBefore(x), tb, sizeof tb);
+	nd_jset_str(fx, "not_before", tb[0] ? tb : NULL);
+	nd_x509_time_str(X509_get0_notAfter(x), tb, sizeof tb);
+	nd_jset_str(fx, "not_after", tb[0] ? tb : NULL);
+	s = nd_x509_sha256_hex(x);
+	json_object_object_add(fx, "sha256", json_object_new_string(s));
+	free(s);
+	json_object_object_add(fx, "is_ca", json_object_new_boolean(X509_check_ca(x) > 0));
+	json_object_object_add(fx, "self_signed", json_object_new_boolean(X509_self_signed(x, 0) == 1));
+	ku = key_usage(x, &ku_present);
+	json_object_object_add(fx, "key_usage_present", json_object_new_boolean(ku_present));
+	json_object_object_add(fx, "key_usage", ku);
+	json_object_object_add(fx, "ext_key_usage", ext_key_usage(x));
+	json_object_object_add(fx, "qc_statements", nd_x509_qc_statements(x));
+	json_object_object_add(fx, "policies", policies(x));
+	json_object_object_add(fx, "key", key_facts(x));
+	sig_nid = X509_get_signature_nid(x);
+	nd_jset_str(fx, "signature_algorithm", sig_nid != NID_undef ? OBJ_nid2sn(sig_nid) : NULL);
+	json_object_object_add(fx, "holder", holder(x, show_id));
+	access_urls(x, fx);
+	return fx;
+}

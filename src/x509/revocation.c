@@ -1,0 +1,426 @@
+/* Revocation of the signing certificate: OCSP first (fresh, signed, with a
+ * nonce), then the CRL from the distribution point (signed by the issuer,
+ * kept in the cache until its next update). Whatever the network does, the
+ * answer is good, revoked, or unknown with the reason why: never a guess. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ocsp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+#include "x509/x509_int.h"
+
+/* At most this many URLs of each kind are tried (a certificate may list
+ * several mirrors; each costs up to a timeout). */
+#define MAX_URLS 2
+
+const char *
+nd_rev_status_name(enum nd_rev_status s)
+{
+	switch (s) {
+	case ND_REV_GOOD: return "good";
+	case ND_REV_REVOKED: return "revoked";
+	case ND_REV_UNKNOWN: return "unknown";
+	case ND_REV_NONE: return "none";
+	}
+	return "none";
+}
+
+/* RFC 5280 CRLReason names. */
+const char *
+nd_crl_reason_name(int reason)
+{
+	static const char *const names[] = { "unspecified", "keyCompromise", "cACompromise",
+		"affiliationChanged", "superseded", "cessationOfOperation", "certificateHold",
+		NULL, "removeFromCRL", "privilegeWithdrawn", "aACompromise" };
+
+	if (reason < 0 || reason >= (int)(sizeof names / sizeof names[0]) || !names[reason])
+		return NULL;
+	return names[reason];
+}
+
+static void
+rev_init(struct nd_rev *res)
+{
+	memset(res, 0, sizeof *res);
+	res->status = ND_REV_NONE;
+	res->reason = -1;
+}
+
+static void
+rev_fail(struct nd_rev *res, nd_err code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+rev_fail(struct nd_rev *res, nd_err code, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->status = ND_REV_NONE;
+	res->code = code;
+	va_start(ap, fmt);
+	vsnprintf(res->err, sizeof res->err, fmt, ap);
+	va_end(ap);
+}
+
+void
+nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *id, X509_STORE *st,
+             STACK_OF(X509) *certs, struct nd_rev *res)
+{
+	const unsigned char *p = der;
+	OCSP_RESPONSE *resp = NULL;
+	OCSP_BASICRESP *bs = NULL;
+	ASN1_GENERALIZEDTIME *rev = NULL, *thisupd = NULL, *nextupd = NULL;
+	int rs, status = -1, reason = -1, nonce;
+	char why[160];
+
+	rev_init(res);
+	ERR_clear_error();
+	if (!der || n == 0 || n > ND_X509_MAX_OCSP) {
+		rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not an OCSP response"));
+		goto fail;
+	}
+	resp = d2i_OCSP_RESPONSE(NULL, &p, (long)n);
+	if (!resp || p != der + n) {
+		rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not an OCSP response"));
+		goto fail;
+	}
+	rs = OCSP_response_status(resp);
+	if (rs != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+		rev_fail(res, ND_ERR_PROTOCOL, _("the responder refused to answer (%s)"),
+		    OCSP_response_status_str(rs));
+		goto fail;
+	}
+	bs = OCSP_response_get1_basic(resp);
+	if (!bs) {
+		rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not an OCSP response"));
+		goto fail;
+	}
+	if (req) {
+		/* 1: echoed; 2: neither side has one; 3: the responder ignores
+		 * nonces (common, allowed); 0 or -1: a replayed or foreign answer */
+		nonce = OCSP_check_nonce(req, bs);
+		if (nonce <= 0) {
+			rev_fail(res, ND_ERR_CRYPTO, "%s", _("the answer's nonce does not match the question"));
+			goto fail;
+		}
+		res->nonce_echoed = nonce == 1;
+	}
+	if (!st || OCSP_basic_verify(bs, certs, st, 0) <= 0) {
+		nd_err_from_openssl(why, sizeof why);
+		rev_fail(res, ND_ERR_CRYPTO, _("the answer's signature does not verify (%s)"),
+		    why[0] ? why : "-");
+		goto fail;
+	}
+	if (!id || !OCSP_resp_find_status(bs, id, &status, &reason, &rev, &thisupd, &nextupd)) {
+		rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the answer is about another certificate"));
+		goto fail;
+	}
+	/* without a next update, an answer older than a week is too old */
+	if (!OCSP_check_validity(thisupd, nextupd, ND_X509_SKEW_S, nextupd ? -1 : 7L * 86400)) {
+		rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the answer is out of date (or from the future: check the clock)"));
+		goto fail;
+	}
+	nd_x509_time_str(thisupd, res->this_update, sizeof res->this_update);
+	nd_x509_time_str(nextupd, res->next_update, sizeof res->next_update);
+	switch (status) {
+	case V_OCSP_CERTSTATUS_GOOD:
+		res->status = ND_REV_GOOD;
+		break;
+	case V_OCSP_CERTSTATUS_REVOKED:
+		res->status = ND_REV_REVOKED;
+		res->reason = reason;
+		nd_x509_time_str(rev, res->date, sizeof res->date);
+		break;
+	default:
+		res->status = ND_REV_UNKNOWN;
+		break;
+	}
+fail:
+	ERR_clear_error();
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(resp);
+}
+
+static X509_CRL *
+parse_crl(const uint8_t *buf, size_t n)
+{
+	static const char tag[] = "-----BEGIN X509 CRL-----";
+	X509_CRL *crl = NULL;
+
+	if (n > ND_X509_MAX_CRL || n > (size_t)INT32_MAX)
+		return NULL;
+	if (n >= sizeof tag - 1 && memmem(buf, n, tag, sizeof tag - 1)) {
+		BIO *b = BIO_new_mem_buf(buf, (int)n);
+		if (b)
+			crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
+		BIO_free(b);
+	} else {
+		const unsigned char *p = buf;
+		crl = d2i_X509_CRL(NULL, &p, (long)n);
+		if (crl && p != buf + n) {
+			X509_CRL_free(crl);
+			crl = NULL;
+		}
+	}
+	return crl;
+}
+
+void
+nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, time_t now,
+            struct nd_rev *res, X509_CRL **crl_out)
+{
+	X509_CRL *crl = NULL;
+	X509_REVOKED *rev = NULL;
+	EVP_PKEY *pk;
+	const ASN1_TIME *last, *next;
+	time_t ahead = now + ND_X509_SKEW_S;
+	ASN1_ENUMERATED *reason = NULL;
+	char why[160];
+	int found;
+
+	rev_init(res);
+	if (crl_out)
+		*crl_out = NULL;
+	ERR_clear_error();
+	if (!buf || n == 0 || !(crl = parse_crl(buf, n))) {
+		rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not a CRL"));
+		goto fail;
+	}
+	if (!issuer || X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) {
+		rev_fail(res, ND_ERR_CRYPTO, "%s", _("the CRL is from another issuer"));
+		goto fail;
+	}
+	pk = X509_get0_pubkey(issuer);
+	if (!pk || X509_CRL_verify(crl, pk) <= 0) {
+		nd_err_from_openssl(why, sizeof why);
+		rev_fail(res, ND_ERR_CRYPTO, _("the CRL's signature does not verify (%s)"), why[0] ? why : "-");
+		goto fail;
+	}
+	last = X509_CRL_get0_lastUpdate(crl);
+	next = X509_CRL_get0_nextUpdate(crl);
+	nd_x509_time_str(last, res->this_update, sizeof res->this_update);
+	nd_x509_time_str(next, res->next_update, sizeof res->next_update);
+	if (!last || X509_cmp_time(last, &ahead) > 0) {
+		rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the CRL is dated in the future (check the clock)"));
+		goto fail;
+	}
+	if (!next || X509_cmp_time(next, &now) < 0) {
+		rev_fail(res, ND_ERR_PROTOCOL, _("the CRL is out of date (next update was due %s)"),
+		    res->next_update[0] ? res->next_update : "-");
+		goto fail;
+	}
+	/* 1: listed; 2: listed as removeFromCRL (that is: not revoked) */
+	found = X509_CRL_get0_by_cert(crl, &rev, leaf);
+	if (found == 1) {
+		res->status = ND_REV_REVOKED;
+		nd_x509_time_str(X509_REVOKED_get0_revocationDate(rev), res->date, sizeof res->date);
+		reason = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
+		res->reason = reason ? (int)ASN1_ENUMERATED_get(reason) : -1;
+	} else
+		res->status = ND_REV_GOOD;
+	if (crl_out) {
+		*crl_out = crl;
+		crl = NULL;
+	}
+fail:
+	ERR_clear_error();
+	ASN1_ENUMERATED_free(reason);
+	X509_CRL_free(crl);
+}
+
+/* ---- the driver ------------------------------------------------------------ */
+
+static json_object *
+attempt_json(const char *method, const char *url, const struct nd_rev *r, bool cached)
+{
+	json_object *a = json_object_new_object();
+
+	json_object_object_add(a, "method", json_object_new_string(method));
+	nd_jset_str(a, "url", url);
+	json_object_object_add(a, "status", json_object_new_string(nd_rev_status_name(r->status)));
+	if (cached)
+		json_object_object_add(a, "cached", json_object_new_boolean(1));
+	if (r->status == ND_REV_NONE) {
+		json_object_object_add(a, "error", json_object_new_string(nd_err_name(r->code)));
+		json_object_object_add(a, "detail", json_object_new_string(r->err));
+	}
+	return a;
+}
+
+static bool
+is_http(const char *url)
+{
+	return url && strncmp(url, "http://", 7) == 0;
+}
+
+static void
+ocsp_try(const char *url, X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *chain,
+         struct nd_net *net, struct nd_rev *res)
+{
+	OCSP_CERTID *id = NULL;
+	OCSP_REQUEST *req = NULL;
+	unsigned char *der = NULL;
+	uint8_t *ans = NULL;
+	size_t ans_len = 0;
+	int n;
+	char err[256];
+	nd_err e;
+
+	rev_init(res);
+	id = OCSP_cert_to_id(NULL, leaf, issuer);
+	req = OCSP_REQUEST_new();
+	if (!id || !req || !OCSP_request_add0_id(req, OCSP_CERTID_dup(id)) ||
+	    !OCSP_request_add1_nonce(req, NULL, -1) || (n = i2d_OCSP_REQUEST(req, &der)) <= 0) {
+		rev_fail(res, ND_ERR_INTERNAL, "%s", _("could not build the OCSP request"));
+		goto fail;
+	}
+	e = nd_net_fetch(net, "ocsp", url, "application/ocsp-request", der, (size_t)n,
+	    ND_X509_MAX_OCSP, &ans, &ans_len, err, sizeof err);
+	if (e != ND_OK) {
+		rev_fail(res, e, "%s", err);
+		goto fail;
+	}
+	nd_ocsp_eval(ans, ans_len, req, id, st, chain, res);
+fail:
+	ERR_clear_error();
+	free(ans);
+	OPENSSL_free(der);
+	OCSP_REQUEST_free(req);
+	OCSP_CERTID_free(id);
+}
+
+/* A CRL from the cache when it is still good, else downloaded. */
+static void
+crl_try(const char *url, X509 *leaf, X509 *issuer, struct nd_net *net, const char *cache_dir,
+        struct nd_rev *res, bool *cached)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	X509_CRL *crl = NULL;
+	char err[256];
+	nd_err e;
+	time_t now = time(NULL);
+
+	*cached = false;
+	rev_init(res);
+	if (nd_cache_load_url(cache_dir, "crl", url, &buf, &len) == ND_OK) {
+		nd_crl_eval(buf, len, leaf, issuer, now, res, &crl);
+		free(buf);
+		buf = NULL;
+		if (crl) {
+			*cached = true;
+			goto done;
+		}
+	}
+	if (net->offline) {
+		rev_fail(res, ND_ERR_NETWORK, "%s", _("offline"));
+		goto done;
+	}
+	e = nd_net_fetch(net, "crl", url, NULL, NULL, 0, ND_X509_MAX_CRL, &buf, &len, err, sizeof err);
+	if (e != ND_OK) {
+		rev_fail(res, e, "%s", err);
+		goto done;
+	}
+	nd_crl_eval(buf, len, leaf, issuer, now, res, &crl);
+	if (crl)
+		nd_cache_store_url(cache_dir, "crl", url, buf, len);
+done:
+	X509_CRL_free(crl);
+	free(buf);
+}
+
+static void
+set_final(json_object *o, const char *method, const char *url, const struct nd_rev *r, bool cached)
+{
+	const char *rn = nd_crl_reason_name(r->reason);
+
+	json_object_object_add(o, "status", json_object_new_string(nd_rev_status_name(r->status)));
+	nd_jset_str(o, "method", method);
+	nd_jset_str(o, "url", url);
+	nd_jset_str(o, "reason", r->status == ND_REV_REVOKED ? rn : NULL);
+	nd_jset_str(o, "date", r->date[0] ? r->date : NULL);
+	nd_jset_str(o, "this_update", r->this_update[0] ? r->this_update : NULL);
+	nd_jset_str(o, "next_update", r->next_update[0] ? r->next_update : NULL);
+	json_object_object_add(o, "cached", json_object_new_boolean(cached));
+}
+
+json_object *
+nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *chain,
+                   const json_object *leaf_facts, struct nd_net *net, const char *cache_dir)
+{
+	json_object *out = json_object_new_object(), *attempts = json_object_new_array();
+	json_object *ocsp = nd_jarr(leaf_facts, "ocsp_urls"), *crls = nd_jarr(leaf_facts, "crl_urls");
+	struct nd_rev r, first_err;
+	const char *first_url = NULL, *first_method = NULL;
+	bool done = false, cached = false, ocsp_unknown = false;
+	size_t tried = 0;
+
+	rev_init(&first_err);
+	json_object_object_add(out, "offline", json_object_new_boolean(net->offline));
+	if (!issuer) {
+		rev_fail(&first_err, ND_ERR_NOT_FOUND, "%s", _("the issuer's certificate is not known"));
+		goto unknown;
+	}
+	for (size_t i = 0; !done && !net->offline && ocsp && i < json_object_array_length(ocsp) && tried < MAX_URLS; i++) {
+		const char *url = json_object_get_string(json_object_array_get_idx(ocsp, i));
+		if (!is_http(url))
+			continue;
+		tried++;
+		ocsp_try(url, leaf, issuer, st, chain, net, &r);
+		json_object_array_add(attempts, attempt_json("ocsp", url, &r, false));
+		if (r.status == ND_REV_GOOD || r.status == ND_REV_REVOKED) {
+			set_final(out, "ocsp", url, &r, false);
+			json_object_object_add(out, "nonce_echoed", json_object_new_boolean(r.nonce_echoed));
+			done = true;
+		} else if (r.status == ND_REV_UNKNOWN) {
+			ocsp_unknown = true;
+		} else if (!first_url) {
+			first_err = r;
+			first_url = url;
+			first_method = "ocsp";
+		}
+	}
+	tried = 0;
+	for (size_t i = 0; !done && crls && i < json_object_array_length(crls) && tried < MAX_URLS; i++) {
+		const char *url = json_object_get_string(json_object_array_get_idx(crls, i));
+		if (!is_http(url))
+			continue;
+		tried++;
+		crl_try(url, leaf, issuer, net, cache_dir, &r, &cached);
+		json_object_array_add(attempts, attempt_json("crl", url, &r, cached));
+		if (r.status == ND_REV_GOOD || r.status == ND_REV_REVOKED) {
+			set_final(out, "crl", url, &r, cached);
+			done = true;
+		} else if (!first_url && !(net->offline && r.code == ND_ERR_NETWORK)) {
+			first_err = r;
+			first_url = url;
+			first_method = "crl";
+		}
+	}
+	if (done)
+		goto out;
+	if (!first_url && !net->offline && !ocsp_unknown)
+		rev_fail(&first_err, ND_ERR_NOT_FOUND, "%s", _("the certificate names no OCSP responder and no CRL"));
+unknown:
+	r = first_err;
+	r.status = ND_REV_UNKNOWN;
+	set_final(out, first_method, first_url, &r, false);
+	if (ocsp_unknown && !first_url)
+		json_object_object_add(out, "error", json_object_new_string("ocsp_unknown"));
+	else if (net->offline && !first_url && issuer)
+		json_object_object_add(out, "error", json_object_new_string("offline"));
+	else
+		json_object_object_add(out, "error", json_object_new_string(nd_err_name(first_err.code)));
+	json_object_object_add(out, "detail", json_object_new_string(first_err.err));
+out:
+	json_object_object_add(out, "attempts", attempts);
+	return out;
+}

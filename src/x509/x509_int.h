@@ -1,0 +1,137 @@
+/* Private to src/x509: describing certificates, the pinned anchors, the
+ * certificate pool, HTTP, the cache, chain building and revocation. Exposed
+ * here (not in x509.h) so that tests and fuzz harnesses can reach the parts
+ * that read outside bytes. */
+#ifndef ND_X509_INT_H
+#define ND_X509_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <openssl/ocsp.h>
+#include <openssl/x509.h>
+
+#include "core/error.h"
+
+/* Size limits for what we download or read (a CA certificate is a few KiB;
+ * a national CA's CRL can hold hundreds of thousands of entries). */
+#define ND_X509_MAX_CERT (256u * 1024)
+#define ND_X509_MAX_OCSP (1u * 1024 * 1024)
+#define ND_X509_MAX_CRL (64u * 1024 * 1024)
+#define ND_X509_MAX_FILE (64u * 1024 * 1024)
+/* How many AIA downloads one chain may need (issuing CA, root, a cross). */
+#define ND_X509_MAX_AIA 4
+/* Clock skew allowed on OCSP and CRL times. */
+#define ND_X509_SKEW_S 300
+
+/* ---- describe.c: facts about one certificate ---------------------------- */
+
+/* A JSON object of facts (see drivers-notes/kamusm-certificates.md). The
+ * holder's identity number is masked unless show_id. New reference. */
+json_object *nd_x509_describe(X509 *x, bool show_id);
+/* "C=TR, O=..., CN=..." in UTF-8, serialNumber masked unless show_id.
+ * malloc'ed. */
+char *nd_x509_name_str(const X509_NAME *n, bool show_id);
+/* ISO 8601 UTC ("2029-08-06T00:00:00Z") into buf; "" when unreadable. */
+void nd_x509_time_str(const ASN1_TIME *t, char *buf, size_t bufsz);
+/* Upper-case hex SHA-256 of the DER; malloc'ed. */
+char *nd_x509_sha256_hex(X509 *x);
+/* Qualified-certificate statement ids of x, as dotted OIDs (new array). */
+json_object *nd_x509_qc_statements(X509 *x);
+/* Parse an ISO 8601 UTC time as written by nd_x509_time_str; -1 if bad. */
+int64_t nd_x509_parse_time(const char *s);
+
+/* OIDs that matter (sources: ETSI EN 319 412-5, BTK, Kamu SM CP/CPS). */
+#define ND_OID_QC_COMPLIANCE "0.4.0.1862.1.1"
+#define ND_OID_QC_BTK_NES "2.16.792.1.61.0.1.5070.1.1"
+#define ND_OID_KAMUSM_POLICY_PREFIX "2.16.792.1.2.1.1.5.7."
+
+/* ---- anchors.c: Kamu SM's certificates pinned by SHA-256 ---------------- */
+
+struct nd_pin {
+	const char *sha256;   /* upper-case hex */
+	const char *name;
+	bool root;            /* a self-signed root (else an issuing CA) */
+};
+/* The pin matching this fingerprint, or NULL. */
+const struct nd_pin *nd_x509_pin_find(const char *sha256_hex);
+
+/* ---- decoding outside bytes ---------------------------------------------- */
+
+/* Certificates in buf: one DER certificate, or PEM with one or more, or a
+ * PKCS#7 certs-only bundle (DER or PEM). Appends to out. ND_OK when at
+ * least one was read; ND_ERR_PARSE otherwise (err says why). */
+nd_err nd_x509_decode_certs(const uint8_t *buf, size_t len, STACK_OF(X509) *out,
+                            char *err, size_t errsz);
+/* Read a whole file with a size limit. */
+nd_err nd_x509_read_file(const char *path, size_t max, uint8_t **out, size_t *out_len,
+                         char *err, size_t errsz);
+
+/* ---- net.c: HTTP through OpenSSL's client -------------------------------- */
+
+struct nd_net {
+	bool offline;
+	int timeout_s;        /* each request */
+	int64_t deadline_ms;  /* for all requests of this run (monotonic) */
+	json_object *log;     /* array: {purpose, url, ms, ok, error, proxy} */
+};
+void nd_net_init(struct nd_net *net, bool offline, int timeout_s);
+/* GET (body NULL) or POST. On error err says what, with the URL left to the
+ * caller. ND_ERR_TIMEOUT for a silent server, ND_ERR_NETWORK for connect
+ * failures, ND_ERR_PROTOCOL for HTTP errors and oversize answers,
+ * ND_ERR_UNSUPPORTED for non-http URLs. */
+nd_err nd_net_fetch(struct nd_net *net, const char *purpose, const char *url,
+                    const char *content_type, const uint8_t *body, size_t body_len,
+                    size_t max_len, uint8_t **out, size_t *out_len, char *err, size_t errsz);
+
+/* ---- cache.c: downloaded CA certificates and CRLs ----------------------- */
+
+/* The cache folder: --cache-dir, else $XDG_CACHE_HOME/nesdoctor, else
+ * ~/.cache/nesdoctor; NULL when none can be named. malloc'ed. */
+char *nd_cache_dir(const char *opt);
+/* Load every cached CA certificate into out. */
+void nd_cache_load_certs(const char *dir, STACK_OF(X509) *out);
+void nd_cache_store_cert(const char *dir, X509 *x);
+/* The cached bytes for a URL (CRLs), or ND_ERR_NOT_FOUND. */
+nd_err nd_cache_load_url(const char *dir, const char *kind, const char *url,
+                         uint8_t **out, size_t *out_len);
+void nd_cache_store_url(const char *dir, const char *kind, const char *url,
+                        const uint8_t *p, size_t n);
+
+/* ---- revocation: the parts that read responses -------------------------- */
+
+enum nd_rev_status { ND_REV_NONE, ND_REV_GOOD, ND_REV_REVOKED, ND_REV_UNKNOWN };
+
+struct nd_rev {
+	enum nd_rev_status status;   /* NONE: this source gave no answer */
+	int reason;                  /* CRL reason code, -1 when none */
+	char date[32];               /* revocation time */
+	char this_update[32];
+	char next_update[32];
+	nd_err code;                 /* why there was no answer */
+	char err[256];
+	bool nonce_echoed;
+};
+
+/* Judge an OCSP response for (id) asked with req (req may be NULL: no
+ * nonce check). Signature checked against st + certs. */
+void nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *id,
+                  X509_STORE *st, STACK_OF(X509) *certs, struct nd_rev *res);
+/* Judge a CRL (DER or PEM) for leaf, issued and signed by issuer. Fills
+ * crl_out (when not NULL) with the parsed CRL when its signature and
+ * times are good (for caching). */
+void nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, time_t now,
+                 struct nd_rev *res, X509_CRL **crl_out);
+const char *nd_rev_status_name(enum nd_rev_status s);
+const char *nd_crl_reason_name(int reason);
+
+/* Revocation of leaf (issued by issuer): OCSP first, then the CRL. Returns
+ * the inventory's "revocation" object. chain: the verified chain. */
+json_object *nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *chain,
+                                const json_object *leaf_facts, struct nd_net *net,
+                                const char *cache_dir);
+
+#endif
