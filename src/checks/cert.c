@@ -1,5 +1,478 @@
-/* Checks of the cert layer. */
-#include "checks/checks.h"
+/* Checks of the cert layer: is the signing certificate qualified, in date,
+ * the holder's, with a usable key, chained to Kamu SM, not revoked. Pure
+ * functions of the inventory the x509 collector wrote (see
+ * src/x509/collect.c and drivers-notes/kamusm-certificates.md). */
+#include <stdlib.h>
+#include <string.h>
 
-const struct nd_check_def *const nd_cert_checks[] = { NULL };
-const size_t nd_cert_checks_n = 0;
+#include "checks/checks.h"
+#include "core/i18n.h"
+#include "core/util.h"
+#include "x509/x509_int.h"
+
+/* Kamu SM's help line and online services, named in remedies. */
+#define KAMUSM_PHONE "444 5 576"
+#define KAMUSM_WEB "https://kamusm.bilgem.tubitak.gov.tr"
+
+static json_object *
+signing(const struct nd_report *rep)
+{
+	return nd_jobj(rep->inventory, "signing_certificate");
+}
+
+static bool
+has_str(const json_object *arr, const char *s)
+{
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		const char *v = json_object_get_string(json_object_array_get_idx(arr, i));
+		if (v && strcmp(v, s) == 0)
+			return true;
+	}
+	return false;
+}
+
+static char *
+join(const json_object *arr)
+{
+	char *out = nd_xstrdup("");
+
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		char *n = nd_asprintf("%s%s%s", out, i ? ", " : "",
+		    json_object_get_string(json_object_array_get_idx(arr, i)));
+		free(out);
+		out = n;
+	}
+	return out;
+}
+
+/* Common start of the checks after cert.qualified: the certificate, or a
+ * result saying why there is none. */
+static json_object *
+need_signing(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *sc = signing(rep);
+
+	if (!nd_jobj(rep->inventory, "x509")) {
+		nd_result_set(r, ND_SKIP, "%s", _("certificates were not examined"));
+		r->undetermined = true;
+		return NULL;
+	}
+	if (!sc) {
+		nd_result_set(r, ND_SKIP, "%s", _("no signing certificate to check"));
+		r->undetermined = true;
+		return NULL;
+	}
+	return sc;
+}
+
+/* Files given to `verify` that could not be used. */
+static bool
+input_problem(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *inputs = nd_jarr(rep->inventory, "inputs");
+
+	for (size_t i = 0; inputs && i < json_object_array_length(inputs); i++) {
+		json_object *in = json_object_array_get_idx(inputs, i);
+		const char *err = nd_jstr(in, "error"), *file = nd_jstr(in, "file");
+		const char *detail = nd_jstr(in, "detail");
+
+		if (!err)
+			continue;
+		if (strcmp(err, "parse") == 0 || strcmp(err, "truncated") == 0) {
+			nd_result_set(r, ND_FAIL, _("%s: %s"), file ? file : "?", detail ? detail : err);
+			nd_result_remedy(r, "%s", _("The file must hold a certificate in PEM (-----BEGIN CERTIFICATE-----) "
+			    "or DER form. Export it again, or ask whoever sent it for an undamaged copy."));
+		} else {
+			nd_result_set(r, ND_SKIP, _("could not read %s: %s"), file ? file : "?", detail ? detail : err);
+			r->undetermined = true;
+			nd_result_remedy(r, "%s", _("Check the file name and that you may read the file."));
+		}
+		return true;
+	}
+	return false;
+}
+
+static void
+eval_qualified(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *x509 = nd_jobj(rep->inventory, "x509"), *sc = signing(rep);
+	json_object *cands = nd_jarr(rep->inventory, "signing_candidates");
+	json_object *qc, *ku, *pol;
+	bool nr, qc_c, qc_nes, kamusm_policy = false;
+	size_t ncand = cands ? json_object_array_length(cands) : 0;
+	const char *who;
+
+	if (input_problem(rep, r))
+		return;
+	if (!x509) {
+		nd_result_set(r, ND_SKIP, "%s", _("certificates were not examined"));
+		r->undetermined = true;
+		return;
+	}
+	if (!sc) {
+		int64_t seen = nd_jint(x509, "certificates_seen", 0);
+		json_object *errs = nd_jarr(x509, "decode_errors");
+
+		if (seen == 0)
+			nd_result_set(r, ND_FAIL, "%s", _("no certificate found on the token"));
+		else if (errs && (int64_t)json_object_array_length(errs) == seen)
+			nd_result_set(r, ND_FAIL, "%s", _("the token's certificates could not be read (malformed data)"));
+		else
+			nd_result_set(r, ND_FAIL, "%s", _("no personal certificate: only CA certificates were found"));
+		nd_result_remedy(r, _("A NES card holds your qualified certificate from Kamu SM. If the card was "
+		    "just delivered, or was renewed, call Kamu SM's help line %s."), KAMUSM_PHONE);
+		return;
+	}
+	ku = nd_jarr(sc, "key_usage");
+	qc = nd_jarr(sc, "qc_statements");
+	pol = nd_jarr(sc, "policies");
+	nr = has_str(ku, "nonRepudiation");
+	qc_c = has_str(qc, ND_OID_QC_COMPLIANCE);
+	qc_nes = has_str(qc, ND_OID_QC_BTK_NES);
+	for (size_t i = 0; pol && i < json_object_array_length(pol); i++) {
+		const char *p = json_object_get_string(json_object_array_get_idx(pol, i));
+		if (p && strncmp(p, ND_OID_KAMUSM_POLICY_PREFIX, strlen(ND_OID_KAMUSM_POLICY_PREFIX)) == 0)
+			kamusm_policy = true;
+	}
+	json_object_object_add(nd_result_details(r), "candidates", json_object_new_int((int)ncand));
+	who = nd_jstr(nd_jobj(sc, "holder"), "name");
+	if (!who)
+		who = nd_jstr(sc, "subject");
+	if (!nr) {
+		char *k = join(ku);
+		nd_result_set(r, ND_FAIL, _("%s is not a signing certificate: its key usage lacks nonRepudiation (it has: %s)"),
+		    who, k[0] ? k : "-");
+		free(k);
+		nd_result_remedy(r, _("DYS signs with the qualified (NES) certificate, whose key usage is nonRepudiation. "
+		    "This device does not seem to hold one: ask Kamu SM (%s) or your institution's NES officer."),
+		    KAMUSM_PHONE);
+		return;
+	}
+	if (!qc_c || !qc_nes) {
+		char *miss = nd_asprintf("%s%s%s", !qc_c ? ND_OID_QC_COMPLIANCE : "",
+		    (!qc_c && !qc_nes) ? ", " : "", !qc_nes ? ND_OID_QC_BTK_NES : "");
+		nd_result_set(r, ND_FAIL, _("%s is not a qualified (NES) certificate: QC statements missing: %s"),
+		    who, miss);
+		free(miss);
+		nd_result_remedy(r, _("Only a qualified electronic certificate (NES) can sign in DYS; a company "
+		    "seal (mali mühür) or another certificate cannot. Apply for a NES through Kamu SM's online "
+		    "services (%s) or call %s."), KAMUSM_WEB, KAMUSM_PHONE);
+		return;
+	}
+	if (!kamusm_policy) {
+		char *p = join(pol);
+		nd_result_set(r, ND_WARN, _("%s's certificate is qualified, but not under a Kamu SM policy (policies: %s)"),
+		    who, p[0] ? p : "-");
+		free(p);
+		nd_result_remedy(r, _("DYS expects a NES certificate from Kamu SM. If signing fails, ask your "
+		    "institution whether certificates from other providers are accepted, or call %s."), KAMUSM_PHONE);
+		return;
+	}
+	if (ncand > 1)
+		nd_result_set(r, ND_PASS, _("qualified signing certificate of %s; %zu personal certificates on the token, DYS would use this one (serial %s)"),
+		    who, ncand, nd_jstr(sc, "serial") ? nd_jstr(sc, "serial") : "?");
+	else
+		nd_result_set(r, ND_PASS, _("qualified signing certificate of %s (nonRepudiation, QC statements, Kamu SM policy)"), who);
+}
+
+static void
+eval_validity(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *sc = need_signing(rep, r);
+	int64_t nb, na, now = (int64_t)rep->time, days;
+	int warn = rep->opts ? rep->opts->expiry_warn_days : 30;
+	const char *nbs, *nas;
+
+	if (!sc)
+		return;
+	nbs = nd_jstr(sc, "not_before");
+	nas = nd_jstr(sc, "not_after");
+	nb = nd_x509_parse_time(nbs);
+	na = nd_x509_parse_time(nas);
+	if (nb < 0 || na < 0) {
+		nd_result_set(r, ND_FAIL, "%s", _("the certificate's validity dates cannot be read"));
+		nd_result_remedy(r, _("The certificate looks damaged: call Kamu SM's help line %s."), KAMUSM_PHONE);
+		return;
+	}
+	if (now < nb) {
+		days = (nb - now + 86399) / 86400;
+		json_object_object_add(nd_result_details(r), "days_until_valid", json_object_new_int64(days));
+		nd_result_set(r, ND_FAIL, _("not valid yet: valid from %s (in %lld days)"), nbs, (long long)days);
+		nd_result_remedy(r, _("Check this computer's date and time first: `timedatectl` shows them, "
+		    "`sudo timedatectl set-ntp true` keeps them right. If the clock is right, the certificate "
+		    "can be used from %s on."), nbs);
+		return;
+	}
+	days = (na - now) / 86400;
+	json_object_object_add(nd_result_details(r), "days_left", json_object_new_int64(now > na ? -1 : days));
+	if (now > na) {
+		days = (now - na) / 86400;
+		nd_result_set(r, ND_FAIL, _("expired on %s (%lld days ago)"), nas, (long long)days);
+		nd_result_remedy(r, _("An expired certificate cannot sign. Renew it through Kamu SM's online services "
+		    "(%s) or call %s. If the date shown is wrong, check this computer's clock (`timedatectl`)."),
+		    KAMUSM_WEB, KAMUSM_PHONE);
+		return;
+	}
+	if (days < warn) {
+		nd_result_set(r, ND_WARN, _("expires in %lld days (%s)"), (long long)days, nas);
+		nd_result_remedy(r, _("Renew the certificate before %s through Kamu SM's online services (%s); "
+		    "a new card takes 5 to 15 days to arrive. Help line: %s."), nas, KAMUSM_WEB, KAMUSM_PHONE);
+		return;
+	}
+	nd_result_set(r, ND_PASS, _("valid until %s (%lld days left)"), nas, (long long)days);
+}
+
+static void
+eval_holder(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *sc = need_signing(rep, r), *h;
+	const char *name, *id;
+
+	if (!sc)
+		return;
+	h = nd_jobj(sc, "holder");
+	name = nd_jstr(h, "name");
+	id = nd_jstr(h, "tckn");
+	if (!name)
+		name = "?";
+	if (!nd_jbool(h, "tckn_present", false) || !id) {
+		nd_result_set(r, ND_WARN, _("%s: no identity number (TCKN) in the certificate's subject serialNumber"), name);
+		nd_result_remedy(r, _("DYS identifies signers by their TCKN. Ask Kamu SM (%s) whether this is your "
+		    "personal NES certificate."), KAMUSM_PHONE);
+		return;
+	}
+	if (!nd_jbool(h, "tckn_valid", false)) {
+		nd_result_set(r, ND_WARN, _("%s: the identity number %s fails the TCKN checksum"), name, id);
+		nd_result_remedy(r, _("The certificate may carry a wrong identity number: DYS may not match it to "
+		    "you. Check it with Kamu SM (%s)."), KAMUSM_PHONE);
+		return;
+	}
+	nd_result_set(r, ND_PASS, _("holder %s, TCKN %s"), name, id);
+}
+
+static void
+eval_key(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *sc = need_signing(rep, r), *k, *pk;
+	const char *type, *curve;
+	int64_t bits;
+	const char *where;
+
+	if (!sc)
+		return;
+	k = nd_jobj(sc, "key");
+	type = nd_jstr(k, "type");
+	curve = nd_jstr(k, "curve");
+	bits = nd_jint(k, "bits", 0);
+	if (!type)
+		type = "?";
+	if (strcmp(type, "RSA") == 0) {
+		if (bits < 2048) {
+			nd_result_set(r, ND_FAIL, _("RSA key of %lld bits: too weak for signing (2048 bits or more needed)"),
+			    (long long)bits);
+			nd_result_remedy(r, _("Renew the certificate through Kamu SM (%s, help line %s)."), KAMUSM_WEB, KAMUSM_PHONE);
+			return;
+		}
+	} else if (strcmp(type, "EC") == 0) {
+		if (!curve || (strcmp(curve, "P-256") != 0 && strcmp(curve, "P-384") != 0)) {
+			nd_result_set(r, ND_FAIL, _("EC key on curve %s: not accepted for signing (P-256 or P-384 needed)"),
+			    curve ? curve : "?");
+			nd_result_remedy(r, _("Renew the certificate through Kamu SM (%s, help line %s)."), KAMUSM_WEB, KAMUSM_PHONE);
+			return;
+		}
+	} else {
+		nd_result_set(r, ND_FAIL, _("%s key: not usable for signing (RSA or EC needed)"), type);
+		nd_result_remedy(r, _("Renew the certificate through Kamu SM (%s, help line %s)."), KAMUSM_WEB, KAMUSM_PHONE);
+		return;
+	}
+	where = curve ? curve : "";
+	pk = NULL;
+	json_object_object_get_ex(sc, "has_private_key", &pk);
+	if (pk && json_object_is_type(pk, json_type_boolean) && !json_object_get_boolean(pk)) {
+		nd_result_set(r, ND_FAIL, _("%s %lld-bit key %s: the token holds no private key for this certificate"),
+		    type, (long long)bits, where);
+		nd_result_remedy(r, _("Without its private key the certificate cannot sign. The card may have been "
+		    "initialised again or damaged: call Kamu SM's help line %s."), KAMUSM_PHONE);
+		return;
+	}
+	if (pk && json_object_is_type(pk, json_type_boolean))
+		nd_result_set(r, ND_PASS, _("%s %lld-bit key %s, its private key is on the token"), type, (long long)bits, where);
+	else if (nd_jstr(sc, "file"))
+		nd_result_set(r, ND_PASS, _("%s %lld-bit key %s (private key not checked: certificate from a file)"),
+		    type, (long long)bits, where);
+	else
+		nd_result_set(r, ND_PASS, _("%s %lld-bit key %s (whether the token holds its private key is not known)"),
+		    type, (long long)bits, where);
+}
+
+static void
+eval_chain(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *sc = need_signing(rep, r);
+	json_object *cs = nd_jobj(rep->inventory, "chain_status");
+	json_object *chain = nd_jarr(rep->inventory, "chain");
+	const char *err, *anchor, *missing, *aia_url, *aia_err, *need, *text;
+	size_t len = chain ? json_object_array_length(chain) : 0;
+	char *srcs = nd_xstrdup("");
+
+	if (!sc)
+		goto out;
+	if (!cs) {
+		nd_result_set(r, ND_SKIP, "%s", _("the chain was not built"));
+		r->undetermined = true;
+		goto out;
+	}
+	for (size_t i = 0; i < len; i++) {
+		char *n = nd_asprintf("%s%s%s", srcs, i ? " → " : "",
+		    nd_jstr(json_object_array_get_idx(chain, i), "source") ?
+		    nd_jstr(json_object_array_get_idx(chain, i), "source") : "?");
+		free(srcs);
+		srcs = n;
+	}
+	anchor = nd_jstr(cs, "anchor");
+	if (nd_jbool(cs, "verified", false)) {
+		const char *top = nd_jstr(cs, "anchor_subject");
+		if (!top)
+			top = "?";
+		if (anchor && strcmp(anchor, "kamusm") == 0)
+			nd_result_set(r, ND_PASS, _("chains to Kamu SM (%zu certificates: %s)"), len, srcs);
+		else if (anchor && strcmp(anchor, "anchor") == 0)
+			nd_result_set(r, ND_PASS, _("chains to the trust anchor given with --anchor: %s (%zu certificates: %s)"),
+			    top, len, srcs);
+		else {
+			nd_result_set(r, ND_WARN, _("chains to %s from the system's trust store, not to Kamu SM"), top);
+			nd_result_remedy(r, _("DYS expects a NES certificate from Kamu SM. If signing fails, call %s."),
+			    KAMUSM_PHONE);
+		}
+		goto out;
+	}
+	err = nd_jstr(cs, "error");
+	text = nd_jstr(cs, "error_text");
+	missing = nd_jstr(cs, "missing_issuer");
+	aia_url = nd_jstr(cs, "aia_url");
+	aia_err = nd_jstr(cs, "aia_error");
+	need = nd_jstr(cs, "needs_download");
+	if (!err)
+		err = "other";
+	if (strcmp(err, "issuer_not_found") == 0 && need) {
+		nd_result_set(r, ND_SKIP, _("the issuer's certificate (%s) would have to be downloaded from %s, but the network is off (--offline)"),
+		    missing ? missing : "?", need);
+		r->undetermined = true;
+		nd_result_remedy(r, "%s", _("Run again without --offline; the downloaded certificate is kept in the cache for later offline runs."));
+	} else if (strcmp(err, "issuer_not_found") == 0 && aia_url) {
+		nd_result_set(r, ND_WARN, _("the issuer's certificate (%s) could not be downloaded from %s: %s"),
+		    missing ? missing : "?", aia_url, aia_err ? aia_err : "?");
+		r->undetermined = true;
+		nd_result_remedy(r, "%s", _("Check the network path to the certificate repository. An institutional "
+		    "network often needs an HTTP proxy: set it with `export http_proxy=http://PROXY:PORT` "
+		    "(and no_proxy for local hosts), or ask IT to allow depo.kamusm.gov.tr; then run again."));
+	} else if (strcmp(err, "issuer_not_found") == 0) {
+		nd_result_set(r, ND_FAIL, _("issued by %s, which is neither Kamu SM nor another known CA: the chain cannot be built"),
+		    missing ? missing : "?");
+		nd_result_remedy(r, _("This certificate was not issued by Kamu SM's NES CA, or its issuer cannot be found. "
+		    "If it is a Kamu SM certificate, call %s."), KAMUSM_PHONE);
+	} else if (strcmp(err, "untrusted_root") == 0) {
+		nd_result_set(r, ND_FAIL, _("chains to %s, which is not a trusted root (not Kamu SM)"),
+		    nd_jstr(cs, "error_subject") ? nd_jstr(cs, "error_subject") : "?");
+		nd_result_remedy(r, _("DYS accepts certificates that chain to Kamu SM's root. If this is a Kamu SM "
+		    "certificate, call %s."), KAMUSM_PHONE);
+	} else if (strcmp(err, "bad_signature") == 0) {
+		nd_result_set(r, ND_FAIL, _("a signature in the chain does not verify (%s): the certificate is damaged or forged"),
+		    nd_jstr(cs, "error_subject") ? nd_jstr(cs, "error_subject") : "?");
+		nd_result_remedy(r, _("Do not sign with this certificate; call Kamu SM's help line %s."), KAMUSM_PHONE);
+	} else if (strcmp(err, "ca_expired") == 0 || strcmp(err, "ca_not_yet_valid") == 0) {
+		nd_result_set(r, ND_FAIL, _("the CA certificate %s is out of its validity period"),
+		    nd_jstr(cs, "error_subject") ? nd_jstr(cs, "error_subject") : "?");
+		nd_result_remedy(r, _("Check this computer's date and time (`timedatectl`). If they are right, the "
+		    "certificate must be renewed: Kamu SM's online services (%s), help line %s."), KAMUSM_WEB, KAMUSM_PHONE);
+	} else {
+		nd_result_set(r, ND_FAIL, _("the chain does not verify: %s (%s)"), text ? text : err,
+		    nd_jstr(cs, "error_subject") ? nd_jstr(cs, "error_subject") : "?");
+		nd_result_remedy(r, _("Call Kamu SM's help line %s with this message."), KAMUSM_PHONE);
+	}
+out:
+	free(srcs);
+}
+
+static void
+eval_revocation(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *sc = need_signing(rep, r), *rv;
+	const char *st, *method, *url, *err, *detail, *host_hint;
+
+	if (!sc)
+		return;
+	rv = nd_jobj(rep->inventory, "revocation");
+	if (!rv) {
+		nd_result_set(r, ND_SKIP, "%s", _("revocation was not checked: there is no verified chain"));
+		r->undetermined = true;
+		return;
+	}
+	st = nd_jstr(rv, "status");
+	method = nd_jstr(rv, "method");
+	url = nd_jstr(rv, "url");
+	err = nd_jstr(rv, "error");
+	detail = nd_jstr(rv, "detail");
+	if (!st)
+		st = "unknown";
+	if (url)
+		json_object_object_add(nd_result_details(r), "url", json_object_new_string(url));
+	if (strcmp(st, "good") == 0) {
+		if (method && strcmp(method, "crl") == 0)
+			nd_result_set(r, ND_PASS, _("not revoked (CRL from %s%s, next update %s)"), url ? url : "?",
+			    nd_jbool(rv, "cached", false) ? _(", cached") : "",
+			    nd_jstr(rv, "next_update") ? nd_jstr(rv, "next_update") : "?");
+		else
+			nd_result_set(r, ND_PASS, _("not revoked (OCSP answer from %s)"), url ? url : "?");
+		return;
+	}
+	if (strcmp(st, "revoked") == 0) {
+		nd_result_set(r, ND_FAIL, _("REVOKED on %s (reason: %s), says %s"),
+		    nd_jstr(rv, "date") ? nd_jstr(rv, "date") : "?",
+		    nd_jstr(rv, "reason") ? nd_jstr(rv, "reason") : _("not given"), url ? url : "?");
+		nd_result_remedy(r, _("A revoked certificate can never sign again. Apply for a new certificate "
+		    "through Kamu SM's online services (%s) or call %s."), KAMUSM_WEB, KAMUSM_PHONE);
+		return;
+	}
+	if (!err)
+		err = "other";
+	host_hint = url ? url : "ocsp.kamusm.gov.tr";
+	if (strcmp(err, "offline") == 0) {
+		nd_result_set(r, ND_WARN, "%s", _("not checked: the network is off (--offline)"));
+		nd_result_remedy(r, "%s", _("Run again without --offline to check revocation."));
+	} else if (strcmp(err, "timeout") == 0 || strcmp(err, "network") == 0) {
+		nd_result_set(r, ND_WARN, _("could not be checked: %s did not answer (%s)"), host_hint, detail ? detail : err);
+		nd_result_remedy(r, _("An institutional network often needs an HTTP proxy: set it with "
+		    "`export http_proxy=http://PROXY:PORT` (and no_proxy for local hosts), or ask IT to allow "
+		    "%s and depo.kamusm.gov.tr; then run again."), host_hint);
+	} else if (strcmp(err, "ocsp_unknown") == 0) {
+		nd_result_set(r, ND_WARN, "%s", _("the OCSP responder does not know this certificate, and no CRL answered"));
+		nd_result_remedy(r, _("Call Kamu SM's help line %s."), KAMUSM_PHONE);
+	} else if (strcmp(err, "not_found") == 0 && !url) {
+		nd_result_set(r, ND_WARN, "%s", detail ? detail : _("could not be checked"));
+		nd_result_remedy(r, _("Call Kamu SM's help line %s."), KAMUSM_PHONE);
+	} else {
+		nd_result_set(r, ND_WARN, _("could not be checked: the answer from %s is not usable (%s)"),
+		    host_hint, detail ? detail : err);
+		nd_result_remedy(r, _("A proxy or captive portal may be changing the answer; check the network "
+		    "path (http_proxy) and try again. If it persists, call %s."), KAMUSM_PHONE);
+	}
+}
+
+static const struct nd_check_def cert_qualified = { "cert.qualified", ND_LAYER_CERT,
+	{ "p11.objects", NULL }, eval_qualified };
+static const struct nd_check_def cert_validity = { "cert.validity", ND_LAYER_CERT,
+	{ "cert.qualified", NULL }, eval_validity };
+static const struct nd_check_def cert_holder = { "cert.holder", ND_LAYER_CERT,
+	{ "cert.qualified", NULL }, eval_holder };
+static const struct nd_check_def cert_key = { "cert.key", ND_LAYER_CERT,
+	{ "cert.qualified", NULL }, eval_key };
+static const struct nd_check_def cert_chain = { "cert.chain", ND_LAYER_CERT,
+	{ "cert.qualified", NULL }, eval_chain };
+static const struct nd_check_def cert_revocation = { "cert.revocation", ND_LAYER_CERT,
+	{ "cert.chain", NULL }, eval_revocation };
+
+const struct nd_check_def *const nd_cert_checks[] = {
+	&cert_qualified, &cert_validity, &cert_holder, &cert_key, &cert_chain, &cert_revocation,
+};
+const size_t nd_cert_checks_n = sizeof nd_cert_checks / sizeof nd_cert_checks[0];
