@@ -1,0 +1,142 @@
+#!/bin/bash
+# End-to-end: `nesdoctor verify` on a Kamu SM-shaped test PKI (mkpki.sh),
+# with real servers on loopback: python's http.server for AIA and CRLs,
+# `openssl ocsp` as the responder, a server that accepts and never answers,
+# and one that answers garbage. Everything runs in private network, mount
+# and PID namespaces: only "lo" exists (openssl ocsp binds all interfaces),
+# and every server dies with the script. Bounded by `timeout`.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+: "${ND_BIN:?ND_BIN must name the nesdoctor binary}"
+if [ -z "${ND_X509_IN_NS:-}" ]; then
+	u=""
+	[ "$(id -u)" -ne 0 ] && u="-r"
+	export ND_X509_IN_NS=1
+	exec timeout -k 5 110 unshare $u --net --mount --pid --fork --kill-child --mount-proc -- \
+		bash "$0" "$@"
+fi
+ip link set lo up
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/nd-x509.XXXXXX")
+PIDS=""
+cleanup() {
+	local p
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	if [ "$fail" -eq 0 ] || [ -z "${ND_KEEP:-}" ]; then rm -rf "$W"; else echo "kept $W"; fi
+}
+pass=0 fail=0
+trap cleanup EXIT
+bg() { local log=$1; shift; "$@" >"$log" 2>&1 & PIDS="$PIDS $!"; }
+
+HTTP=18081 OCSP=18082 SILENT=18083 GARBAGE=18084
+bash "$HERE/mkpki.sh" "$W/pki" $HTTP $OCSP $SILENT $GARBAGE || { echo "mkpki failed"; exit 1; }
+P=$W/pki
+bg "$W/http.log" python3 -m http.server $HTTP --bind 127.0.0.1 --directory "$P/www"
+bg "$W/ocsp.log" openssl ocsp -index "$P/int/index.txt" -port $OCSP -rsigner "$P/ocsp.pem" \
+	-rkey "$P/ocsp.key" -CA "$P/int.pem" -ndays 1
+bg "$W/silent.log" python3 "$HERE/servers.py" silent $SILENT 100
+bg "$W/garbage.log" python3 "$HERE/servers.py" garbage $GARBAGE 100
+for _ in $(seq 100); do
+	n=0
+	for p in $HTTP $OCSP $SILENT $GARBAGE; do ss -ltn | grep -q "127.0.0.1:$p \|\*:$p \|0.0.0.0:$p " && n=$((n + 1)); done
+	[ $n -eq 4 ] && break
+	sleep 0.1
+done
+[ $n -eq 4 ] || { echo "servers did not start"; ss -ltn; exit 1; }
+
+# t NAME ARGS... -- EXPECTATIONS...   (see jcheck.py)
+t() {
+	local name=$1 code t0 ms
+	shift
+	local args=()
+	while [ "$1" != "--" ]; do args+=("$1"); shift; done
+	shift
+	t0=$(date +%s%N)
+	"$ND_BIN" verify --json --lang en --timeout 2 "${args[@]}" >"$W/$name.json" 2>"$W/$name.err"
+	code=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	if python3 "$HERE/jcheck.py" "$W/$name.json" "exit=$code" "$@"; then
+		echo "ok   - $name (exit $code, $ms ms)"
+		pass=$((pass + 1))
+	else
+		echo "FAIL - $name (exit $code, $ms ms)"
+		cat "$W/$name.err"
+		fail=$((fail + 1))
+	fi
+	LAST_MS=$ms
+}
+check() { if eval "$2"; then echo "ok   - $1"; pass=$((pass + 1)); else echo "FAIL - $1"; fail=$((fail + 1)); fi; }
+
+A="--anchor $P/root.pem"
+C() { echo "--cache-dir $W/cache-$1"; }
+
+t good-rsa $A $(C good-rsa) "$P/good-rsa.pem" "$P/int.pem" -- exit=0 primary=null \
+	cert.qualified=pass cert.validity=pass cert.holder=pass cert.key=pass cert.chain=pass \
+	cert.revocation=pass inv:revocation.method=ocsp inv:revocation.status=good \
+	inv:signing_certificate.key.type=RSA inv:signing_certificate.holder.tckn=100******46 \
+	'!~10000000146' '!~"der"' msg:cert.key~RSA
+t good-ec-aia $A $(C shared) "$P/good-ec.der" -- exit=0 cert.chain=pass cert.revocation=pass \
+	inv:chain[1].source=aia inv:chain[2].source=anchor inv:signing_certificate.key.curve=P-256
+# the same again, offline: the issuing CA now comes from the cache;
+# revocation is not checked (warn)
+t good-ec-offline $A $(C shared) --offline "$P/good-ec.der" -- exit=1 cert.chain=pass \
+	inv:chain[1].source=cache cert.revocation=warn msg:cert.revocation~offline remedy=cert.revocation
+# the CRL is cached after one online run, and then answers offline too
+t revcrl-online $A $(C crl) "$P/revcrl.pem" -- exit=2 primary=cert.revocation \
+	cert.revocation=fail inv:revocation.method=crl inv:revocation.reason=superseded remedy=cert.revocation
+t revcrl-cached $A $(C crl) --offline "$P/revcrl.pem" -- exit=2 cert.revocation=fail \
+	inv:revocation.cached=true
+t expired $A $(C x) "$P/expired.pem" "$P/int.pem" -- exit=2 primary=cert.validity cert.validity=fail \
+	msg:cert.validity~expired remedy:cert.validity~kamusm.bilgem.tubitak.gov.tr remedy:cert.validity~"444 5 576" \
+	cert.chain=pass
+t notyet $A $(C x) "$P/notyet.pem" "$P/int.pem" -- exit=2 primary=cert.validity cert.validity=fail \
+	msg:cert.validity~"not valid yet" remedy:cert.validity~timedatectl
+t expiring $A $(C x) "$P/expiring.pem" "$P/int.pem" -- exit=1 primary=null cert.validity=warn \
+	msg:cert.validity~"expires in 10 days" remedy=cert.validity
+t expiring-quiet $A $(C x) --expiry-warn 5 "$P/expiring.pem" "$P/int.pem" -- exit=0 cert.validity=pass
+t revoked-ocsp $A $(C x) "$P/revoked.pem" "$P/int.pem" -- exit=2 primary=cert.revocation \
+	cert.revocation=fail inv:revocation.method=ocsp inv:revocation.reason=keyCompromise \
+	msg:cert.revocation~REVOKED remedy:cert.revocation~"444 5 576"
+t noqc $A $(C x) "$P/noqc.pem" "$P/int.pem" -- exit=2 primary=cert.qualified cert.qualified=fail \
+	msg:cert.qualified~"0.4.0.1862.1.1" remedy=cert.qualified
+t wrongku $A $(C x) "$P/wrongku.pem" "$P/int.pem" -- exit=2 primary=cert.qualified cert.qualified=fail \
+	msg:cert.qualified~nonRepudiation remedy=cert.qualified
+t badtckn $A $(C x) "$P/badtckn.pem" "$P/int.pem" -- exit=1 cert.holder=warn msg:cert.holder~checksum \
+	msg:cert.holder~"123******01" '!~12345678901'
+t badtckn-show-id $A $(C x) --show-id "$P/badtckn.pem" "$P/int.pem" -- exit=1 msg:cert.holder~12345678901
+t unknown-issuer $A $(C x) "$P/unknown.pem" -- exit=2 primary=cert.chain cert.chain=fail \
+	msg:cert.chain~"Unknown Test CA" remedy=cert.chain cert.revocation=skip
+t no-anchor $(C noanchor) "$P/good-ec.pem" -- exit=2 primary=cert.chain cert.chain=fail \
+	inv:chain_status.error=untrusted_root
+t corrupt $A $(C x) "$P/corrupt.der" -- exit=2 primary=cert.qualified cert.qualified=fail \
+	msg:cert.qualified~corrupt.der remedy=cert.qualified
+check "corrupt: stderr names the file" "grep -q 'corrupt.der' '$W/corrupt.err'"
+printf 'not a certificate at all\n' > "$W/text.pem"
+t not-a-cert $A $(C x) "$W/text.pem" -- exit=2 cert.qualified=fail
+t unreadable $A $(C x) "$W/no-such-file.pem" -- exit=3 cert.qualified=skip msg:cert.qualified~no-such-file.pem
+t silent $A $(C x) "$P/silent.pem" "$P/int.pem" -- exit=1 cert.revocation=warn \
+	msg:cert.revocation~"127.0.0.1:$SILENT" remedy:cert.revocation~http_proxy
+check "silent: bounded by the timeout (2 s per request, $LAST_MS ms)" "[ $LAST_MS -lt 9000 ]"
+t garbage $A $(C x) "$P/garbage.pem" "$P/int.pem" -- exit=1 cert.revocation=warn \
+	msg:cert.revocation~"not usable" inv:revocation.error=parse
+# http_proxy is honoured: through a "proxy" that answers garbage, a good
+# certificate cannot be checked; no_proxy for the host sends it direct again
+export http_proxy=http://127.0.0.1:$GARBAGE
+t via-proxy $A $(C proxy) "$P/good-ec.pem" "$P/int.pem" -- exit=1 cert.revocation=warn \
+	inv:x509.network[0].proxy~"127.0.0.1:$GARBAGE"
+export no_proxy=127.0.0.1
+t no-proxy $A $(C proxy2) "$P/good-ec.pem" "$P/int.pem" -- exit=0 cert.revocation=pass
+unset http_proxy no_proxy
+
+# the text report, in English and Turkish
+"$ND_BIN" verify --lang en --no-color $A $(C x) "$P/expired.pem" "$P/int.pem" >"$W/en.txt" 2>&1
+check "text en: verdict and cause" "grep -q 'NOT READY' '$W/en.txt' && grep -q 'Cause: expired on' '$W/en.txt'"
+"$ND_BIN" verify --lang tr --no-color $A $(C x) "$P/expired.pem" "$P/int.pem" >"$W/tr.txt" 2>&1
+check "text tr: Turkish cause" "grep -q 'HAZIR DEĞİL' '$W/tr.txt' && grep -q 'süresi' '$W/tr.txt'"
+check "text: chain printed" "grep -q 'Chain:' '$W/en.txt' && grep -q 'Zincir:' '$W/tr.txt'"
+"$ND_BIN" verify >/dev/null 2>&1
+check "verify without a file is a usage error" "[ $? -eq 64 ]"
+
+echo "x509 verify: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
