@@ -45,6 +45,22 @@ join(const json_object *arr)
 	return out;
 }
 
+/* The CN of a distinguished name as nd_x509_name_str writes it ("C=TR,
+ * ..., CN=Kamu SM ..."), or the whole name when it has none. malloc'ed. */
+static char *
+cn_of(const char *dn)
+{
+	const char *p = NULL, *q;
+
+	for (q = dn; q && (q = strstr(q, "CN=")) != NULL; q += 3)
+		if (q == dn || q[-1] == ' ')
+			p = q + 3;
+	if (!p)
+		return nd_xstrdup(dn ? dn : "?");
+	q = strstr(p, ", ");
+	return q ? strndup(p, (size_t)(q - p)) : nd_xstrdup(p);
+}
+
 /* Common start of the checks after cert.qualified: the certificate, or a
  * result saying why there is none. */
 static json_object *
@@ -256,7 +272,7 @@ eval_key(const struct nd_report *rep, struct nd_result *r)
 	json_object *sc = need_signing(rep, r), *k, *pk;
 	const char *type, *curve;
 	int64_t bits;
-	const char *where;
+	char *desc;
 
 	if (!sc)
 		return;
@@ -285,24 +301,20 @@ eval_key(const struct nd_report *rep, struct nd_result *r)
 		nd_result_remedy(r, _("Renew the certificate through Kamu SM (%s, help line %s)."), KAMUSM_WEB, KAMUSM_PHONE);
 		return;
 	}
-	where = curve ? curve : "";
+	desc = strcmp(type, "EC") == 0 ? nd_asprintf("EC %s", curve) : nd_asprintf("RSA %lld-bit", (long long)bits);
 	pk = NULL;
 	json_object_object_get_ex(sc, "has_private_key", &pk);
 	if (pk && json_object_is_type(pk, json_type_boolean) && !json_object_get_boolean(pk)) {
-		nd_result_set(r, ND_FAIL, _("%s %lld-bit key %s: the token holds no private key for this certificate"),
-		    type, (long long)bits, where);
+		nd_result_set(r, ND_FAIL, _("%s key: the token holds no private key for this certificate"), desc);
 		nd_result_remedy(r, _("Without its private key the certificate cannot sign. The card may have been "
 		    "initialised again or damaged: call Kamu SM's help line %s."), KAMUSM_PHONE);
-		return;
-	}
-	if (pk && json_object_is_type(pk, json_type_boolean))
-		nd_result_set(r, ND_PASS, _("%s %lld-bit key %s, its private key is on the token"), type, (long long)bits, where);
+	} else if (pk && json_object_is_type(pk, json_type_boolean))
+		nd_result_set(r, ND_PASS, _("%s key, its private key is on the token"), desc);
 	else if (nd_jstr(sc, "file"))
-		nd_result_set(r, ND_PASS, _("%s %lld-bit key %s (private key not checked: certificate from a file)"),
-		    type, (long long)bits, where);
+		nd_result_set(r, ND_PASS, _("%s key (private key not checked: certificate from a file)"), desc);
 	else
-		nd_result_set(r, ND_PASS, _("%s %lld-bit key %s (whether the token holds its private key is not known)"),
-		    type, (long long)bits, where);
+		nd_result_set(r, ND_PASS, _("%s key (whether the token holds its private key is not known)"), desc);
+	free(desc);
 }
 
 static void
@@ -311,7 +323,8 @@ eval_chain(const struct nd_report *rep, struct nd_result *r)
 	json_object *sc = need_signing(rep, r);
 	json_object *cs = nd_jobj(rep->inventory, "chain_status");
 	json_object *chain = nd_jarr(rep->inventory, "chain");
-	const char *err, *anchor, *missing, *aia_url, *aia_err, *need, *text;
+	const char *err, *anchor, *aia_url, *aia_err, *need, *text;
+	char *missing = NULL, *subj = NULL;
 	size_t len = chain ? json_object_array_length(chain) : 0;
 	char *srcs = nd_xstrdup("");
 
@@ -331,9 +344,7 @@ eval_chain(const struct nd_report *rep, struct nd_result *r)
 	}
 	anchor = nd_jstr(cs, "anchor");
 	if (nd_jbool(cs, "verified", false)) {
-		const char *top = nd_jstr(cs, "anchor_subject");
-		if (!top)
-			top = "?";
+		char *top = cn_of(nd_jstr(cs, "anchor_subject"));
 		if (anchor && strcmp(anchor, "kamusm") == 0)
 			nd_result_set(r, ND_PASS, _("chains to Kamu SM (%zu certificates: %s)"), len, srcs);
 		else if (anchor && strcmp(anchor, "anchor") == 0)
@@ -344,11 +355,13 @@ eval_chain(const struct nd_report *rep, struct nd_result *r)
 			nd_result_remedy(r, _("DYS expects a NES certificate from Kamu SM. If signing fails, call %s."),
 			    KAMUSM_PHONE);
 		}
+		free(top);
 		goto out;
 	}
 	err = nd_jstr(cs, "error");
 	text = nd_jstr(cs, "error_text");
-	missing = nd_jstr(cs, "missing_issuer");
+	missing = cn_of(nd_jstr(cs, "missing_issuer"));
+	subj = cn_of(nd_jstr(cs, "error_subject"));
 	aia_url = nd_jstr(cs, "aia_url");
 	aia_err = nd_jstr(cs, "aia_error");
 	need = nd_jstr(cs, "needs_download");
@@ -356,41 +369,43 @@ eval_chain(const struct nd_report *rep, struct nd_result *r)
 		err = "other";
 	if (strcmp(err, "issuer_not_found") == 0 && need) {
 		nd_result_set(r, ND_SKIP, _("the issuer's certificate (%s) would have to be downloaded from %s, but the network is off (--offline)"),
-		    missing ? missing : "?", need);
+		    missing, need);
 		r->undetermined = true;
 		nd_result_remedy(r, "%s", _("Run again without --offline; the downloaded certificate is kept in the cache for later offline runs."));
 	} else if (strcmp(err, "issuer_not_found") == 0 && aia_url) {
 		nd_result_set(r, ND_WARN, _("the issuer's certificate (%s) could not be downloaded from %s: %s"),
-		    missing ? missing : "?", aia_url, aia_err ? aia_err : "?");
+		    missing, aia_url, aia_err ? aia_err : "?");
 		r->undetermined = true;
 		nd_result_remedy(r, "%s", _("Check the network path to the certificate repository. An institutional "
 		    "network often needs an HTTP proxy: set it with `export http_proxy=http://PROXY:PORT` "
 		    "(and no_proxy for local hosts), or ask IT to allow depo.kamusm.gov.tr; then run again."));
 	} else if (strcmp(err, "issuer_not_found") == 0) {
 		nd_result_set(r, ND_FAIL, _("issued by %s, which is neither Kamu SM nor another known CA: the chain cannot be built"),
-		    missing ? missing : "?");
+		    missing);
 		nd_result_remedy(r, _("This certificate was not issued by Kamu SM's NES CA, or its issuer cannot be found. "
 		    "If it is a Kamu SM certificate, call %s."), KAMUSM_PHONE);
 	} else if (strcmp(err, "untrusted_root") == 0) {
 		nd_result_set(r, ND_FAIL, _("chains to %s, which is not a trusted root (not Kamu SM)"),
-		    nd_jstr(cs, "error_subject") ? nd_jstr(cs, "error_subject") : "?");
+		    subj);
 		nd_result_remedy(r, _("DYS accepts certificates that chain to Kamu SM's root. If this is a Kamu SM "
 		    "certificate, call %s."), KAMUSM_PHONE);
 	} else if (strcmp(err, "bad_signature") == 0) {
 		nd_result_set(r, ND_FAIL, _("a signature in the chain does not verify (%s): the certificate is damaged or forged"),
-		    nd_jstr(cs, "error_subject") ? nd_jstr(cs, "error_subject") : "?");
+		    subj);
 		nd_result_remedy(r, _("Do not sign with this certificate; call Kamu SM's help line %s."), KAMUSM_PHONE);
 	} else if (strcmp(err, "ca_expired") == 0 || strcmp(err, "ca_not_yet_valid") == 0) {
 		nd_result_set(r, ND_FAIL, _("the CA certificate %s is out of its validity period"),
-		    nd_jstr(cs, "error_subject") ? nd_jstr(cs, "error_subject") : "?");
+		    subj);
 		nd_result_remedy(r, _("Check this computer's date and time (`timedatectl`). If they are right, the "
 		    "certificate must be renewed: Kamu SM's online services (%s), help line %s."), KAMUSM_WEB, KAMUSM_PHONE);
 	} else {
 		nd_result_set(r, ND_FAIL, _("the chain does not verify: %s (%s)"), text ? text : err,
-		    nd_jstr(cs, "error_subject") ? nd_jstr(cs, "error_subject") : "?");
+		    subj);
 		nd_result_remedy(r, _("Call Kamu SM's help line %s with this message."), KAMUSM_PHONE);
 	}
 out:
+	free(missing);
+	free(subj);
 	free(srcs);
 }
 

@@ -1,5 +1,6 @@
 /* The cert section of the text report: the signing certificate, the other
  * candidates, the chain and where each link came from, revocation. */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/i18n.h"
@@ -12,6 +13,20 @@ static const char *
 s_or(const char *s, const char *dflt)
 {
 	return s ? s : dflt;
+}
+
+/* Just the CN of a name, for a short line. */
+static const char *
+cn(const char *dn, char *buf, size_t bufsz)
+{
+	const char *p = dn ? strstr(dn, "CN=") : NULL, *q;
+
+	if (!p)
+		return dn ? dn : "?";
+	p += 3;
+	q = strstr(p, ", ");
+	snprintf(buf, bufsz, "%.*s", (int)(q ? (size_t)(q - p) : strlen(p)), p);
+	return buf;
 }
 
 void
@@ -53,8 +68,9 @@ nd_render_text_cert(const struct nd_report *rep, FILE *out, bool color)
 		fprintf(out, "    %s\n", _("Chain:"));
 		for (size_t i = 0; i < json_object_array_length(chain); i++) {
 			json_object *e = json_object_array_get_idx(chain, i);
+			char buf[256];
 			const char *pin = nd_jstr(e, "kamusm");
-			fprintf(out, "      %zu %s [%s]%s%s\n", i, s_or(nd_jstr(e, "subject"), "?"),
+			fprintf(out, "      %zu %s [%s]%s%s\n", i, cn(nd_jstr(e, "subject"), buf, sizeof buf),
 			    s_or(nd_jstr(e, "source"), "?"),
 			    pin ? " " : "", pin ? (strcmp(pin, "root") == 0 ? _("(Kamu SM root, pinned)") :
 			    _("(Kamu SM NES CA, pinned)")) : "");
