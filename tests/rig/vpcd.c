@@ -129,7 +129,8 @@ serve_connection(const struct vpcd_opts *o, const struct vcard_ops *ops, int fd)
 			if (msg[0] == 4) {
 				size_t alen = 0;
 				const uint8_t *a = ops->atr(ops->ctx, &alen);
-				if (send_msg(o, fd, a, alen))
+				/* NULL: a card that never answers the reset */
+				if (a && send_msg(o, fd, a, alen))
 					return;
 			} else if (ops->control)
 				ops->control(ops->ctx, msg[0]);
@@ -158,6 +159,8 @@ vpcd_serve(const struct vpcd_opts *o, const struct vcard_ops *ops)
 		fprintf(stderr, "vcard: host must be an IPv4 literal\n");
 		return -1;
 	}
+	if (o->start_removed)
+		want_inserted = 0;
 	signal(SIGUSR1, on_signal);
 	signal(SIGUSR2, on_signal);
 	alarm((unsigned)(o->lifetime_s > 0 ? o->lifetime_s : 60));
@@ -165,8 +168,10 @@ vpcd_serve(const struct vpcd_opts *o, const struct vcard_ops *ops)
 	for (;;) {
 		int fd = -1;
 
+		/* polled, not pause(): a signal between the test and pause()
+		 * would be lost */
 		while (!want_inserted)
-			pause();
+			usleep(20000);
 		while (fd < 0 && want_inserted) {
 			fd = socket(AF_INET, SOCK_STREAM, 0);
 			if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {

@@ -11,7 +11,8 @@
 #include <sys/types.h>
 
 struct vcard_ops {
-	/* The ATR to send when vpcd asks; may change between insertions. */
+	/* The ATR to send when vpcd asks; may change between insertions.
+	 * NULL: stay silent (a card mute at reset). */
 	const uint8_t *(*atr)(void *ctx, size_t *len);
 	/* Answer one command APDU into r (at most rmax bytes, status word
 	 * included); return the length, or -1 to stay silent (a mute card). */
@@ -27,6 +28,7 @@ struct vpcd_opts {
 	int port;           /* default 35963 */
 	int lifetime_s;     /* hard upper bound (alarm), default 60 */
 	int verbose;
+	int start_removed;  /* wait for SIGUSR2 before the first insertion */
 };
 
 /* Connect to vpcd and serve the card until the lifetime ends. SIGUSR1
