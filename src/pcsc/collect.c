@@ -1,8 +1,628 @@
+/* The pcsc collector. libpcsclite has no time limit of its own on most calls
+ * (a stopped pcscd hangs SCardEstablishContext, a mute card hangs
+ * SCardTransmit), so every conversation with pcscd runs in a child process
+ * under nd_child_run(): the parent kills a child that stays silent longer
+ * than --timeout and records the call it was stuck in.
+ *
+ * Two kinds of children: one survey (context, reader list, reader states
+ * with their ATRs), then one probe per card (connect, status, one harmless
+ * APDU), so that one mute card cannot hide the others. */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <PCSC/winscard.h>
+
+#include "core/isolate.h"
+#include "core/util.h"
+#include "pcsc/atr.h"
+#include "pcsc/cardid.h"
 #include "pcsc/pcsc.h"
+
+#define MAX_READERS 32
+#define MAX_READER_LIST (64u * 1024)
+#define DEFAULT_SOCKET "/run/pcscd/pcscd.comm"
+
+const uint8_t nd_pcsc_probe_apdu[7] = { 0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00 };
+
+const char *
+nd_pcsc_protocol_name(unsigned long proto)
+{
+	switch (proto) {
+	case SCARD_PROTOCOL_T0: return "T=0";
+	case SCARD_PROTOCOL_T1: return "T=1";
+	case SCARD_PROTOCOL_RAW: return "RAW";
+	case SCARD_PROTOCOL_T15: return "T=15";
+	}
+	return NULL;
+}
+
+size_t
+nd_pcsc_select_readers(const char *filter, const char *const *names, size_t n, bool *sel)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		sel[i] = !filter || strcmp(names[i], filter) == 0;
+		count += sel[i];
+	}
+	if (!filter || count)
+		return count;
+	for (size_t i = 0; i < n; i++) {
+		sel[i] = strcasestr(names[i], filter) != NULL;
+		count += sel[i];
+	}
+	return count;
+}
+
+/* ---- child side ---------------------------------------------------- */
+
+static void
+send_rv(struct nd_chan *ch, const char *type, LONG rv, json_object *extra)
+{
+	json_object *m = extra ? extra : json_object_new_object();
+
+	json_object_object_add(m, "type", json_object_new_string(type));
+	json_object_object_add(m, "rv", json_object_new_int64((int64_t)rv));
+	nd_chan_send(ch, m);
+	json_object_put(m);
+}
+
+static void
+add_bytes(json_object *o, const char *key, const uint8_t *p, size_t n)
+{
+	char *h = nd_hex(p, n);
+
+	json_object_object_add(o, key, json_object_new_string(h));
+	free(h);
+}
+
+static void
+child_survey(struct nd_chan *ch, void *arg)
+{
+	SCARDCONTEXT ctx = 0;
+	SCARD_READERSTATE st[MAX_READERS];
+	DWORD len = 0;
+	char *list = NULL;
+	const char *names[MAX_READERS];
+	size_t n = 0;
+	json_object *m, *arr;
+	LONG rv;
+
+	(void)arg;
+	nd_chan_step(ch, "SCardEstablishContext");
+	rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
+	send_rv(ch, "context", rv, NULL);
+	if (rv != SCARD_S_SUCCESS)
+		goto fail;
+
+	nd_chan_step(ch, "SCardListReaders");
+	rv = SCardListReaders(ctx, NULL, NULL, &len);
+	if (rv == SCARD_S_SUCCESS && (len == 0 || len > MAX_READER_LIST))
+		rv = SCARD_E_INSUFFICIENT_BUFFER;
+	if (rv == SCARD_S_SUCCESS) {
+		list = nd_xcalloc((size_t)len + 1, 1);
+		rv = SCardListReaders(ctx, NULL, list, &len);
+	}
+	m = json_object_new_object();
+	arr = json_object_new_array();
+	/* a multi-string: names end with NUL, the list with an empty name */
+	for (const char *r = list; rv == SCARD_S_SUCCESS && r && *r && n < MAX_READERS; r += strlen(r) + 1) {
+		names[n++] = r;
+		json_object_array_add(arr, json_object_new_string(r));
+	}
+	json_object_object_add(m, "names", arr);
+	send_rv(ch, "readers", rv, m);
+	if (n == 0)
+		goto fail;
+
+	memset(st, 0, sizeof st);
+	for (size_t i = 0; i < n; i++) {
+		st[i].szReader = names[i];
+		st[i].dwCurrentState = SCARD_STATE_UNAWARE;
+	}
+	nd_chan_step(ch, "SCardGetStatusChange");
+	rv = SCardGetStatusChange(ctx, 0, st, (DWORD)n);
+	m = json_object_new_object();
+	arr = json_object_new_array();
+	for (size_t i = 0; rv == SCARD_S_SUCCESS && i < n; i++) {
+		json_object *r = json_object_new_object();
+		size_t alen = st[i].cbAtr <= sizeof st[i].rgbAtr ? st[i].cbAtr : 0;
+
+		json_object_object_add(r, "state", json_object_new_int64((int64_t)st[i].dwEventState));
+		add_bytes(r, "atr", st[i].rgbAtr, alen);
+		json_object_array_add(arr, r);
+	}
+	json_object_object_add(m, "states", arr);
+	send_rv(ch, "states", rv, m);
+fail:
+	if (ctx)
+		SCardReleaseContext(ctx);
+	free(list);
+}
+
+struct probe_arg {
+	const char *reader;
+};
+
+static void
+child_probe(struct nd_chan *ch, void *arg)
+{
+	const char *reader = ((const struct probe_arg *)arg)->reader;
+	SCARDCONTEXT ctx = 0;
+	SCARDHANDLE h = 0;
+	DWORD proto = 0, state = 0, rlen = 0, alen = MAX_ATR_SIZE, resp_len;
+	BYTE atr[MAX_ATR_SIZE], resp[258];
+	char rname[MAX_READERNAME + 1];
+	bool transaction = false;
+	json_object *m;
+	int64_t t0;
+	LONG rv;
+
+	nd_chan_step(ch, "SCardEstablishContext");
+	rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
+	send_rv(ch, "context", rv, NULL);
+	if (rv != SCARD_S_SUCCESS)
+		goto fail;
+
+	nd_chan_step(ch, "SCardConnect");
+	rv = SCardConnect(ctx, reader, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+	    &h, &proto);
+	m = json_object_new_object();
+	json_object_object_add(m, "protocol", json_object_new_int64((int64_t)proto));
+	send_rv(ch, "connect", rv, m);
+	if (rv != SCARD_S_SUCCESS)
+		goto fail;
+
+	nd_chan_step(ch, "SCardStatus");
+	rlen = sizeof rname;
+	rv = SCardStatus(h, rname, &rlen, &state, &proto, atr, &alen);
+	m = json_object_new_object();
+	if (rv == SCARD_S_SUCCESS)
+		add_bytes(m, "atr", atr, alen <= sizeof atr ? alen : 0);
+	json_object_object_add(m, "protocol", json_object_new_int64((int64_t)proto));
+	/* the upper 16 bits are an event counter (pcsc-lite) */
+	json_object_object_add(m, "state", json_object_new_int64((int64_t)(state & 0xFFFF)));
+	send_rv(ch, "status", rv, m);
+	if (rv != SCARD_S_SUCCESS)
+		goto fail;
+
+	/* The transaction keeps our command from landing in the middle of
+	 * another program's command sequence on a shared card. */
+	nd_chan_step(ch, "SCardBeginTransaction");
+	transaction = SCardBeginTransaction(h) == SCARD_S_SUCCESS;
+
+	nd_chan_step(ch, "SCardTransmit");
+	resp_len = sizeof resp;
+	t0 = nd_now_ms();
+	rv = SCardTransmit(h, proto == SCARD_PROTOCOL_T1 ? SCARD_PCI_T1 :
+	    proto == SCARD_PROTOCOL_RAW ? SCARD_PCI_RAW : SCARD_PCI_T0,
+	    nd_pcsc_probe_apdu, sizeof nd_pcsc_probe_apdu, NULL, resp, &resp_len);
+	m = json_object_new_object();
+	if (rv == SCARD_S_SUCCESS)
+		add_bytes(m, "resp", resp, resp_len <= sizeof resp ? resp_len : 0);
+	json_object_object_add(m, "ms", json_object_new_int64(nd_now_ms() - t0));
+	send_rv(ch, "apdu", rv, m);
+fail:
+	if (transaction) {
+		nd_chan_step(ch, "SCardEndTransaction");
+		SCardEndTransaction(h, SCARD_LEAVE_CARD);
+	}
+	if (h) {
+		nd_chan_step(ch, "SCardDisconnect");
+		SCardDisconnect(h, SCARD_LEAVE_CARD);
+	}
+	if (ctx)
+		SCardReleaseContext(ctx);
+}
+
+/* ---- parent side --------------------------------------------------- */
+
+/* Messages of one child, by type. */
+struct msgs {
+	json_object *by_type;
+};
+
+static bool
+keep_msg(json_object *msg, void *ctx)
+{
+	struct msgs *m = ctx;
+	const char *type = nd_jstr(msg, "type");
+
+	if (type)
+		json_object_object_add(m->by_type, type, json_object_get(msg));
+	return true;
+}
+
+static json_object *
+got(const struct msgs *m, const char *type)
+{
+	return nd_jobj(m->by_type, type);
+}
+
+static LONG
+msg_rv(const json_object *msg)
+{
+	return (LONG)nd_jint(msg, "rv", (int64_t)SCARD_F_UNKNOWN_ERROR);
+}
+
+static void
+set_rv(json_object *o, const char *key, LONG rv)
+{
+	json_object_object_add(o, key, json_object_new_string(nd_pcsc_rv_name(rv)));
+}
+
+static const struct {
+	DWORD bit;
+	const char *name;
+} reader_flags[] = {
+	{ SCARD_STATE_UNKNOWN, "unknown" },
+	{ SCARD_STATE_UNAVAILABLE, "unavailable" },
+	{ SCARD_STATE_EMPTY, "empty" },
+	{ SCARD_STATE_PRESENT, "present" },
+	{ SCARD_STATE_EXCLUSIVE, "exclusive" },
+	{ SCARD_STATE_INUSE, "inuse" },
+	{ SCARD_STATE_MUTE, "mute" },
+	{ SCARD_STATE_UNPOWERED, "unpowered" },
+};
+
+static json_object *
+state_flags(DWORD st)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < sizeof reader_flags / sizeof reader_flags[0]; i++)
+		if (st & reader_flags[i].bit)
+			json_object_array_add(a, json_object_new_string(reader_flags[i].name));
+	return a;
+}
+
+json_object *
+nd_pcsc_card_json(const uint8_t *atr, size_t n, const struct nd_cardlist *list)
+{
+	json_object *card = json_object_new_object(), *known;
+	struct nd_atr a;
+	struct nd_card_id id;
+	char *hex = nd_hex(atr, n);
+
+	json_object_object_add(card, "atr", json_object_new_string(hex));
+	free(hex);
+	nd_atr_parse(atr, n, &a);
+	nd_card_identify(&a, &id);
+	json_object_object_add(card, "protocol", NULL);   /* known once connected */
+	json_object_object_add(card, "family", json_object_new_string(id.family));
+	json_object_object_add(card, "name", json_object_new_string(id.name));
+	if (id.ambiguous_with)
+		json_object_object_add(card, "ambiguous_with", json_object_new_string(id.ambiguous_with));
+	if ((known = nd_cardlist_match(list, atr, n)))
+		json_object_object_add(card, "known_as", known);
+	json_object_object_add(card, "atr_info", nd_atr_to_json(&a));
+	return card;
+}
+
+/* The card's state from the return value of the call that failed. */
+static const char *
+card_state_from_rv(LONG rv)
+{
+	switch (rv) {
+	case SCARD_E_SHARING_VIOLATION:
+		return "in_use";
+	case SCARD_W_UNRESPONSIVE_CARD:
+	case SCARD_E_NOT_TRANSACTED:   /* the reader got no answer from the card */
+	case SCARD_F_COMM_ERROR:
+	case SCARD_E_COMM_DATA_LOST:
+		return "mute";
+	case SCARD_E_PROTO_MISMATCH:
+	case SCARD_W_UNSUPPORTED_CARD:
+	case SCARD_E_CARD_UNSUPPORTED:
+	case SCARD_E_INVALID_ATR:
+		return "unsupported";
+	case SCARD_W_REMOVED_CARD:
+	case SCARD_E_NO_SMARTCARD:
+		return "removed";
+	case SCARD_W_UNPOWERED_CARD:
+		return "unpowered";
+	case SCARD_E_NO_SERVICE:
+	case SCARD_E_SERVICE_STOPPED:
+		return "no_service";
+	}
+	return "error";
+}
+
+/* Who may hold a reader exclusively: the usual suspects among the running
+ * processes (read from /proc; names only). */
+static json_object *
+exclusive_holders(void)
+{
+	static const char *const suspects[] = { "scdaemon" };
+	json_object *arr = json_object_new_array();
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) != NULL) {
+		char path[64], comm[64] = "";
+		FILE *f;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof path, "/proc/%.20s/comm", e->d_name);
+		if (!(f = fopen(path, "re")))
+			continue;
+		if (fgets(comm, sizeof comm, f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+		for (size_t i = 0; i < sizeof suspects / sizeof suspects[0]; i++) {
+			if (strcmp(comm, suspects[i]) != 0)
+				continue;
+			json_object *p = json_object_new_object();
+			json_object_object_add(p, "pid", json_object_new_int64(strtoll(e->d_name, NULL, 10)));
+			json_object_object_add(p, "name", json_object_new_string(comm));
+			json_object_array_add(arr, p);
+		}
+	}
+	if (d)
+		closedir(d);
+	return arr;
+}
+
+/* Probe one card; fills card (state, protocol, apdu, ...). */
+static void
+probe_card(const char *reader, const struct nd_child_limits *lim, json_object *card,
+           const struct nd_cardlist *list)
+{
+	struct msgs m = { json_object_new_object() };
+	struct nd_child_result res;
+	struct probe_arg pa = { reader };
+	json_object *conn, *status, *apdu;
+	const char *state = "error";
+	bool answered = false;
+	LONG rv;
+
+	if (nd_child_run(child_probe, &pa, lim, keep_msg, &m, &res) != ND_OK) {
+		state = "probe_failed";
+		goto fail;
+	}
+	conn = got(&m, "connect");
+	status = got(&m, "status");
+	apdu = got(&m, "apdu");
+	if (conn)
+		set_rv(card, "connect_rv", msg_rv(conn));
+	if (status) {
+		const char *hex = nd_jstr(status, "atr");
+		uint8_t atr[64];
+		long n;
+
+		const char *before = nd_jstr(card, "atr");
+
+		nd_jset_str(card, "protocol", nd_pcsc_protocol_name((unsigned long)nd_jint(status, "protocol", 0)));
+		/* the card may have been swapped since the survey: its own ATR wins */
+		if (hex && before && strcmp(hex, before) != 0 &&
+		    (n = nd_unhex(hex, atr, sizeof atr)) > 0) {
+			json_object *fresh = nd_pcsc_card_json(atr, (size_t)n, list);
+			json_object_object_foreach(fresh, k, v)
+				json_object_object_add(card, k, json_object_get(v));
+			json_object_put(fresh);
+		}
+	}
+	if (apdu) {
+		json_object *a = json_object_new_object();
+		char *cmd = nd_hex(nd_pcsc_probe_apdu, sizeof nd_pcsc_probe_apdu);
+		const char *resp = nd_jstr(apdu, "resp");
+		size_t rl = resp ? strlen(resp) : 0;
+
+		answered = msg_rv(apdu) == SCARD_S_SUCCESS && rl >= 4;
+
+		json_object_object_add(a, "command", json_object_new_string(cmd));
+		free(cmd);
+		json_object_object_add(a, "answered", json_object_new_boolean(answered));
+		json_object_object_add(a, "sw", answered ? json_object_new_string(resp + rl - 4) : NULL);
+		set_rv(a, "rv", msg_rv(apdu));
+		json_object_object_add(a, "ms", json_object_new_int64(nd_jint(apdu, "ms", 0)));
+		json_object_object_add(card, "apdu", a);
+	}
+
+	if (res.end == ND_CHILD_TIMEOUT) {
+		/* stuck at reset or in a command: a card that does not answer
+		 * (or a pcscd that does not, which the survey would have seen) */
+		json_object_object_add(card, "hung_step", json_object_new_string(res.step));
+		state = "mute";
+		goto fail;
+	}
+	if (res.end != ND_CHILD_EXITED || res.code != 0) {
+		state = "probe_failed";
+		goto fail;
+	}
+	if (!got(&m, "context") || msg_rv(got(&m, "context")) != SCARD_S_SUCCESS) {
+		rv = got(&m, "context") ? msg_rv(got(&m, "context")) : SCARD_F_UNKNOWN_ERROR;
+		set_rv(card, "error", rv);
+		state = "no_service";
+		goto fail;
+	}
+	if (!conn || !status || !apdu) {
+		/* the first call that failed says why */
+		json_object *last = !conn ? NULL : msg_rv(conn) != SCARD_S_SUCCESS ? conn : status;
+		rv = last ? msg_rv(last) : SCARD_F_UNKNOWN_ERROR;
+		set_rv(card, "error", rv);
+		state = card_state_from_rv(rv);
+		if (rv == SCARD_E_SHARING_VIOLATION)
+			json_object_object_add(card, "held_by", exclusive_holders());
+		goto fail;
+	}
+	if (msg_rv(apdu) != SCARD_S_SUCCESS) {
+		set_rv(card, "error", msg_rv(apdu));
+		state = card_state_from_rv(msg_rv(apdu));
+		goto fail;
+	}
+	if (!answered) {
+		/* "success" without even a status word */
+		json_object_object_add(card, "error", json_object_new_string("short_response"));
+		goto fail;
+	}
+	state = "answers";
+fail:
+	json_object_object_add(card, "state", json_object_new_string(state));
+	json_object_put(m.by_type);
+}
+
+static bool
+pcscd_installed(void)
+{
+	static const char *const paths[] = { "/usr/sbin/pcscd", "/sbin/pcscd", "/usr/local/sbin/pcscd" };
+
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		if (access(paths[i], X_OK) == 0)
+			return true;
+	return false;
+}
+
+/* What the answer to SCardEstablishContext says about the daemon. */
+static const char *
+service_state(LONG rv)
+{
+	switch (rv) {
+	case SCARD_S_SUCCESS:
+		return "ok";
+	case SCARD_E_NO_SERVICE:
+		return "not_running";
+	case SCARD_W_SECURITY_VIOLATION:
+		/* pcscd closed the connection before answering: its polkit
+		 * check refused us */
+		return "refused";
+	case SCARD_E_SERVICE_STOPPED:
+		/* pcscd answers the version exchange with this when client and
+		 * daemon protocol versions differ */
+		return "protocol_mismatch";
+	}
+	return "error";
+}
 
 nd_err
 nd_pcsc_collect(struct nd_report *rep)
 {
-	(void)rep;
-	return ND_OK;
+	const struct nd_opts *o = rep->opts;
+	int timeout_ms = (o && o->timeout_s > 0 ? o->timeout_s : 10) * 1000;
+	struct nd_child_limits lim = { timeout_ms, timeout_ms };
+	struct nd_child_result res;
+	struct msgs m = { json_object_new_object() };
+	json_object *pcsc = json_object_new_object(), *readers = json_object_new_array();
+	json_object *ctx, *rd, *sts, *names = NULL, *states = NULL, *lj;
+	struct nd_cardlist *list = NULL;
+	const char *sock = getenv("PCSCLITE_CSOCK_NAME");
+	const char *filter = o ? o->reader : NULL;
+	const char *svc = "error";
+	int64_t start = nd_now_ms();
+	struct stat st;
+	nd_err rv = ND_ERR_INTERNAL;
+
+	if (!sock || !*sock)
+		sock = DEFAULT_SOCKET;
+	json_object_object_add(pcsc, "timeout_s", json_object_new_int(timeout_ms / 1000));
+	json_object_object_add(pcsc, "client_version", json_object_new_string(PCSCLITE_VERSION_NUMBER));
+	json_object_object_add(pcsc, "socket", json_object_new_string(sock));
+	json_object_object_add(pcsc, "socket_present",
+	    json_object_new_boolean(stat(sock, &st) == 0 && S_ISSOCK(st.st_mode)));
+	json_object_object_add(pcsc, "pcscd_installed", json_object_new_boolean(pcscd_installed()));
+	if (filter)
+		json_object_object_add(pcsc, "reader_filter", json_object_new_string(filter));
+
+	if (nd_child_run(child_survey, NULL, &lim, keep_msg, &m, &res) != ND_OK) {
+		svc = "collector_failed";
+		goto done;
+	}
+	ctx = got(&m, "context");
+	rd = got(&m, "readers");
+	sts = got(&m, "states");
+	if (ctx) {
+		set_rv(pcsc, "rv", msg_rv(ctx));
+		json_object_object_add(pcsc, "error", json_object_new_string(nd_err_name(nd_err_from_pcsc(msg_rv(ctx)))));
+		svc = service_state(msg_rv(ctx));
+	}
+	if (res.end == ND_CHILD_TIMEOUT) {
+		json_object_object_add(pcsc, "hung_step", json_object_new_string(res.step));
+		svc = "no_answer";
+	} else if (res.end != ND_CHILD_EXITED || res.code != 0 || !ctx) {
+		json_object_object_add(pcsc, "collector_end", json_object_new_string(nd_child_end_name(res.end)));
+		svc = "collector_failed";
+	}
+	if (rd) {
+		LONG lrv = msg_rv(rd);
+		set_rv(pcsc, "readers_rv", lrv);
+		if (lrv == SCARD_S_SUCCESS)
+			names = nd_jarr(rd, "names");
+	}
+	if (sts && msg_rv(sts) == SCARD_S_SUCCESS)
+		states = nd_jarr(sts, "states");
+
+	if (names) {
+		size_t n = json_object_array_length(names);
+		const char *raw[MAX_READERS];
+		bool sel[MAX_READERS];
+		bool any_atr = false;
+
+		if (n > MAX_READERS)
+			n = MAX_READERS;
+		for (size_t i = 0; i < n; i++)
+			raw[i] = json_object_get_string(json_object_array_get_idx(names, i));
+		nd_pcsc_select_readers(filter, raw, n, sel);
+		for (size_t i = 0; states && i < n; i++)
+			if (nd_jstr(json_object_array_get_idx(states, i), "atr") &&
+			    *nd_jstr(json_object_array_get_idx(states, i), "atr"))
+				any_atr = true;
+		if (any_atr) {
+			const char *path = nd_cardlist_path();
+			nd_err e = nd_cardlist_load(path, &list);
+
+			lj = json_object_new_object();
+			nd_jset_str(lj, "path", path);
+			json_object_object_add(lj, "loaded", json_object_new_boolean(e == ND_OK));
+			if (e == ND_OK)
+				json_object_object_add(lj, "entries", json_object_new_int64((int64_t)nd_cardlist_count(list)));
+			else
+				json_object_object_add(lj, "error", json_object_new_string(nd_err_name(e)));
+			json_object_object_add(pcsc, "smartcard_list", lj);
+		}
+
+		for (size_t i = 0; i < n; i++) {
+			json_object *r = json_object_new_object(), *s = NULL, *card = NULL;
+			char *clean = nd_pcsc_printable((const uint8_t *)raw[i], strlen(raw[i]), MAX_READERNAME);
+			DWORD flags = 0;
+			const char *hex = NULL;
+			uint8_t atr[64];
+			long alen = 0;
+
+			if (states)
+				s = json_object_array_get_idx(states, i);
+			if (s) {
+				flags = (DWORD)nd_jint(s, "state", 0) & 0xFFFF;
+				hex = nd_jstr(s, "atr");
+			}
+			json_object_object_add(r, "name", json_object_new_string(clean));
+			free(clean);
+			json_object_object_add(r, "state", state_flags(flags));
+			if (filter)
+				json_object_object_add(r, "selected", json_object_new_boolean(sel[i]));
+			if ((flags & SCARD_STATE_PRESENT) && hex && (alen = nd_unhex(hex, atr, sizeof atr)) >= 0) {
+				card = nd_pcsc_card_json(atr, (size_t)alen, list);
+				if (!sel[i])
+					json_object_object_add(card, "state", json_object_new_string("not_probed"));
+				else
+					probe_card(raw[i], &lim, card, list);
+			}
+			json_object_object_add(r, "card", card);
+			json_object_array_add(readers, r);
+		}
+	}
+	rv = ND_OK;
+done:
+	json_object_object_add(pcsc, "service", json_object_new_string(svc));
+	json_object_object_add(pcsc, "elapsed_ms", json_object_new_int64(nd_now_ms() - start));
+	json_object_object_add(rep->inventory, "pcsc", pcsc);
+	json_object_object_add(rep->inventory, "readers", readers);
+	nd_cardlist_free(list);
+	json_object_put(m.by_type);
+	return rv;
 }
