@@ -165,6 +165,7 @@ main(int argc, char **argv)
 			if (!parse_num(optarg, 1, 3600, &v))
 				return nd_usage_error(_("--timeout takes a number of seconds from 1 to 3600"));
 			o.timeout_s = (int)v;
+			o.timeout_set = true;
 			break;
 		case OPT_NO_COLOR: o.color = ND_COLOR_NEVER; break;
 		case OPT_COLOR: o.color = ND_COLOR_ALWAYS; break;

@@ -18,6 +18,7 @@ struct nd_opts {
 	enum nd_color color;
 	const char *lang;        /* "tr"/"en" after nd_i18n_init */
 	int timeout_s;           /* --timeout: bound for every outside interaction */
+	bool timeout_set;        /* --timeout was given (watch: its total duration) */
 	int verbose;             /* -v, repeatable */
 
 	/* pcsc */
