@@ -125,6 +125,11 @@ eval_qualified(const struct nd_report *rep, struct nd_result *r)
 		r->undetermined = true;
 		return;
 	}
+	if (!sc && !nd_jbool(x509, "certificates_listed", true)) {
+		nd_result_set(r, ND_SKIP, "%s", _("no certificates were listed: the token was not read"));
+		r->undetermined = true;
+		return;
+	}
 	if (!sc) {
 		int64_t seen = nd_jint(x509, "certificates_seen", 0);
 		json_object *errs = nd_jarr(x509, "decode_errors");

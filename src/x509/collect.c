@@ -171,6 +171,9 @@ nd_x509_collect(struct nd_report *rep)
 	json_object_object_add(rep->inventory, "x509", x509);
 	json_object_object_add(x509, "offline", json_object_new_boolean(o->offline));
 	nd_jset_str(x509, "cache_dir", cache);
+	/* no list at all: the token layer did not run or found no token, which
+	 * is not the same as a token without certificates */
+	json_object_object_add(x509, "certificates_listed", json_object_new_boolean(inv != NULL));
 	json_object_object_add(x509, "certificates_seen", json_object_new_int((int)n));
 	json_object_object_add(x509, "decode_errors", errors);
 

@@ -113,8 +113,12 @@ nd_net_fetch(struct nd_net *net, const char *purpose, const char *url, const cha
 	proxy = OSSL_HTTP_adapt_proxy(NULL, NULL, host, 0);
 	nd_jset_str(entry, "proxy", proxy);
 
+	/* expect_asn1: AIA certificates, CRLs and OCSP answers are DER (RFC
+	 * 5280, 6960); it also makes OpenSSL read the whole answer into memory
+	 * within the timeout, checking its length against max_len, instead
+	 * of handing back the socket to read from */
 	if (!body) {
-		resp = OSSL_HTTP_get(url, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0,
+		resp = OSSL_HTTP_get(url, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 1,
 		    max_len, timeout);
 	} else {
 		full = query && *query ? nd_asprintf("%s?%s", path, query) : nd_xstrdup(path);
@@ -124,7 +128,7 @@ nd_net_fetch(struct nd_net *net, const char *purpose, const char *url, const cha
 			goto fail;
 		}
 		resp = OSSL_HTTP_transfer(NULL, host, port, full, 0, NULL, NULL, NULL, NULL, NULL,
-		    NULL, 0, NULL, content_type, req, NULL, 0, max_len, timeout, 0);
+		    NULL, 0, NULL, content_type, req, NULL, 1, max_len, timeout, 0);
 	}
 	if (!resp) {
 		char why[200];

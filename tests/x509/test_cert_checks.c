@@ -141,6 +141,17 @@ not_collected_is_undetermined(void **state)
 	assert_true(res("cert.qualified")->undetermined);
 	assert_int_equal(rep.verdict, ND_UNKNOWN);
 	nd_report_free(&rep);
+
+	/* the collector ran, but the token layer listed nothing */
+	nd_report_init(&rep, &opts);
+	json_object_object_add(rep.inventory, "x509",
+	    json_tokener_parse("{\"certificates_listed\": false, \"certificates_seen\": 0}"));
+	json_object_object_add(rep.inventory, "signing_certificate", NULL);
+	nd_report_evaluate(&rep, ND_LAYER_CERT);
+	assert_int_equal(res("cert.qualified")->status, ND_SKIP);
+	assert_true(res("cert.qualified")->undetermined);
+	assert_int_equal(rep.verdict, ND_UNKNOWN);
+	nd_report_free(&rep);
 }
 
 static void
