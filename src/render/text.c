@@ -80,18 +80,28 @@ verdict_color(enum nd_verdict v)
 	return "";
 }
 
-/* Print a multi-line text with a hanging indent. */
+/* Print a multi-line text: the first line after `first`, the others after
+ * `indent` (a hanging indent). */
 static void
-indented(FILE *out, const char *indent, const char *s)
+indented2(FILE *out, const char *first, const char *indent, const char *s)
 {
+	bool head = true;
+
 	for (const char *p = s; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		fprintf(out, "%s%.*s\n", indent, (int)n, p);
+		fprintf(out, "%s%.*s\n", head ? first : indent, (int)n, p);
+		head = false;
 		p += n;
 		if (*p == '\n')
 			p++;
 	}
+}
+
+static void
+indented(FILE *out, const char *indent, const char *s)
+{
+	indented2(out, indent, indent, s);
 }
 
 void
@@ -135,7 +145,7 @@ nd_render_text(const struct nd_report *rep, FILE *out, bool color)
 			fprintf(out, "  %s%s%s %-18s %s\n", color ? status_color(r->status) : "",
 			    mark(r->status), r0, r->def->id, r->message ? r->message : "");
 			if (r->remedy && r->status != ND_PASS && r != rep->primary)
-				indented(out, "                       → ", r->remedy);
+				indented2(out, "                       → ", "                         ", r->remedy);
 		}
 		nd_render_text_inventory(rep, order[l], out, color);
 		fputc('\n', out);
