@@ -144,7 +144,9 @@ nd_render_text(const struct nd_report *rep, FILE *out, bool color)
 				continue;
 			fprintf(out, "  %s%s%s %-18s %s\n", color ? status_color(r->status) : "",
 			    mark(r->status), r0, r->def->id, r->message ? r->message : "");
-			if (r->remedy && r->status != ND_PASS && r != rep->primary)
+			/* the primary cause's remedy stands at the top already */
+			if (r->remedy && r->status != ND_PASS && r != rep->primary &&
+			    !(rep->primary && rep->primary->remedy && strcmp(r->remedy, rep->primary->remedy) == 0))
 				indented2(out, "                       → ", "                         ", r->remedy);
 		}
 		nd_render_text_inventory(rep, order[l], out, color);
