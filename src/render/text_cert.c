@@ -48,8 +48,11 @@ nd_render_text_cert(const struct nd_report *rep, FILE *out, bool color)
 		fprintf(out, "    %s %s\n", _("Signing certificate:"), s_or(nd_jstr(sc, "subject"), "?"));
 		fprintf(out, "      %s %s  %s %s .. %s\n", _("serial"), s_or(nd_jstr(sc, "serial"), "?"),
 		    _("valid"), s_or(nd_jstr(sc, "not_before"), "?"), s_or(nd_jstr(sc, "not_after"), "?"));
-		fprintf(out, "      %s %s %lld%s%s", _("key"), s_or(nd_jstr(k, "type"), "?"),
-		    (long long)nd_jint(k, "bits", 0), nd_jstr(k, "curve") ? " " : "", s_or(nd_jstr(k, "curve"), ""));
+		if (nd_jstr(k, "curve"))
+			fprintf(out, "      %s %s %s", _("key"), s_or(nd_jstr(k, "type"), "?"), nd_jstr(k, "curve"));
+		else
+			fprintf(out, "      %s %s %lld", _("key"), s_or(nd_jstr(k, "type"), "?"),
+			    (long long)nd_jint(k, "bits", 0));
 		if (nd_jstr(sc, "label"))
 			fprintf(out, "  %s %s", _("label"), nd_jstr(sc, "label"));
 		if (nd_jstr(sc, "file"))

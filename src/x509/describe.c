@@ -241,7 +241,7 @@ key_facts(X509 *x)
 		}
 		break;
 	default:
-		json_object_object_add(k, "type", json_object_new_string(OBJ_nid2sn(EVP_PKEY_get_base_id(pk))));
+		nd_jset_str(k, "type", OBJ_nid2sn(EVP_PKEY_get_base_id(pk)));
 		break;
 	}
 	json_object_object_add(k, "bits", json_object_new_int(EVP_PKEY_get_bits(pk)));
