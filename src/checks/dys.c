@@ -37,26 +37,27 @@ eval_ready(const struct nd_report *rep, struct nd_result *r)
 	const char *who = nd_jstr(nd_jobj(nd_jobj(rep->inventory, "signing_certificate"), "holder"), "name");
 
 	json_object_object_add(d, "warnings", wl);
-	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
-		const struct nd_result *x = nd_report_find(rep, needed[i]);
+	/* Every check before this one, in causal order: the first failure is
+	 * the report's primary cause, whatever layer it is in; every warning
+	 * counts. */
+	for (size_t i = 0; i < rep->n_results && &rep->results[i] != r; i++) {
+		const struct nd_result *x = &rep->results[i];
 
-		if (!x) {
-			if (!undet)
-				undet = needed[i];
-			continue;
-		}
 		if (x->status == ND_FAIL && !fail)
 			fail = x;
-		else if (x->status == ND_SKIP && x->blocked_by && !fail)
-			fail = nd_report_find(rep, x->blocked_by);
-		else if ((x->status == ND_SKIP || x->undetermined) && !undet)
-			undet = needed[i];
 		if (x->status == ND_WARN) {
-			char *n = nd_asprintf("%s%s%s", warns, warns[0] ? ", " : "", needed[i]);
+			char *n = nd_asprintf("%s%s%s", warns, warns[0] ? ", " : "", x->def->id);
 			free(warns);
 			warns = n;
-			json_object_array_add(wl, json_object_new_string(needed[i]));
+			json_object_array_add(wl, json_object_new_string(x->def->id));
 		}
+	}
+	/* What signing needs and this run did not establish. */
+	for (size_t i = 0; i < sizeof needed / sizeof needed[0] && !undet; i++) {
+		const struct nd_result *x = nd_report_find(rep, needed[i]);
+
+		if (!x || (x->status == ND_SKIP && !x->blocked_by) || x->undetermined)
+			undet = needed[i];
 	}
 	if (fail) {
 		json_object_object_add(d, "blocked_by", json_object_new_string(fail->def->id));

@@ -38,6 +38,7 @@ eval_fake(const struct nd_report *rep, struct nd_result *r)
 
 #define FAKE(var, id, ...) \
 	static const struct nd_check_def var = { id, ND_LAYER_PCSC, { __VA_ARGS__ }, eval_fake }
+FAKE(f_usb, "usb.driver", NULL);
 FAKE(f_service, "pcsc.service", NULL);
 FAKE(f_reader, "pcsc.reader", "pcsc.service", NULL);
 FAKE(f_card, "pcsc.card", "pcsc.reader", NULL);
@@ -55,7 +56,7 @@ static struct nd_opts opts;
 static void
 run(const char *fake, const char *skip, const char *revocation)
 {
-	const struct nd_check_def *lower[] = { &f_service, &f_reader, &f_card, &f_type, &f_module,
+	const struct nd_check_def *lower[] = { &f_usb, &f_service, &f_reader, &f_card, &f_type, &f_module,
 		&f_token, &f_pin, &f_objects, &f_mech };
 	const struct nd_check_def *defs[32];
 	size_t n = 0;
@@ -192,6 +193,25 @@ revoked_certificate_blocks(void **state)
 }
 
 static void
+failure_in_any_layer_is_named(void **state)
+{
+	(void)state;
+	/* a layer dys.ready does not list by name (usb, sys) still decides,
+	 * and the verdict check agrees with the report's primary cause */
+	run("{\"usb.driver\": \"fail\", \"p11.pin\": \"fail\"}", NULL, NULL);
+	assert_int_equal(ready()->status, ND_FAIL);
+	assert_non_null(strstr(ready()->message, "usb.driver"));
+	assert_string_equal(ready()->remedy, "fix usb.driver");
+	assert_string_equal(rep.primary->def->id, "usb.driver");
+	nd_report_free(&rep);
+
+	run("{\"usb.driver\": \"warn\"}", NULL, NULL);
+	assert_int_equal(ready()->status, ND_WARN);
+	assert_non_null(strstr(ready()->message, "usb.driver"));
+	nd_report_free(&rep);
+}
+
+static void
 no_dependencies(void **state)
 {
 	(void)state;
@@ -209,6 +229,7 @@ main(void)
 		cmocka_unit_test(warnings_make_ready_with_warnings),
 		cmocka_unit_test(missing_layer_is_not_determined),
 		cmocka_unit_test(revoked_certificate_blocks),
+		cmocka_unit_test(failure_in_any_layer_is_named),
 		cmocka_unit_test(no_dependencies),
 	};
 	nd_i18n_init("en");
