@@ -1,13 +1,43 @@
-/* The p11 collector: gathers facts into the report's inventory, nothing else. */
+/* The p11 layer: finds the PKCS#11 modules (the AKIS library first), loads
+ * each one in a child process, and records what it says about slots,
+ * tokens, PIN state, mechanisms and objects. Nothing here runs module code
+ * in the tool's own process. */
 #ifndef ND_P11_H
 #define ND_P11_H
+
+#include <stddef.h>
 
 #include "core/error.h"
 #include "report/report.h"
 
-/* Add this layer's facts to rep->inventory. Bounded by rep->opts->timeout_s.
- * Errors are facts too: they go into the inventory, and the return value
- * only says whether collecting itself could run. */
+/* Add this layer's facts to rep->inventory: "modules", "tokens",
+ * "certificates" (and the certificates' DER to rep->internal). Bounded by
+ * rep->opts->timeout_s per module call. Errors are facts too: they go into
+ * the inventory, and the return value only says whether collecting itself
+ * could run. Reads inventory.readers (the pcsc collector runs first) to tell
+ * which reader each slot is. */
 nd_err nd_p11_collect(struct nd_report *rep);
+
+/* Where the signing test gets the PIN. read() is called at most once, and
+ * only when a login is really going to happen (never for a locked token or
+ * a refused final try): it writes the PIN into buf (NUL-terminated, at most
+ * bufsz - 1 bytes) and returns its length, or -1 when there is no PIN. It
+ * sets *source to "terminal", "fd" or "env". */
+struct nd_p11_pin_source {
+	long (*read)(void *ctx, char *buf, size_t bufsz, const char *token, const char **source);
+	void *ctx;
+};
+
+/* The PIN buffer size: PKCS#11 PINs of smart cards are short; anything
+ * longer is a mistake (a pasted file, a certificate). */
+#define ND_P11_PIN_MAX 64
+
+/* nesdoctor sign-test: after nd_p11_collect(), pick the signing certificate,
+ * refuse when the PIN is locked (or on the final try without --force), log
+ * in once, sign a fresh random message, verify the signature with OpenSSL
+ * against the certificate, log out. The outcome goes to
+ * inventory.sign_test for the sign.test check. The PIN is wiped on every
+ * path, in the child too. */
+nd_err nd_p11_sign_test(struct nd_report *rep, const struct nd_p11_pin_source *pin);
 
 #endif
