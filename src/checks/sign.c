@@ -1,5 +1,113 @@
-/* Checks of the sign layer. */
-#include "checks/checks.h"
+/* Checks of the sign layer: sign.test judges inventory.sign_test, written
+ * by nd_p11_sign_test() (nesdoctor sign-test only; never part of check). */
+#include <stdlib.h>
+#include <string.h>
 
-const struct nd_check_def *const nd_sign_checks[] = { NULL };
-const size_t nd_sign_checks_n = 0;
+#include "checks/checks.h"
+#include "core/i18n.h"
+#include "core/util.h"
+
+#define KAMUSM_HELP N_("Kamu SM help line: 444 5 576.")
+#define PIN_UNBLOCK N_("Unblock the PIN online with the card in the reader: www.kamusm.gov.tr → Online İşlemler → Nitelikli Elektronik Sertifika İşlemleri → Kilit Çözme (or e-Devlet → NES işlemleri → PIN oluşturma/kilit çözme).")
+
+static bool
+is(const char *a, const char *b)
+{
+	return a && strcmp(a, b) == 0;
+}
+
+/* What the token's flags say after the login, in words. */
+static const char *
+after_words(const json_object *st)
+{
+	json_object *f = nd_jobj(st, "flags_after");
+
+	if (!f)
+		return _("the token did not say how many tries are left");
+	if (nd_jbool(f, "user_pin_locked", false))
+		return _("the PIN is now locked");
+	if (nd_jbool(f, "user_pin_final_try", false))
+		return _("one try is left: the next wrong PIN locks the card");
+	if (nd_jbool(f, "user_pin_count_low", false))
+		return _("fewer tries are left");
+	return _("the token reports no lock");
+}
+
+static void
+eval_sign(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *st = nd_jobj(rep->inventory, "sign_test");
+	const char *status = nd_jstr(st, "status"), *why = nd_jstr(st, "reason");
+	const char *who = nd_jstr(st, "subject_cn"), *call = nd_jstr(st, "failed_call");
+	const char *rv = nd_jstr(st, "rv");
+
+	if (!st || !status) {
+		nd_result_set(r, ND_SKIP, "%s", _("the signing test was not run (nesdoctor sign-test runs it)"));
+		r->undetermined = true;
+		return;
+	}
+	if (!who)
+		who = nd_jstr(st, "certificate_label");
+	if (!who)
+		who = "?";
+	if (!call)
+		call = "?";
+	if (!rv)
+		rv = "?";
+	if (is(status, "verified")) {
+		nd_result_set(r, ND_PASS, _("The token signed a fresh test message with the key of %s (%s, %d bytes) and the signature verifies against the certificate"),
+		    who, nd_jstr(st, "mechanism") ? nd_jstr(st, "mechanism") : "?",
+		    (int)nd_jint(st, "signature_bytes", 0));
+		return;
+	}
+	if (is(why, "locked") || is(why, "pin_locked")) {
+		nd_result_set(r, ND_FAIL, "%s", _("No signature: the PIN is locked"));
+		nd_result_remedy(r, "%s\n%s", _(PIN_UNBLOCK), _(KAMUSM_HELP));
+	} else if (is(why, "final_try")) {
+		nd_result_set(r, ND_FAIL, "%s", _("Not tried: the token is on its final PIN try, and a wrong PIN now would lock it"));
+		nd_result_remedy(r, "%s", _("If you are sure of the PIN, run again with --force. If not, set a new PIN first (www.kamusm.gov.tr → Online İşlemler → Nitelikli Elektronik Sertifika İşlemleri)."));
+	} else if (is(why, "no_pin")) {
+		nd_result_set(r, ND_FAIL, "%s", _("Not tried: no PIN was given"));
+		nd_result_remedy(r, "%s", _("Run it in a terminal to type the PIN, or pass it with --pin-fd N or the NESDOCTOR_PIN environment variable (never on the command line)."));
+	} else if (is(why, "pin_length")) {
+		nd_result_set(r, ND_FAIL, "%s", _("Not tried: the PIN given has a length the token does not accept (no try was used)"));
+		nd_result_remedy(r, "%s", _("Check the PIN and give it again."));
+	} else if (is(why, "pin_incorrect")) {
+		nd_result_set(r, ND_FAIL, _("Wrong PIN; it was not tried again. The token says: %s"), after_words(st));
+		nd_result_remedy(r, "%s", _("Find the right PIN before the next try (the one you set for the card, or the one in Kamu SM's PIN envelope). If it is lost, set a new one: www.kamusm.gov.tr → Online İşlemler → Nitelikli Elektronik Sertifika İşlemleri."));
+	} else if (is(why, "pin_invalid") || is(why, "pin_expired") || is(why, "login_failed") ||
+	    is(why, "context_login_failed")) {
+		nd_result_set(r, ND_FAIL, _("The token refused the login (%s)"), nd_jstr(st, "context_login") ? nd_jstr(st, "context_login") : nd_jstr(st, "login") ? nd_jstr(st, "login") : "?");
+		nd_result_remedy(r, "%s", _(KAMUSM_HELP));
+	} else if (is(why, "no_token") || is(why, "token_gone")) {
+		nd_result_set(r, ND_FAIL, "%s", _("No token to sign with"));
+		nd_result_remedy(r, "%s", _("Insert the e-signature card and run again."));
+	} else if (is(why, "no_certificate") || is(why, "no_certificate_id")) {
+		nd_result_set(r, ND_FAIL, "%s", _("No certificate with a key to sign with"));
+		nd_result_remedy(r, "%s", _(KAMUSM_HELP));
+	} else if (is(why, "no_key")) {
+		nd_result_set(r, ND_FAIL, _("After the login there is no private key for the certificate of %s"), who);
+		nd_result_remedy(r, "%s\n%s", _("The key that belongs to the certificate is missing from the card; the card has to be renewed."), _(KAMUSM_HELP));
+	} else if (is(why, "no_mechanism")) {
+		nd_result_set(r, ND_FAIL, "%s", _("The token offers no signing method nesdoctor can check"));
+		nd_result_remedy(r, "%s", _(KAMUSM_HELP));
+	} else if (is(why, "verify_failed")) {
+		nd_result_set(r, ND_FAIL, "%s", _("The token made a signature, but it does not verify against the certificate: the key and the certificate do not belong together"));
+		nd_result_remedy(r, "%s\n%s", _("The card has to be renewed."), _(KAMUSM_HELP));
+	} else if (is(why, "timeout")) {
+		nd_result_set(r, ND_FAIL, _("The library did not answer in %s and was stopped"), call);
+		nd_result_remedy(r, "%s", _("Take the card out and put it back, restart pcscd (sudo systemctl restart pcscd) and try again."));
+	} else if (is(why, "crashed")) {
+		nd_result_set(r, ND_FAIL, _("The library crashed (%s) in %s"), nd_jstr(st, "signal") ? nd_jstr(st, "signal") : "?", call);
+		nd_result_remedy(r, "%s", _("Reinstall AKİA from Kamu SM; if it still crashes, report it with this output."));
+	} else {
+		nd_result_set(r, ND_FAIL, _("The signing test failed (%s, %s in %s)"), why ? why : "?", rv, call);
+		nd_result_remedy(r, "%s", _(KAMUSM_HELP));
+	}
+}
+
+static const struct nd_check_def c_sign = { "sign.test", ND_LAYER_SIGN,
+	{ "p11.pin", "p11.objects", "p11.mechanisms", NULL }, eval_sign };
+
+const struct nd_check_def *const nd_sign_checks[] = { &c_sign };
+const size_t nd_sign_checks_n = 1;
