@@ -6,16 +6,28 @@
 #                          only "lo" exists (vpcd's listener stays private),
 #                          /run/pcscd is a private tmpfs (pcscd hard-codes its
 #                          socket there), every process dies with the script.
-#   rig_pcscd [N]          start pcscd with N vpcd readers (default 1; 0 = no
-#                          readers at all) and wait until they are listed.
+#   rig_pcscd [N]          start pcscd: N=1 (default) with the vpcd driver,
+#                          which gives two readers, "Virtual PCD 00 00" (cards
+#                          connect on port 35963) and "Virtual PCD 00 01"
+#                          (35964); N=0 with no reader at all.
+#   rig_pcscd_stop         stop that pcscd (its readers go away).
+#   rig_vcard PORT ARGS... start tests/rig/vcard for the reader on PORT
+#                          (RIG_LAST_PID: signal it to remove/insert).
+#   rig_fake_pcscd MODE    a fake daemon on pcscd's socket: refuse (polkit),
+#                          mismatch (protocol version), silent (hangs).
 #   rig_bg LOG cmd...      start a helper in the background, remembered.
 #   rig_cleanup            stop everything started here.
 #
 # Never touches a system pcscd or a real reader: pcscd gets its own config
 # folder with only vpcd entries and never sees the host's /run/pcscd.
+#
+# Only one vpcd entry per pcscd: the vpcd driver keeps its state per slot
+# number, so two vpcd devices in one pcscd mix up their cards (seen with
+# vsmartcard-vpcd 3.3). Two readers are what the driver gives per entry.
 
 RIG_PIDS=""
 RIG_WORK=""
+RIG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 rig_enter_ns() {
 	if [ -z "${RIG_IN_NS:-}" ]; then
@@ -48,28 +60,57 @@ rig_cleanup() {
 	if [ -n "$RIG_WORK" ] && [ -z "${RIG_KEEP:-}" ]; then rm -rf "$RIG_WORK"; fi
 }
 
-# rig_pcscd [N]: vpcd readers "Virtual PCD 00 00", "Virtual PCD 00 01", ...
-# listening on 35963, 35964, ... (vpcd gives each DEVICENAME two slots;
-# one entry per reader keeps it simple: port 35963 + 2*i).
-rig_pcscd() {
-	local n=${1:-1} i conf="$RIG_WORK/reader.conf.d"
-	mkdir -p "$conf"
-	for ((i = 0; i < n; i++)); do
-		cat > "$conf/vpcd$i" <<EOF2
-FRIENDLYNAME "Virtual PCD"
-DEVICENAME   /dev/null:$((35963 + 2 * i))
-LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so
-CHANNELID    $((35963 + 2 * i))
-EOF2
+# Wait (at most 10 s) until something listens on pcscd's socket.
+rig_wait_socket() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -S /run/pcscd/pcscd.comm ] && return 0
+		sleep 0.05
 	done
+	echo "rig: nothing listens on /run/pcscd/pcscd.comm" >&2
+	return 1
+}
+
+RIG_VPCD_LIB=/usr/lib/pcsc/drivers/serial/libifdvpcd.so
+
+rig_pcscd() {
+	local n=${1:-1} conf="$RIG_WORK/reader.conf.d"
+	if [ "$n" -gt 0 ] && [ ! -e "$RIG_VPCD_LIB" ]; then
+		echo "rig: the vpcd driver $RIG_VPCD_LIB is missing (package vsmartcard-vpcd)" >&2
+		return 1
+	fi
+	mkdir -p "$conf"
+	rm -f /run/pcscd/pcscd.comm
+	if [ "$n" -gt 0 ]; then
+		cat > "$conf/vpcd" <<EOF2
+FRIENDLYNAME "Virtual PCD"
+DEVICENAME   /dev/null:35963
+LIBPATH      $RIG_VPCD_LIB
+CHANNELID    35963
+EOF2
+	fi
 	rig_bg "$RIG_WORK/pcscd.log" pcscd --foreground --debug --apdu --config "$conf"
 	RIG_PCSCD_PID=$RIG_LAST_PID
-	# wait for the socket (and the readers) for at most 10 s
-	for ((i = 0; i < 100; i++)); do
-		[ -S /run/pcscd/pcscd.comm ] && break
-		sleep 0.1
-	done
-	sleep 0.3
+	rig_wait_socket
+	sleep 0.2   # the readers come up a few ms after the socket
+}
+
+rig_pcscd_stop() {
+	kill "$RIG_PCSCD_PID" 2>/dev/null || true
+	wait "$RIG_PCSCD_PID" 2>/dev/null || true
+	rm -f /run/pcscd/pcscd.comm
+}
+
+rig_vcard() {
+	local port=$1; shift
+	rig_bg "$RIG_WORK/vcard-$port.log" "${ND_BUILD:?}/tests/rig/vcard" -p "$port" \
+		-t "${RIG_TIMEOUT:-120}" -v "$@"
+}
+
+rig_fake_pcscd() {
+	rm -f /run/pcscd/pcscd.comm
+	rig_bg "$RIG_WORK/fake_pcscd.log" python3 "$RIG_DIR/fake_pcscd.py" "$1"
+	rig_wait_socket
 }
 
 rig_pcscd_log() { cat "$RIG_WORK/pcscd.log"; }

@@ -4,22 +4,25 @@
  *   vcard [-p PORT] [-H HOST] [-a ATRHEX] [-r CMD=RESP]... [-s SW]
  *         [-m none|apdu|atr] [-d MS] [-c] [-t SECS] [-v]
  *
- *   -a ATRHEX   the ATR, sent as given: malformed or truncated ATRs are
- *               allowed on purpose (default: AKIS v1.2, UEKAE family)
- *   -r CMD=RESP answer RESP (hex, status word included) to every command
- *               APDU that starts with the bytes CMD; repeatable, first wins
- *   -s SW       status word for commands nothing else answers (default 6D00)
- *   -m MODE     mute modes: "apdu" sends the ATR but never answers an APDU;
- *               "atr" never answers the reset (vpcd then reports the
- *               reader as empty: it cannot play SCARD_W_UNRESPONSIVE_CARD)
- *   -d MS       answer each APDU only after MS milliseconds
- *   -c          start with the card removed (SIGUSR2 inserts it)
- *   -t SECS     hard upper bound of the lifetime (default 60)
- *   -v          log every message to stderr ("vcard ->" commands)
+ *   -p, --port PORT      vpcd's port (35963: "Virtual PCD 00 00", 35964: "... 00 01")
+ *   -H, --host HOST      vpcd's address (IPv4, default 127.0.0.1)
+ *   -a, --atr ATRHEX     the ATR, sent as given: malformed or truncated ATRs are
+ *                        allowed on purpose (default: AKIS v1.2, UEKAE family)
+ *   -r, --rule CMD=RESP  answer RESP (hex, status word included) to every command
+ *                        APDU that starts with the bytes CMD; repeatable, first wins
+ *   -s, --sw SW          status word for commands nothing else answers (default 6D00)
+ *   -m, --mute MODE      "apdu" sends the ATR but never answers an APDU;
+ *                        "atr" never answers the reset (vpcd then reports the
+ *                        reader as empty: it cannot play SCARD_W_UNRESPONSIVE_CARD)
+ *   -d, --delay MS       answer each APDU only after MS milliseconds
+ *   -c, --removed        start with the card removed (SIGUSR2 inserts it)
+ *   -t, --lifetime SECS  hard upper bound of the lifetime (default 60)
+ *   -v, --verbose        log every message to stderr ("vcard ->" commands)
  *
  * Built in, unless -r says otherwise: SELECT MF answers 9000, GET CHALLENGE
  * answers 8 random bytes + 9000.
  * Signals: SIGUSR1 removes the card, SIGUSR2 inserts it again. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,7 +121,21 @@ main(int argc, char **argv)
 	c.sw[0] = 0x6D;
 	c.sw[1] = 0x00;
 	o.lifetime_s = 60;
-	while ((opt = getopt(argc, argv, "p:H:a:r:s:m:d:ct:v")) != -1) {
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "atr", required_argument, NULL, 'a' },
+		{ "rule", required_argument, NULL, 'r' },
+		{ "sw", required_argument, NULL, 's' },
+		{ "mute", required_argument, NULL, 'm' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "removed", no_argument, NULL, 'c' },
+		{ "lifetime", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "p:H:a:r:s:m:d:ct:v", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': o.port = atoi(optarg); break;
 		case 'H': o.host = optarg; break;
