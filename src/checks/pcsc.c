@@ -128,6 +128,21 @@ eval_service(const struct nd_report *rep, struct nd_result *r)
 	}
 }
 
+/* The checks above pcsc.service run only when it passed or failed; when
+ * it could not be determined, neither can they (and saying "no reader"
+ * would be a guess). */
+static bool
+service_unknown(const struct nd_report *rep, struct nd_result *r)
+{
+	const char *svc = nd_jstr(pcsc_facts(rep), "service");
+
+	if (svc && strcmp(svc, "ok") == 0)
+		return false;
+	nd_result_set(r, ND_SKIP, _("not checked: the state of pcscd is not known"));
+	r->undetermined = true;
+	return true;
+}
+
 /* ---- pcsc.reader --------------------------------------------------- */
 
 static char *
@@ -156,6 +171,9 @@ eval_reader(const struct nd_report *rep, struct nd_result *r)
 	const char *filter = nd_jstr(p, "reader_filter");
 	size_t n = n_readers(rep), sel = 0;
 	char *names;
+
+	if (service_unknown(rep, r))
+		return;
 
 	if (lrv && strcmp(lrv, "SCARD_S_SUCCESS") != 0 && strcmp(lrv, "SCARD_E_NO_READERS_AVAILABLE") != 0) {
 		nd_result_set(r, ND_FAIL, _("pcscd could not list the card readers (%s)"), lrv);
@@ -274,6 +292,9 @@ eval_card(const struct nd_report *rep, struct nd_result *r)
 	const char *name, *state, *err;
 	size_t considered_n = 0;
 
+	if (service_unknown(rep, r))
+		return;
+
 	if (!rd) {
 		json_object *only = NULL;
 
@@ -361,6 +382,9 @@ eval_card_type(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *best = pick_card(rep), *card, *known;
 	const char *name, *fam, *label;
+
+	if (service_unknown(rep, r))
+		return;
 
 	/* pcsc.card passed (or only warned): pick_card() found a card that
 	 * answers */

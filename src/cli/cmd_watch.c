@@ -51,6 +51,12 @@ event_label(const char *ev)
 	return ev;
 }
 
+static const char *
+or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
 static bool
 reader_wanted(const struct nd_opts *o, const char *name)
 {
@@ -128,11 +134,11 @@ print_baseline(struct watch_ctx *w, json_object *msg)
 	size_t n = arr ? json_object_array_length(arr) : 0, shown = 0;
 
 	for (size_t i = 0; i < n; i++)
-		shown += reader_wanted(w->o, nd_jstr(json_object_array_get_idx(arr, i), "name") ?: "");
+		shown += reader_wanted(w->o, or_empty(nd_jstr(json_object_array_get_idx(arr, i), "name")));
 	fprintf(stderr, _("Watching %zu card readers (Ctrl-C to stop):\n"), shown);
 	for (size_t i = 0; i < n; i++) {
 		json_object *r = json_object_array_get_idx(arr, i), *card;
-		const char *raw = nd_jstr(r, "name") ?: "";
+		const char *raw = or_empty(nd_jstr(r, "name"));
 		char *name;
 
 		if (!reader_wanted(w->o, raw))
@@ -161,11 +167,11 @@ on_msg(json_object *msg, void *p)
 	if (!type)
 		return true;
 	if (strcmp(type, "service") == 0) {
-		if (strcmp(nd_jstr(msg, "rv") ?: "", "SCARD_S_SUCCESS") == 0)
+		if (strcmp(or_empty(nd_jstr(msg, "rv")), "SCARD_S_SUCCESS") == 0)
 			fprintf(stderr, "%s\n", _("pcscd answers."));
 		else
 			fprintf(stderr, _("pcscd cannot be reached (%s); waiting for it. Start it with: "
-			    "sudo systemctl enable --now pcscd.socket\n"), nd_jstr(msg, "rv") ?: "?");
+			    "sudo systemctl enable --now pcscd.socket\n"), or_empty(nd_jstr(msg, "rv")));
 	} else if (strcmp(type, "baseline") == 0) {
 		print_baseline(w, msg);
 	} else if (strcmp(type, "event") == 0 && nd_jstr(msg, "event") && nd_jstr(msg, "reader") &&

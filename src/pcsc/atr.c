@@ -40,7 +40,8 @@ nd_atr_parse(const uint8_t *p, size_t n, struct nd_atr *a)
 	memset(a, 0, sizeof *a);
 	a->len = n;
 	nd_cur_init(&raw, p, n);
-	nd_cur_take(&raw, a->raw, n < sizeof a->raw ? n : sizeof a->raw);
+	if (n)   /* no pointer arithmetic on an empty (maybe NULL) buffer */
+		nd_cur_take(&raw, a->raw, n < sizeof a->raw ? n : sizeof a->raw);
 
 	nd_cur_init(&r.c, p, n);
 	r.x = 0;
