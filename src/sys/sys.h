@@ -2,12 +2,39 @@
 #ifndef ND_SYS_H
 #define ND_SYS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
 #include "core/error.h"
 #include "report/report.h"
 
 /* Add this layer's facts to rep->inventory. Bounded by rep->opts->timeout_s.
  * Errors are facts too: they go into the inventory, and the return value
- * only says whether collecting itself could run. */
+ * only says whether collecting itself could run.
+ *
+ * inventory.system: os (from os-release), kernel, pcscd (installed, version,
+ * running, user, socket, systemd units), polkit, session (user, ssh,
+ * logind), container, sandbox (snap, flatpak), holders (programs known to
+ * hold readers: GnuPG's scdaemon), usb_holders (processes with a USB device
+ * node open), gnupg (scdaemon.conf options). Nothing here needs root: what
+ * cannot be seen without it is reported as unknown. */
 nd_err nd_sys_collect(struct nd_report *rep);
+
+/* Pure parsers, for the collector and the tests. */
+/* os-release text -> {"id", "name", "version_id", "pretty_name", "id_like",
+ * "family"}; family is "debian" for Debian, Ubuntu, Pardus and their kin. */
+json_object *nd_sys_parse_os_release(const char *text);
+/* "pcsc-lite version 1.9.9." -> "1.9.9"; false when not found. */
+bool nd_sys_parse_pcscd_version(const char *out, char *ver, size_t versz);
+/* The effective uid from /proc/PID/status text, -1 when absent. */
+long nd_sys_parse_status_uid(const char *status);
+/* scdaemon.conf: are pcsc-shared and disable-ccid set? */
+void nd_sys_parse_scdaemon_conf(const char *text, bool *pcsc_shared, bool *disable_ccid);
+/* A container runtime named in /proc/1/cgroup text, or NULL. */
+const char *nd_sys_parse_cgroup(const char *text);
+/* Compare dotted versions ("1.9.9" < "2.4.0"): <0, 0, >0. */
+int nd_sys_version_cmp(const char *a, const char *b);
 
 #endif
