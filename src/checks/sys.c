@@ -1,5 +1,215 @@
-/* Checks of the sys layer. */
-#include "checks/checks.h"
+/* Checks of the sys layer. Ids (stable, documented in README.md):
+ *   sys.os       which system this is (info)
+ *   sys.pcscd    pcscd installed, and running or started on demand
+ *   sys.polkit   whether pcscd lets this session in (ssh, containers)
+ *   sys.holders  programs that take readers for themselves (GnuPG)
+ *   sys.sandbox  nesdoctor inside snap, flatpak or a container */
+#include <string.h>
 
-const struct nd_check_def *const nd_sys_checks[] = { NULL };
-const size_t nd_sys_checks_n = 0;
+#include "checks/checks.h"
+#include "core/i18n.h"
+#include "core/util.h"
+
+/* -1 when key is absent or null, else 0 or 1 (nd_jbool cannot tell
+ * "false" from "unknown", and unknown matters here). */
+static int
+jtri(const json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
+		return -1;
+	return json_object_get_boolean(v) ? 1 : 0;
+}
+
+static json_object *
+sys_inv(const struct nd_report *rep)
+{
+	return nd_jobj(rep->inventory, "system");
+}
+
+/* pcscd answered the pcsc collector: the strongest fact there is. */
+static bool
+pcsc_answered(const struct nd_report *rep)
+{
+	const char *svc = nd_jstr(nd_jobj(rep->inventory, "pcsc"), "service");
+
+	return svc && strcmp(svc, "ok") == 0;
+}
+
+static bool
+pcsc_refused(const struct nd_report *rep)
+{
+	const char *svc = nd_jstr(nd_jobj(rep->inventory, "pcsc"), "service");
+
+	return svc && strcmp(svc, "refused") == 0;
+}
+
+/* The pcsc collector asked and pcscd did not answer. */
+static bool
+pcsc_failed(const struct nd_report *rep)
+{
+	const char *svc = nd_jstr(nd_jobj(rep->inventory, "pcsc"), "service");
+
+	return svc && strcmp(svc, "ok") != 0;
+}
+
+static void
+eval_os(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *s = sys_inv(rep), *os = nd_jobj(s, "os");
+	const char *pretty = nd_jstr(os, "pretty_name"), *name = nd_jstr(os, "name");
+
+	if (!s) {
+		nd_result_set(r, ND_SKIP, _("the system was not looked at"));
+		return;
+	}
+	if (!pretty)
+		pretty = name ? name : _("unknown system");
+	if (!nd_jstr(os, "family")) {
+		nd_result_set(r, ND_INFO, _("%s (not of the Debian family: package names in the remedies may differ)"), pretty);
+		return;
+	}
+	nd_result_set(r, ND_INFO, _("%s, kernel %s"), pretty,
+	    nd_jstr(s, "kernel") ? nd_jstr(s, "kernel") : "?");
+}
+
+static void
+eval_pcscd(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *s = sys_inv(rep), *p = nd_jobj(s, "pcscd");
+	json_object *sock = nd_jobj(p, "socket_unit"), *procs = nd_jarr(p, "processes");
+	const char *ver = nd_jstr(p, "version") ? nd_jstr(p, "version") : "?";
+	const char *user = nd_jstr(p, "user"), *container = nd_jstr(s, "container");
+	const char *en = nd_jstr(sock, "enabled"), *act = nd_jstr(sock, "active");
+
+	if (!p) {
+		nd_result_set(r, ND_SKIP, _("pcscd was not looked at"));
+		return;
+	}
+	if (nd_jbool(p, "running", false)) {
+		json_object *p0 = procs && json_object_array_length(procs) ? json_object_array_get_idx(procs, 0) : NULL;
+		nd_result_set(r, ND_PASS, _("pcscd %s is running as %s (pid %d)"), ver, user ? user : "?",
+		    (int)nd_jint(p0, "pid", 0));
+	} else if (pcsc_answered(rep)) {
+		/* a pcscd we cannot see: another PID namespace, the host's
+		 * socket shared into a container */
+		nd_result_set(r, ND_PASS, _("pcscd answers on %s"), nd_jstr(p, "socket"));
+	} else if (!nd_jbool(p, "installed", false)) {
+		nd_result_set(r, ND_FAIL, _("pcscd, the smart-card service, is not installed"));
+		nd_result_remedy(r, _("Install it with the reader driver: sudo apt install pcscd libccid"));
+	} else if (act && strcmp(act, "active") == 0 && !pcsc_failed(rep)) {
+		nd_result_set(r, ND_PASS, _("pcscd %s starts on demand (pcscd.socket is listening)"), ver);
+	} else if (en && strcmp(en, "masked") == 0) {
+		nd_result_set(r, ND_FAIL, _("pcscd cannot start: pcscd.socket is masked"));
+		nd_result_remedy(r, _("sudo systemctl unmask pcscd.socket pcscd.service && sudo systemctl enable --now pcscd.socket"));
+	} else if (nd_jbool(s, "systemd", false)) {
+		nd_result_set(r, ND_FAIL, _("pcscd %s is installed but neither running nor started on demand (pcscd.socket: %s, %s)"),
+		    ver, en ? en : "?", act ? act : "?");
+		nd_result_remedy(r, _("sudo systemctl enable --now pcscd.socket"));
+	} else if (container) {
+		nd_result_set(r, ND_FAIL, _("pcscd is not running, and this %s container has no systemd to start it"), container);
+		nd_result_remedy(r, _("Use the host's pcscd: start the container with -v /run/pcscd:/run/pcscd. "
+		    "Or start pcscd inside the container: pcscd"));
+	} else {
+		nd_result_set(r, ND_FAIL, _("pcscd %s is installed but not running"), ver);
+		nd_result_remedy(r, _("Start it: sudo pcscd (or: sudo service pcscd start)"));
+	}
+}
+
+static void
+eval_polkit(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *s = sys_inv(rep), *pk = nd_jobj(s, "polkit"), *sess = nd_jobj(s, "session");
+	json_object *rules = nd_jarr(pk, "pcsc_rules");
+	const char *container = nd_jstr(s, "container");
+	bool ssh = nd_jbool(sess, "ssh", false) || nd_jbool(sess, "remote", false);
+	bool inactive = jtri(sess, "active") == 0;
+	const char *why = ssh ? _("this is a remote (ssh) session") :
+	    container ? _("this runs inside a container") :
+	    inactive ? _("this session is not the active one on its seat") : _("this session is not an active local one");
+
+	if (!pk) {
+		nd_result_set(r, ND_SKIP, _("polkit was not looked at"));
+		return;
+	}
+	if (pcsc_refused(rep)) {
+		nd_result_set(r, ND_FAIL, _("pcscd refused this session (polkit): %s"), why);
+		nd_result_remedy(r, _("pcscd, through polkit, serves only the person at the computer. Run nesdoctor "
+		    "and your signing program in the desktop session there. To allow remote use for a group: "
+		    "sudo nesdoctor setup polkit --polkit-group GROUP --apply"));
+	} else if (pcsc_answered(rep))
+		nd_result_set(r, ND_PASS, _("pcscd lets this session in"));
+	else if (!nd_jbool(pk, "pcsc_policy", false))
+		nd_result_set(r, ND_PASS, _("pcscd does not ask polkit here"));
+	else if (rules && json_object_array_length(rules) > 0)
+		nd_result_set(r, ND_PASS, _("a polkit rule about PC/SC is installed (%s)"),
+		    json_object_get_string(json_object_array_get_idx(rules, 0)));
+	else if (ssh || container || inactive) {
+		nd_result_set(r, ND_WARN, _("pcscd asks polkit, which lets only active local sessions in, and %s"), why);
+		nd_result_remedy(r, _("Run nesdoctor in the desktop session at the computer, or allow a group: "
+		    "sudo nesdoctor setup polkit --polkit-group GROUP --apply"));
+	} else
+		nd_result_set(r, ND_PASS, _("pcscd asks polkit; this is a local session"));
+}
+
+static void
+eval_holders(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *s = sys_inv(rep), *h = nd_jarr(s, "holders"), *g = nd_jobj(s, "gnupg");
+	json_object *h0 = h && json_object_array_length(h) ? json_object_array_get_idx(h, 0) : NULL;
+	bool partial = nd_jbool(s, "processes_partial", false);
+
+	if (!s) {
+		nd_result_set(r, ND_SKIP, _("processes were not looked at"));
+		return;
+	}
+	if (!h0) {
+		if (partial)
+			nd_result_set(r, ND_PASS, _("no program known to take readers is running (only your own processes could be seen)"));
+		else
+			nd_result_set(r, ND_PASS, _("no program known to take readers is running"));
+		return;
+	}
+	if (nd_jbool(g, "pcsc_shared", false) && nd_jbool(g, "disable_ccid", false)) {
+		nd_result_set(r, ND_PASS, _("GnuPG's scdaemon (pid %d) is running, set to share readers through pcscd"),
+		    (int)nd_jint(h0, "pid", 0));
+		return;
+	}
+	/* its own CCID driver claims the USB interface, and without
+	 * pcsc-shared it opens readers exclusively */
+	nd_result_set(r, ND_WARN, _("GnuPG's scdaemon (pid %d) is running and can take the reader for itself"),
+	    (int)nd_jint(h0, "pid", 0));
+	nd_result_remedy(r, _("Make it share the reader: add the lines\n  disable-ccid\n  pcsc-shared\n"
+	    "to ~/.gnupg/scdaemon.conf, then run: gpgconf --kill scdaemon"));
+}
+
+static void
+eval_sandbox(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *s = sys_inv(rep);
+	const char *sb = nd_jstr(s, "sandbox"), *c = nd_jstr(s, "container");
+
+	if (!s) {
+		nd_result_set(r, ND_SKIP, _("the system was not looked at"));
+		return;
+	}
+	if (sb) {
+		nd_result_set(r, ND_WARN, _("nesdoctor runs inside a %s sandbox: it may not see pcscd, the reader or the "
+		    "AKIS library the way your signing program does"), sb);
+		nd_result_remedy(r, _("Run nesdoctor outside the sandbox (from the Debian package or a build)."));
+	} else if (c)
+		nd_result_set(r, ND_INFO, _("nesdoctor runs inside a %s container: what it sees is the container's pcscd and devices"), c);
+	else
+		nd_result_set(r, ND_PASS, _("not inside a sandbox or container"));
+}
+
+static const struct nd_check_def sys_os = { "sys.os", ND_LAYER_SYS, { NULL }, eval_os };
+static const struct nd_check_def sys_pcscd = { "sys.pcscd", ND_LAYER_SYS, { NULL }, eval_pcscd };
+static const struct nd_check_def sys_polkit = { "sys.polkit", ND_LAYER_SYS, { "sys.pcscd", NULL }, eval_polkit };
+static const struct nd_check_def sys_holders = { "sys.holders", ND_LAYER_SYS, { NULL }, eval_holders };
+static const struct nd_check_def sys_sandbox = { "sys.sandbox", ND_LAYER_SYS, { NULL }, eval_sandbox };
+
+const struct nd_check_def *const nd_sys_checks[] = { &sys_os, &sys_pcscd, &sys_polkit, &sys_holders,
+    &sys_sandbox, NULL };
+const size_t nd_sys_checks_n = 5;
