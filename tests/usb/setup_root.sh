@@ -1,0 +1,125 @@
+#!/bin/bash
+# `nesdoctor setup` in a scratch folder: the dry run writes nothing, --apply
+# writes the expected files, a second --apply changes nothing, a changed
+# file is backed up first; usage errors; refusal without root; the nss part
+# against a stand-in modutil. Never writes outside its scratch folder.
+set -u
+: "${ND_BIN:?}" "${ND_BUILD:?}"
+W=$(mktemp -d "${TMPDIR:-/tmp}/nd-setup.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+export ASAN_OPTIONS="detect_leaks=1" NO_COLOR=1
+R=$W/root
+LIB=$W/opt/Akia/libakisp11.so
+mkdir -p "$(dirname "$LIB")" && touch "$LIB"
+pass=0 fail=0
+ok() { echo "ok   - $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
+expect() { # expect WHAT COMMAND...: the command succeeds
+	local what=$1; shift
+	if "$@" > /dev/null; then ok "$what"; else bad "$what"; fi
+}
+snapshot() { (cd "$R" 2>/dev/null && find . -printf '%p %y %s %T@ %l\n' | sort); }
+setup() { "$ND_BIN" setup --lang en --root "$R" --module "$LIB" --polkit-group esign udev p11-kit pcscd polkit "$@"; }
+
+# 1. the dry run
+setup > "$W/dry.txt"; rc=$?
+expect "dry run: exit 1 (changes pending)" [ "$rc" -eq 1 ]
+expect "dry run: nothing written (no $R)" [ ! -e "$R" ]
+expect "dry run: the plan names each file" grep -qE "write +/etc/udev/rules.d/70-nesdoctor.rules" "$W/dry.txt"
+grep -qE "link +/etc/systemd/system/sockets.target.wants/pcscd.socket" "$W/dry.txt" &&
+	grep -q "/etc/pkcs11/modules/akis.module" "$W/dry.txt" && grep -q "60-nesdoctor-pcsc.rules" "$W/dry.txt" &&
+	grep -q "udevadm control --reload" "$W/dry.txt" && ok "dry run: files, link and commands listed" || { bad "dry run listing"; cat "$W/dry.txt"; }
+setup --json > "$W/dry.json"
+expect "dry run JSON: report shape with a plan array" jq -e '.schema == "nesdoctor.report/1" and .command == "setup" and .exit_code == 1 and .setup.apply == false and ([.plan[] | select(.action == "write" or .action == "symlink") | .state] | all(. == "pending"))' "$W/dry.json"
+
+# 2. --apply
+setup --apply > "$W/apply.txt"; rc=$?
+expect "apply: exit 0" [ "$rc" -eq 0 ]
+expect "udev rules are the ones the build generated" cmp -s "$R/etc/udev/rules.d/70-nesdoctor.rules" "$ND_BUILD/udev/70-nesdoctor.rules"
+expect "udev rules give uaccess to the ACR39U" grep -q 'ATTR{idVendor}=="072f", ATTR{idProduct}=="b100", TAG+="uaccess"' "$R/etc/udev/rules.d/70-nesdoctor.rules"
+expect "p11-kit module file names the library" grep -qx "module: $LIB" "$R/etc/pkcs11/modules/akis.module"
+expect "polkit rule for the group" grep -q 'subject.isInGroup("esign")' "$R/etc/polkit-1/rules.d/60-nesdoctor-pcsc.rules"
+expect "polkit rule for both pcsc-lite actions" grep -q 'org.debian.pcsc-lite.access_card' "$R/etc/polkit-1/rules.d/60-nesdoctor-pcsc.rules"
+expect "pcscd.socket enabled as systemctl would" test "$(readlink "$R/etc/systemd/system/sockets.target.wants/pcscd.socket")" != ""
+expect "files are 0644" test "$(stat -c %a "$R/etc/udev/rules.d/70-nesdoctor.rules")" = 644
+expect "commands are not run under --root" grep -q "commands are not run under --root" "$W/apply.txt"
+
+# 3. a second --apply changes nothing
+snapshot > "$W/before"
+sleep 0.01
+setup --apply --json > "$W/again.json"; rc=$?
+snapshot > "$W/after"
+expect "second apply: exit 0" [ "$rc" -eq 0 ]
+expect "second apply: not one file touched" cmp -s "$W/before" "$W/after"
+expect "second apply: every step ok" jq -e '[.plan[] | select(.action != "run") | .state] | all(. == "ok")' "$W/again.json"
+
+# 4. a changed file is backed up before it is replaced
+echo "# a local change" >> "$R/etc/udev/rules.d/70-nesdoctor.rules"
+cp "$R/etc/udev/rules.d/70-nesdoctor.rules" "$W/changed"
+"$ND_BIN" setup --lang en --root "$R" udev --apply --json > "$W/backup.json"; rc=$?
+expect "changed file: exit 0" [ "$rc" -eq 0 ]
+expect "changed file: the old one kept as .nesdoctor-bak" cmp -s "$W/changed" "$R/etc/udev/rules.d/70-nesdoctor.rules.nesdoctor-bak"
+expect "changed file: the new one written" cmp -s "$R/etc/udev/rules.d/70-nesdoctor.rules" "$ND_BUILD/udev/70-nesdoctor.rules"
+expect "changed file: JSON names the backup" jq -e '.plan[0].replaces == true and (.plan[0].backup | endswith("70-nesdoctor.rules.nesdoctor-bak"))' "$W/backup.json"
+echo "# another change" >> "$R/etc/udev/rules.d/70-nesdoctor.rules"
+"$ND_BIN" setup --lang en --root "$R" udev --apply > /dev/null
+expect "an earlier backup is never overwritten (.nesdoctor-bak.1)" cmp -s "$W/changed" "$R/etc/udev/rules.d/70-nesdoctor.rules.nesdoctor-bak"
+expect "the second backup is .nesdoctor-bak.1" grep -q "another change" "$R/etc/udev/rules.d/70-nesdoctor.rules.nesdoctor-bak.1"
+
+# 5. usage errors: exit 64, nothing written
+rm -rf "$W/u"
+"$ND_BIN" setup --root "$W/u" polkit --apply 2> "$W/err"; rc=$?
+expect "polkit without --polkit-group: 64" [ "$rc" -eq 64 ]
+expect "polkit without --polkit-group: says so" grep -q -- "--polkit-group" "$W/err"
+"$ND_BIN" setup --root "$W/u" polkit --polkit-group 'Bad Group' --apply 2> /dev/null; rc=$?
+expect "bad group name: 64" [ "$rc" -eq 64 ]
+"$ND_BIN" setup --root "$W/u" printer 2> /dev/null; rc=$?
+expect "unknown part: 64" [ "$rc" -eq 64 ]
+"$ND_BIN" setup --root "$W/u" p11-kit --module "$W/none.so" 2> /dev/null; rc=$?
+expect "--module that does not exist: 64" [ "$rc" -eq 64 ]
+expect "usage errors wrote nothing" [ ! -e "$W/u" ]
+
+# 6. without root, system paths are refused as a whole (only as root can we
+#    become someone else; the refusal happens before anything is written)
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+	chmod 755 "$W"
+	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$W" "$ND_BIN" setup --lang en udev --apply > "$W/refused.txt" 2>&1; rc=$?
+	expect "not root: exit 2" [ "$rc" -eq 2 ]
+	expect "not root: says what needs root and how to run it" grep -q "need root" "$W/refused.txt"
+	grep -q "sudo nesdoctor setup --apply" "$W/refused.txt" && ok "not root: names sudo nesdoctor setup --apply" || bad "not root: sudo"
+else
+	echo "skip - refusal without root (needs root to switch to nobody)"
+fi
+
+# 7. the nss part: a stand-in modutil that keeps a list of added libraries
+mkdir -p "$W/bin" "$W/home/.pki/nssdb" "$W/home/.mozilla/firefox/abc.default-release"
+touch "$W/home/.pki/nssdb/cert9.db" "$W/home/.mozilla/firefox/abc.default-release/cert9.db"
+cat > "$W/bin/modutil" <<'EOS'
+#!/bin/bash
+# modutil -dbdir sql:DIR -list | -add NAME -libfile LIB -force
+db=${2#sql:}
+echo "$*" >> "$MODUTIL_LOG"
+case $3 in
+-list) echo "Listing of PKCS #11 Modules"; [ -f "$db/added" ] && echo "  library name: $(cat "$db/added")"; exit 0 ;;
+-add) echo "$6" > "$db/added"; echo "Module \"$4\" added to database."; exit 0 ;;
+esac
+exit 1
+EOS
+chmod +x "$W/bin/modutil"
+nss() { env -u SUDO_USER HOME="$W/home" PATH="$W/bin:$PATH" MODUTIL_LOG="$W/modutil.log" "$ND_BIN" setup nss --lang en --module "$LIB" "$@"; }
+nss > "$W/nss-dry.txt"; rc=$?
+expect "nss dry run: exit 1, one step per database" test "$rc" -eq 1 -a "$(grep -cE 'run +modutil -dbdir sql:' "$W/nss-dry.txt")" -eq 2
+expect "nss dry run: modutil only asked to list" [ "$(grep -c -- '-add' "$W/modutil.log")" -eq 0 ]
+expect "nss: Firefox profile found, close Firefox first" grep -q "close Firefox first" "$W/nss-dry.txt"
+nss --apply > /dev/null; rc=$?
+expect "nss apply: exit 0, both databases got the library" test "$rc" -eq 0 -a "$(grep -c -- "-add AKIS -libfile $LIB -force" "$W/modutil.log")" -eq 2
+nss --apply --json > "$W/nss-again.json"; rc=$?
+expect "nss second apply: exit 0, modutil not asked to add again" test "$rc" -eq 0 -a "$(grep -c -- '-add' "$W/modutil.log")" -eq 2
+expect "nss second apply: every step ok" jq -e '[.plan[].state] | all(. == "ok")' "$W/nss-again.json"
+env -u SUDO_USER HOME="$W/home" PATH="/nonexistent:/usr/bin:/bin" "$ND_BIN" setup nss --lang en --module "$LIB" > "$W/nss-none.txt"; rc=$?
+if ! PATH="/usr/bin:/bin" command -v modutil > /dev/null; then
+	expect "no modutil: the apt command is in the plan" grep -q "sudo apt install libnss3-tools" "$W/nss-none.txt"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,308 @@
+/* usb.* and sys.* checks on hand-made inventories: the causes that need root
+ * or real hardware to stage (pcscd running as its own user, GnuPG holding a
+ * reader, a kernel driver on the interface, polkit refusing an ssh session,
+ * masked units, sandboxes) and the choices between them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "checks/checks.h"
+#include "core/opts.h"
+#include "core/util.h"
+#include "report/report.h"
+
+static struct nd_opts opts;
+
+static void
+eval(struct nd_report *rep, const char *inv)
+{
+	const struct nd_check_def *defs[16];
+	size_t n = 0;
+
+	for (size_t i = 0; i < nd_usb_checks_n; i++)
+		defs[n++] = nd_usb_checks[i];
+	for (size_t i = 0; i < nd_sys_checks_n; i++)
+		defs[n++] = nd_sys_checks[i];
+	nd_opts_defaults(&opts);
+	nd_report_init(rep, &opts);
+	json_object_put(rep->inventory);
+	rep->inventory = json_tokener_parse(inv);
+	assert_non_null(rep->inventory);
+	nd_report_evaluate_defs(rep, defs, n);
+}
+
+static const struct nd_result *
+res(const struct nd_report *rep, const char *id, enum nd_status st, const char *msg_part)
+{
+	const struct nd_result *r = nd_report_find(rep, id);
+
+	assert_non_null(r);
+	if (r->status != st || (msg_part && !strstr(r->message, msg_part)))
+		fail_msg("%s: status %s, message \"%s\"", id, nd_status_name(r->status), r->message);
+	return r;
+}
+
+static void
+remedy_has(const struct nd_result *r, const char *part)
+{
+	if (!r->remedy || !strstr(r->remedy, part))
+		fail_msg("%s: remedy \"%s\" lacks \"%s\"", r->def->id, r->remedy ? r->remedy : "(none)", part);
+}
+
+/* One ACR39U on USB with a driver; the rest from the arguments. */
+#define DEV(extra) "{\"id\":\"072f:b100\",\"name\":\"ACS ACR39U\",\"port_path\":\"1-2\"," \
+	"\"node\":\"/dev/bus/usb/001/002\",\"driver\":\"ifd-ccid.bundle\",\"driver_package\":\"libccid\"," \
+	"\"driver_match\":\"id\",\"drivers\":[{\"bundle\":\"ifd-ccid.bundle\"}],\"ccid_interface\":true," \
+	"\"driver_packages\":[\"libccid\",\"libacsccid1\"],\"known\":true" extra "}"
+#define SYS "\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"running\":true,\"version\":\"2.4.0\"," \
+	"\"user\":\"pcscd\",\"processes\":[{\"pid\":42}]},\"polkit\":{\"pcsc_policy\":true},\"session\":{}}"
+#define PCSC_OK "\"pcsc\":{\"service\":\"ok\"},\"readers\":[]"
+
+static void
+pcscd_user_without_permission(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+
+	(void)state;
+	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":false,\"permissions\":{\"mode\":\"0664\",\"owner\":\"root\","
+	    "\"group\":\"root\",\"pcscd_user\":\"pcscd\",\"pcscd_access\":false}") "]," PCSC_OK "," SYS "}");
+	res(&rep, "usb.device", ND_PASS, "ACS ACR39U (072f:b100) is plugged in");
+	res(&rep, "usb.driver", ND_PASS, "served by ifd-ccid.bundle");
+	r = res(&rep, "usb.access", ND_FAIL, "pcscd runs as pcscd, which may not open /dev/bus/usb/001/002 (0664 root:root)");
+	remedy_has(r, "sudo apt install --reinstall libccid");
+	assert_string_equal(rep.primary->def->id, "usb.access");
+	assert_int_equal(nd_verdict_exit(rep.verdict), ND_EXIT_NOT_READY);
+	nd_report_free(&rep);
+}
+
+static void
+gnupg_holds_the_reader(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+
+	(void)state;
+	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":false,\"kernel_driver\":\"usbfs\","
+	    "\"holders\":[{\"pid\":1234,\"name\":\"scdaemon\",\"node\":\"/dev/bus/usb/001/002\"}]") "]," PCSC_OK "," SYS "}");
+	r = res(&rep, "usb.access", ND_FAIL, "GnuPG's scdaemon (pid 1234) has taken ACS ACR39U");
+	remedy_has(r, "pcsc-shared");
+	remedy_has(r, "gpgconf --kill scdaemon");
+	nd_report_free(&rep);
+	/* another program */
+	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":false,\"holders\":[{\"pid\":7,\"name\":\"javaws\"}]") "],"
+	    PCSC_OK "," SYS "}");
+	r = res(&rep, "usb.access", ND_FAIL, "javaws (pid 7) has ACS ACR39U open");
+	remedy_has(r, "kill 7");
+	nd_report_free(&rep);
+	/* pcscd itself holding it is normal */
+	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":true,\"pcsc_reader\":\"ACS ACR39U ICC Reader 00 00\","
+	    "\"kernel_driver\":\"usbfs\",\"holders\":[{\"pid\":42,\"name\":\"pcscd\"}]") "]," PCSC_OK "," SYS "}");
+	res(&rep, "usb.access", ND_PASS, "pcscd uses it as \"ACS ACR39U ICC Reader 00 00\"");
+	nd_report_free(&rep);
+}
+
+static void
+kernel_driver_on_the_interface(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+
+	(void)state;
+	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":false,\"kernel_driver\":\"usbhid\"") "]," PCSC_OK "," SYS "}");
+	r = res(&rep, "usb.access", ND_FAIL, "the kernel driver usbhid holds the interface of ACS ACR39U");
+	remedy_has(r, "echo -n '1-2:1.0' | sudo tee /sys/bus/usb/drivers/usbhid/unbind");
+	nd_report_free(&rep);
+}
+
+static void
+causes_in_order(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	/* no driver comes first, even with pcscd down and bad permissions */
+	eval(&rep, "{\"usb\":[{\"id\":\"072f:9000\",\"name\":\"ACS ACR38U\",\"known\":true,\"ccid_interface\":false,"
+	    "\"driver\":null,\"driver_packages\":[\"libacsccid1\"],\"in_pcsc\":null,"
+	    "\"permissions\":{\"pcscd_access\":false}}],\"pcsc\":{\"service\":\"not_running\"},\"readers\":[],"
+	    "\"ifd_drivers\":{\"bundles\":[{\"bundle\":\"ifd-ccid.bundle\",\"package\":\"libccid\"}]}}");
+	remedy_has(res(&rep, "usb.driver", ND_FAIL, "no installed driver serves ACS ACR38U (072f:9000)"),
+	    "sudo apt install libacsccid1");
+	res(&rep, "usb.access", ND_SKIP, "usb.driver");
+	assert_string_equal(rep.primary->def->id, "usb.driver");
+	nd_report_free(&rep);
+	/* then pcscd not running, before permissions */
+	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":null,\"permissions\":{\"pcscd_access\":false}") "],"
+	    "\"pcsc\":{\"service\":\"not_running\"},\"readers\":[],\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true}}}");
+	remedy_has(res(&rep, "usb.access", ND_FAIL, "pcscd is not running"), "sudo systemctl enable --now pcscd.socket");
+	nd_report_free(&rep);
+	/* pcscd answers something odd */
+	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":null") "],\"pcsc\":{\"service\":\"no_answer\"},\"readers\":[]}");
+	res(&rep, "usb.access", ND_FAIL, "pcscd does not answer (no_answer)");
+	nd_report_free(&rep);
+	/* nothing found: still a failure, with what to try */
+	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":false") "]," PCSC_OK ",\"usb_scan\":{\"pcscd_log\":{\"readable\":false}}}");
+	remedy_has(res(&rep, "usb.access", ND_FAIL, "has a driver, but pcscd does not list it"), "nesdoctor could not read it");
+	nd_report_free(&rep);
+}
+
+static void
+drivers_and_packages(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	/* only the class driver could serve it: ACS's driver lists it */
+	eval(&rep, "{\"usb\":[{\"id\":\"072f:b102\",\"name\":\"ACS ACR39T\",\"known\":true,\"ccid_interface\":true,"
+	    "\"driver\":null,\"driver_match\":\"class\",\"class_driver\":\"ifd-ccid.bundle\","
+	    "\"driver_packages\":[\"libacsccid1\"],\"in_pcsc\":false}]," PCSC_OK ","
+	    "\"ifd_drivers\":{\"bundles\":[{\"bundle\":\"ifd-ccid.bundle\",\"package\":\"libccid\"}]}}");
+	remedy_has(res(&rep, "usb.driver", ND_FAIL, "libccid could drive it as a generic CCID reader"),
+	    "sudo apt install libacsccid1");
+	nd_report_free(&rep);
+	/* a device no Debian driver knows */
+	eval(&rep, "{\"usb\":[{\"id\":\"1209:0001\",\"name\":\"Test CCID Reader\",\"known\":false,\"ccid_interface\":false,"
+	    "\"driver\":null,\"driver_packages\":[]}],\"ifd_drivers\":{\"bundles\":[{\"package\":\"libccid\"}]}}");
+	remedy_has(res(&rep, "usb.driver", ND_FAIL, "no installed driver serves Test CCID Reader"), "No Debian driver is known");
+	nd_report_free(&rep);
+	/* two specific drivers: pcscd's pick depends on folder order */
+	eval(&rep, "{\"usb\":[" DEV(",\"drivers_ambiguous\":true,\"in_pcsc\":true,\"pcsc_reader\":\"x\"") "]," PCSC_OK "}");
+	res(&rep, "usb.driver", ND_WARN, "listed by more than one driver");
+	nd_report_free(&rep);
+}
+
+static void
+usb_device_semantics(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	/* nothing on USB, but pcscd lists readers (virtual, serial, remote) */
+	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"devices_seen\":4},\"pcsc\":{\"service\":\"ok\"},"
+	    "\"readers\":[{\"name\":\"Virtual PCD 00 00\"}]}");
+	res(&rep, "usb.device", ND_INFO, "pcscd lists 1 reader(s) that are not USB devices");
+	res(&rep, "usb.driver", ND_SKIP, NULL);
+	assert_null(rep.primary);
+	nd_report_free(&rep);
+	/* a container without the bus */
+	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"devices_seen\":0},\"system\":{\"container\":\"docker\"}}");
+	remedy_has(res(&rep, "usb.device", ND_FAIL, "inside this docker container"), "/run/pcscd");
+	nd_report_free(&rep);
+	/* libusb could not look: unknown, not a failure */
+	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"error\":\"LIBUSB_ERROR_OTHER\"}}");
+	res(&rep, "usb.device", ND_SKIP, "LIBUSB_ERROR_OTHER");
+	assert_true(nd_report_find(&rep, "usb.device")->undetermined);
+	nd_report_free(&rep);
+	/* two devices */
+	eval(&rep, "{\"usb\":[" DEV("") "," DEV("") "]}");
+	res(&rep, "usb.device", ND_PASS, "2 smart-card devices are plugged in");
+	nd_report_free(&rep);
+}
+
+static void
+sys_pcscd_states(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":false}}}");
+	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "not installed"), "sudo apt install pcscd libccid");
+	res(&rep, "sys.polkit", ND_SKIP, "sys.pcscd");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"version\":\"1.9.9\","
+	    "\"socket_unit\":{\"enabled\":\"masked\",\"active\":\"inactive\"}}}}");
+	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "masked"), "sudo systemctl unmask pcscd.socket pcscd.service");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"version\":\"1.9.9\","
+	    "\"socket_unit\":{\"enabled\":\"disabled\",\"active\":\"inactive\"}}}}");
+	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "neither running nor started on demand"),
+	    "sudo systemctl enable --now pcscd.socket");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"version\":\"1.9.9\","
+	    "\"socket_unit\":{\"enabled\":\"enabled\",\"active\":\"active\"}}}}");
+	res(&rep, "sys.pcscd", ND_PASS, "starts on demand");
+	nd_report_free(&rep);
+	/* a pcscd we cannot see, but that answered (the host's, in a container) */
+	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":false,\"running\":false,\"socket\":\"/run/pcscd/pcscd.comm\"}},"
+	    "\"pcsc\":{\"service\":\"ok\"}}");
+	res(&rep, "sys.pcscd", ND_PASS, "answers");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{\"os\":{\"pretty_name\":\"Pardus 23.2\",\"family\":\"debian\"},\"kernel\":\"6.1\"}}");
+	res(&rep, "sys.os", ND_INFO, "Pardus 23.2, kernel 6.1");
+	nd_report_free(&rep);
+}
+
+static void
+sys_polkit_sessions(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+
+	(void)state;
+	eval(&rep, "{" SYS ",\"pcsc\":{\"service\":\"refused\"},\"readers\":[]}");
+	r = res(&rep, "sys.polkit", ND_FAIL, "pcscd refused this session (polkit)");
+	remedy_has(r, "setup polkit --polkit-group");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":true,\"running\":true},\"polkit\":{\"pcsc_policy\":true},"
+	    "\"session\":{\"ssh\":true}},\"pcsc\":{\"service\":\"refused\"},\"readers\":[]}");
+	res(&rep, "sys.polkit", ND_FAIL, "remote (ssh) session");
+	nd_report_free(&rep);
+	/* before asking: an ssh session with a polkit-enabled pcscd */
+	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":true,\"running\":true},\"polkit\":{\"pcsc_policy\":true},"
+	    "\"session\":{\"ssh\":true}}}");
+	res(&rep, "sys.polkit", ND_WARN, "ssh");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":true,\"running\":true},\"polkit\":{\"pcsc_policy\":true,"
+	    "\"pcsc_rules\":[\"/etc/polkit-1/rules.d/60-nesdoctor-pcsc.rules\"]},\"session\":{\"ssh\":true}}}");
+	res(&rep, "sys.polkit", ND_PASS, "60-nesdoctor-pcsc.rules");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":true,\"running\":true},\"polkit\":{\"pcsc_policy\":false},"
+	    "\"session\":{}}}");
+	res(&rep, "sys.polkit", ND_PASS, "does not ask polkit");
+	nd_report_free(&rep);
+}
+
+static void
+sys_holders_and_sandboxes(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	eval(&rep, "{\"system\":{\"holders\":[{\"pid\":99,\"name\":\"scdaemon\"}],\"gnupg\":{\"pcsc_shared\":true,"
+	    "\"disable_ccid\":true}}}");
+	res(&rep, "sys.holders", ND_PASS, "set to share readers");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{\"holders\":[{\"pid\":99,\"name\":\"scdaemon\"}],\"gnupg\":{\"pcsc_shared\":true}}}");
+	remedy_has(res(&rep, "sys.holders", ND_WARN, "scdaemon (pid 99)"), "disable-ccid");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{\"holders\":[],\"processes_partial\":true}}");
+	res(&rep, "sys.holders", ND_PASS, "only your own processes");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{\"sandbox\":\"flatpak\"}}");
+	res(&rep, "sys.sandbox", ND_WARN, "flatpak");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{}}");
+	res(&rep, "sys.sandbox", ND_PASS, NULL);
+	nd_report_free(&rep);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pcscd_user_without_permission),
+		cmocka_unit_test(gnupg_holds_the_reader),
+		cmocka_unit_test(kernel_driver_on_the_interface),
+		cmocka_unit_test(causes_in_order),
+		cmocka_unit_test(drivers_and_packages),
+		cmocka_unit_test(usb_device_semantics),
+		cmocka_unit_test(sys_pcscd_states),
+		cmocka_unit_test(sys_polkit_sessions),
+		cmocka_unit_test(sys_holders_and_sandboxes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
