@@ -1,0 +1,274 @@
+/* A tiny PKCS#11 module that misbehaves on request, for the p11 tests.
+ * NDTEST_MODE picks the misbehaviour:
+ *
+ *   ok           one slot "Virtual PCD 00 00" with token AKIS_00112233445566
+ *   init_args    C_Initialize refuses any arguments (CKR_ARGUMENTS_BAD), as
+ *                some AKIS builds do; C_Initialize(NULL) works
+ *   init_fail    C_Initialize always fails (CKR_GENERAL_ERROR)
+ *   hang_init    C_Initialize never returns
+ *   hang_token   C_GetTokenInfo never returns
+ *   crash_slots  C_GetSlotList dies of SIGSEGV
+ *   exit_init    C_Initialize calls exit(3)
+ *   garbage      token info full of junk: unterminated and NUL-padded
+ *                strings, invalid UTF-8, control characters, absurd PIN
+ *                lengths, flags in the high bits, an absurd mechanism count,
+ *                an absurd attribute length
+ *   bts_loop     C_GetSlotList answers CKR_BUFFER_TOO_SMALL forever
+ *   holes        a function list with C_GetTokenInfo missing (NULL)
+ *   locked       ok, but the PIN is locked
+ *
+ * Nothing here is meant as an example of a good module. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <p11-kit/pkcs11.h>
+
+CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list);
+
+static const char *
+mode(void)
+{
+	const char *m = getenv("NDTEST_MODE");
+
+	return m ? m : "ok";
+}
+
+static int
+is(const char *m)
+{
+	return strcmp(mode(), m) == 0;
+}
+
+static void
+pad(unsigned char *dst, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+
+	memset(dst, ' ', n);
+	memcpy(dst, s, k < n ? k : n);
+}
+
+static CK_RV
+c_initialize(CK_VOID_PTR args)
+{
+	if (is("hang_init"))
+		for (;;)
+			pause();
+	if (is("exit_init"))
+		exit(3);
+	if (is("init_fail"))
+		return CKR_GENERAL_ERROR;
+	if (is("init_args") && args)
+		return CKR_ARGUMENTS_BAD;
+	return CKR_OK;
+}
+
+static CK_RV
+c_finalize(CK_VOID_PTR reserved)
+{
+	(void)reserved;
+	return CKR_OK;
+}
+
+static CK_RV
+c_get_info(CK_INFO_PTR info)
+{
+	memset(info, 0, sizeof *info);
+	info->cryptokiVersion.major = 2;
+	info->cryptokiVersion.minor = 20;
+	pad(info->manufacturerID, sizeof info->manufacturerID, "nesdoctor tests");
+	pad(info->libraryDescription, sizeof info->libraryDescription, "bad module");
+	info->libraryVersion.major = 1;
+	return CKR_OK;
+}
+
+static CK_RV
+c_get_slot_list(CK_BBOOL present, CK_SLOT_ID_PTR list, CK_ULONG_PTR count)
+{
+	(void)present;
+	if (is("crash_slots"))
+		raise(SIGSEGV);
+	if (is("bts_loop")) {
+		if (list)
+			return CKR_BUFFER_TOO_SMALL;
+		*count = 1;
+		return CKR_OK;
+	}
+	if (list) {
+		if (*count < 1)
+			return CKR_BUFFER_TOO_SMALL;
+		list[0] = 7;
+	}
+	*count = 1;
+	return CKR_OK;
+}
+
+static CK_RV
+c_get_slot_info(CK_SLOT_ID slot, CK_SLOT_INFO_PTR info)
+{
+	if (slot != 7)
+		return CKR_SLOT_ID_INVALID;
+	memset(info, 0, sizeof *info);
+	pad(info->slotDescription, sizeof info->slotDescription, "Virtual PCD 00 00");
+	pad(info->manufacturerID, sizeof info->manufacturerID, "nesdoctor tests");
+	info->flags = CKF_TOKEN_PRESENT | CKF_REMOVABLE_DEVICE | CKF_HW_SLOT;
+	return CKR_OK;
+}
+
+static CK_RV
+c_get_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info)
+{
+	if (slot != 7)
+		return CKR_SLOT_ID_INVALID;
+	if (is("hang_token"))
+		for (;;)
+			pause();
+	memset(info, 0, sizeof *info);
+	pad(info->label, sizeof info->label, "AKIS_00112233445566");
+	pad(info->manufacturerID, sizeof info->manufacturerID, "nesdoctor tests");
+	pad(info->model, sizeof info->model, "bad module");
+	pad(info->serialNumber, sizeof info->serialNumber, "0001");
+	info->flags = CKF_TOKEN_INITIALIZED | CKF_USER_PIN_INITIALIZED | CKF_LOGIN_REQUIRED;
+	info->ulMinPinLen = 4;
+	info->ulMaxPinLen = 8;
+	if (is("locked"))
+		info->flags |= CKF_USER_PIN_LOCKED;
+	if (is("garbage")) {
+		/* a C string with leftovers of an earlier one after its NUL */
+		memcpy(info->label, "AKIS_\0\x01garbage\xff\xfe", 16);
+		/* Latin-5 "ŞİFRE" bytes, a bell and an escape */
+		memcpy(info->manufacturerID, "\xde\xdd" "FRE\x07\x1b[31m", 10);
+		memset(info->manufacturerID + 10, 0, sizeof info->manufacturerID - 10);
+		memset(info->model, 0, sizeof info->model);
+		memcpy(info->serialNumber, "\xc3\x28\xe2\x82\x28 overlong \xc0\xaf", 16);
+		info->ulMinPinLen = 99999;
+		info->ulMaxPinLen = 3;
+		info->flags |= (CK_FLAGS)1 << 40;
+	}
+	return CKR_OK;
+}
+
+static CK_RV
+c_get_mechanism_list(CK_SLOT_ID slot, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count)
+{
+	static const CK_MECHANISM_TYPE m[] = { CKM_RSA_PKCS, CKM_SHA256_RSA_PKCS, CKM_SHA1_RSA_PKCS };
+	CK_ULONG n = sizeof m / sizeof m[0];
+
+	(void)slot;
+	if (!list) {
+		*count = is("garbage") ? 1000000000ul : n;
+		return CKR_OK;
+	}
+	if (*count < n)
+		return CKR_BUFFER_TOO_SMALL;
+	memcpy(list, m, sizeof m);
+	*count = n;
+	return CKR_OK;
+}
+
+static CK_RV
+c_get_mechanism_info(CK_SLOT_ID slot, CK_MECHANISM_TYPE type, CK_MECHANISM_INFO_PTR info)
+{
+	(void)slot;
+	(void)type;
+	info->ulMinKeySize = 1024;
+	info->ulMaxKeySize = 4096;
+	info->flags = CKF_SIGN | CKF_HW;
+	return CKR_OK;
+}
+
+static CK_RV
+c_open_session(CK_SLOT_ID slot, CK_FLAGS flags, CK_VOID_PTR app, CK_NOTIFY notify, CK_SESSION_HANDLE_PTR h)
+{
+	(void)slot;
+	(void)flags;
+	(void)app;
+	(void)notify;
+	*h = 1;
+	return CKR_OK;
+}
+
+static CK_RV
+c_close_session(CK_SESSION_HANDLE h)
+{
+	(void)h;
+	return CKR_OK;
+}
+
+static int found;
+
+static CK_RV
+c_find_objects_init(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n)
+{
+	CK_OBJECT_CLASS cls = CKO_DATA;
+
+	(void)h;
+	for (CK_ULONG i = 0; i < n; i++)
+		if (t[i].type == CKA_CLASS && t[i].ulValueLen == sizeof cls)
+			memcpy(&cls, t[i].pValue, sizeof cls);
+	/* one certificate object, for the garbage mode's absurd length */
+	found = is("garbage") && cls == CKO_CERTIFICATE;
+	return CKR_OK;
+}
+
+static CK_RV
+c_find_objects(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE_PTR o, CK_ULONG max, CK_ULONG_PTR n)
+{
+	(void)h;
+	*n = 0;
+	if (found && max >= 1) {
+		o[0] = 42;
+		*n = 1;
+		found = 0;
+	}
+	return CKR_OK;
+}
+
+static CK_RV
+c_find_objects_final(CK_SESSION_HANDLE h)
+{
+	(void)h;
+	return CKR_OK;
+}
+
+static CK_RV
+c_get_attribute_value(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PTR t, CK_ULONG n)
+{
+	(void)h;
+	(void)o;
+	if (n == 1 && t[0].type == CKA_VALUE && !t[0].pValue) {
+		t[0].ulValueLen = 1ul << 40;   /* "my certificate is a terabyte" */
+		return CKR_OK;
+	}
+	for (CK_ULONG i = 0; i < n; i++)
+		t[i].ulValueLen = CK_UNAVAILABLE_INFORMATION;
+	return CKR_ATTRIBUTE_TYPE_INVALID;
+}
+
+static CK_FUNCTION_LIST list;
+
+CK_RV
+C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR out)
+{
+	list.version.major = 2;
+	list.version.minor = 20;
+	list.C_Initialize = c_initialize;
+	list.C_Finalize = c_finalize;
+	list.C_GetInfo = c_get_info;
+	list.C_GetFunctionList = C_GetFunctionList;
+	list.C_GetSlotList = c_get_slot_list;
+	list.C_GetSlotInfo = c_get_slot_info;
+	list.C_GetTokenInfo = is("holes") ? NULL : c_get_token_info;
+	list.C_GetMechanismList = c_get_mechanism_list;
+	list.C_GetMechanismInfo = c_get_mechanism_info;
+	list.C_OpenSession = c_open_session;
+	list.C_CloseSession = c_close_session;
+	list.C_FindObjectsInit = c_find_objects_init;
+	list.C_FindObjects = c_find_objects;
+	list.C_FindObjectsFinal = c_find_objects_final;
+	list.C_GetAttributeValue = c_get_attribute_value;
+	*out = &list;
+	return CKR_OK;
+}

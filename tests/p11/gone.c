@@ -1,0 +1,8 @@
+/* The library needsgone.so links against and never finds. */
+int nd_gone(void);
+
+int
+nd_gone(void)
+{
+	return 1;
+}

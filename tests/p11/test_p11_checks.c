@@ -1,0 +1,403 @@
+/* The p11 and sign checks on hand-made inventories: what the person reads
+ * (status, message, remedy) and the primary cause, for each failure the
+ * layer knows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "checks/checks.h"
+#include "core/i18n.h"
+#include "core/opts.h"
+#include "report/report.h"
+
+/* A stand-in for the PC/SC layer's card check: inventory.test_card says
+ * "fail" or nothing. */
+static void
+eval_fake_card(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(rep->inventory, "test_card", &v) &&
+	    strcmp(json_object_get_string(v), "fail") == 0) {
+		nd_result_set(r, ND_FAIL, "no card");
+		nd_result_remedy(r, "insert the card");
+	} else
+		nd_result_set(r, ND_PASS, "card");
+}
+
+static const struct nd_check_def fake_card = { "pcsc.card", ND_LAYER_PCSC, { NULL }, eval_fake_card };
+
+static struct nd_opts opts;
+
+static void
+run(struct nd_report *rep, const char *inv)
+{
+	const struct nd_check_def *defs[16];
+	size_t n = 0;
+
+	nd_opts_defaults(&opts);
+	nd_report_init(rep, &opts);
+	json_object_put(rep->inventory);
+	rep->inventory = json_tokener_parse(inv);
+	if (!rep->inventory)
+		fail_msg("bad test JSON: %s", inv);
+	defs[n++] = &fake_card;
+	for (size_t i = 0; i < nd_p11_checks_n; i++)
+		defs[n++] = nd_p11_checks[i];
+	for (size_t i = 0; i < nd_sign_checks_n; i++)
+		defs[n++] = nd_sign_checks[i];
+	nd_report_evaluate_defs(rep, defs, n);
+}
+
+static const struct nd_result *
+res(const struct nd_report *rep, const char *id)
+{
+	const struct nd_result *r = nd_report_find(rep, id);
+
+	if (!r)
+		fail_msg("no result for %s", id);
+	return r;
+}
+
+static void
+has(const char *s, const char *part)
+{
+	if (!s || !strstr(s, part))
+		fail_msg("\"%s\" does not contain \"%s\"", s ? s : "(null)", part);
+}
+
+#define AKIS_OK "{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", \"status\": \"ok\", " \
+	"\"info\": {\"manufacturer\": \"TUBITAK\", \"description\": \"AKIS\", \"library_version\": \"1.2\"}, \"slots\": []}"
+#define TOKEN(flags) "{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, \"label\": \"AKIS_0011\", " \
+	"\"reader\": \"ACS ACR39U ICC Reader 00 00\", \"flags\": {" flags "}, \"pin\": {\"min_len\": 4, \"max_len\": 8}, " \
+	"\"mechanisms\": [{\"name\": \"CKM_SHA256_RSA_PKCS\", \"sign\": true}], \"anomalies\": []}"
+#define FLAGS_OK "\"token_initialized\": true, \"user_pin_initialized\": true"
+#define CERT(pk) "{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, \"token\": \"AKIS_0011\", " \
+	"\"subject_cn\": \"TEST KULLANICI\", \"label\": \"100******46NES0\", \"id\": \"01\", \"key_type\": \"RSA\", " \
+	"\"key_bits\": 2048, \"non_repudiation\": true, \"has_private_key\": " pk "}"
+
+static void
+all_good_is_ready(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "]}");
+	assert_int_equal(res(&rep, "p11.module")->status, ND_PASS);
+	assert_int_equal(res(&rep, "p11.token")->status, ND_PASS);
+	has(res(&rep, "p11.token")->message, "ACS ACR39U ICC Reader 00 00");
+	assert_int_equal(res(&rep, "p11.pin")->status, ND_PASS);
+	assert_int_equal(res(&rep, "p11.objects")->status, ND_PASS);
+	assert_int_equal(res(&rep, "p11.mechanisms")->status, ND_PASS);
+	/* no signing test was run: undetermined, not failed */
+	assert_int_equal(res(&rep, "sign.test")->status, ND_SKIP);
+	assert_true(res(&rep, "sign.test")->undetermined);
+	assert_null(rep.primary);
+	nd_report_free(&rep);
+}
+
+static void
+no_akis_library(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	run(&rep, "{\"modules\": [], \"tokens\": [], \"certificates\": []}");
+	assert_int_equal(res(&rep, "p11.module")->status, ND_FAIL);
+	has(res(&rep, "p11.module")->message, "libakisp11.so");
+	has(res(&rep, "p11.module")->remedy, "AKİA");
+	assert_string_equal(rep.primary->def->id, "p11.module");
+	assert_int_equal(nd_verdict_exit(rep.verdict), 2);
+	assert_int_equal(res(&rep, "p11.token")->status, ND_SKIP);
+	assert_string_equal(res(&rep, "p11.token")->blocked_by, "p11.module");
+	nd_report_free(&rep);
+
+	/* OpenSC alone does not stand in for the AKIS library */
+	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so\", \"source\": \"opensc\", "
+	    "\"status\": \"ok\"}], \"tokens\": [], \"certificates\": []}");
+	assert_int_equal(res(&rep, "p11.module")->status, ND_FAIL);
+	has(res(&rep, "p11.module")->message, "not installed");
+	nd_report_free(&rep);
+}
+
+static void
+module_failures_in_words(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	run(&rep, "{\"modules\": [{\"path\": \"/opt/Akia/libakisp11.so\", \"source\": \"akis-known-path\", "
+	    "\"status\": \"wrong_arch\", \"elf\": {\"bits\": 32, \"machine\": \"i386\"}, "
+	    "\"system\": {\"bits\": 64, \"machine\": \"x86-64\"}}], \"tokens\": [], \"certificates\": []}");
+	has(res(&rep, "p11.module")->message, "32-bit i386");
+	has(res(&rep, "p11.module")->message, "64-bit x86-64");
+	has(res(&rep, "p11.module")->remedy, "64-bit");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
+	    "\"status\": \"load_failed\", \"error_kind\": \"load\", \"dl_kind\": \"missing_library\", "
+	    "\"missing_library\": \"libpcsclite.so.1\", \"package\": \"libpcsclite1\", "
+	    "\"error\": \"libpcsclite.so.1: cannot open shared object file: No such file or directory\"}], "
+	    "\"tokens\": [], \"certificates\": []}");
+	has(res(&rep, "p11.module")->message, "libpcsclite.so.1");
+	assert_string_equal(res(&rep, "p11.module")->remedy, "Install it: sudo apt install libpcsclite1");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
+	    "\"status\": \"load_failed\", \"error_kind\": \"load\", \"dl_kind\": \"missing_library\", "
+	    "\"missing_library\": \"libssl.so.1.1\", \"package\": \"libssl1.1\"}], \"tokens\": [], \"certificates\": []}");
+	has(res(&rep, "p11.module")->remedy, "older system");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
+	    "\"status\": \"timeout\", \"failed_call\": \"C_GetTokenInfo(slot 0)\", \"timeout_s\": 7}], "
+	    "\"tokens\": [], \"certificates\": []}");
+	has(res(&rep, "p11.module")->message, "7 s");
+	has(res(&rep, "p11.module")->message, "C_GetTokenInfo(slot 0)");
+	has(res(&rep, "p11.module")->remedy, "restart pcscd");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
+	    "\"status\": \"crashed\", \"signal\": \"SIGSEGV\", \"failed_call\": \"C_Initialize\"}], "
+	    "\"tokens\": [], \"certificates\": []}");
+	has(res(&rep, "p11.module")->message, "SIGSEGV");
+	has(res(&rep, "p11.module")->message, "C_Initialize");
+	nd_report_free(&rep);
+
+	/* one copy works, another does not: a warning about the other */
+	run(&rep, "{\"modules\": [" AKIS_OK ", {\"path\": \"/usr/lib/i386-linux-gnu/libakisp11.so\", "
+	    "\"source\": \"akis-known-path\", \"status\": \"wrong_arch\", \"elf\": {\"bits\": 32, \"machine\": \"i386\"}, "
+	    "\"system\": {\"bits\": 64, \"machine\": \"x86-64\"}}], \"tokens\": [" TOKEN(FLAGS_OK) "], "
+	    "\"certificates\": [" CERT("true") "]}");
+	assert_int_equal(res(&rep, "p11.module")->status, ND_WARN);
+	has(res(&rep, "p11.module")->message, "/usr/lib/i386-linux-gnu/libakisp11.so");
+	nd_report_free(&rep);
+}
+
+static void
+pin_states(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_locked\": true") "], "
+	    "\"certificates\": [" CERT("null") "]}");
+	assert_int_equal(res(&rep, "p11.pin")->status, ND_FAIL);
+	has(res(&rep, "p11.pin")->remedy, "Kilit Çözme");
+	has(res(&rep, "p11.pin")->remedy, "444 5 576");
+	assert_string_equal(rep.primary->def->id, "p11.pin");
+	/* the signing test stands behind the PIN */
+	assert_string_equal(res(&rep, "sign.test")->blocked_by, "p11.pin");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_final_try\": true, \"user_pin_count_low\": true") "], "
+	    "\"certificates\": [" CERT("null") "]}");
+	assert_int_equal(res(&rep, "p11.pin")->status, ND_WARN);
+	has(res(&rep, "p11.pin")->message, "FINAL TRY");
+	has(res(&rep, "p11.pin")->remedy, "--force");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_count_low\": true") "], "
+	    "\"certificates\": [" CERT("null") "]}");
+	assert_int_equal(res(&rep, "p11.pin")->status, ND_WARN);
+	has(res(&rep, "p11.pin")->message, "wrong PIN");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_to_be_changed\": true") "], "
+	    "\"certificates\": [" CERT("null") "]}");
+	assert_int_equal(res(&rep, "p11.pin")->status, ND_WARN);
+	has(res(&rep, "p11.pin")->remedy, "PIN Değiştir");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"protected_authentication_path\": true") "], "
+	    "\"certificates\": [" CERT("null") "]}");
+	assert_int_equal(res(&rep, "p11.pin")->status, ND_PASS);
+	has(res(&rep, "p11.pin")->message, "PIN pad");
+	nd_report_free(&rep);
+}
+
+static void
+missing_token(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	/* the card check failed: the token check stands behind it */
+	run(&rep, "{\"test_card\": \"fail\", \"modules\": [" AKIS_OK "], \"tokens\": [], \"certificates\": []}");
+	assert_int_equal(res(&rep, "p11.token")->status, ND_SKIP);
+	assert_string_equal(res(&rep, "p11.token")->blocked_by, "pcsc.card");
+	assert_string_equal(rep.primary->def->id, "pcsc.card");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", \"status\": \"ok\", "
+	    "\"slots\": [{\"id\": 0, \"description\": \"ACS ACR39U ICC Reader 00 00\", \"reader\": \"ACS ACR39U ICC Reader 00 00\", "
+	    "\"token_present\": false}]}], \"readers\": [{\"name\": \"ACS ACR39U ICC Reader 00 00\", "
+	    "\"card\": {\"family\": \"akis_tc\"}}], \"tokens\": [], \"certificates\": []}");
+	assert_int_equal(res(&rep, "p11.token")->status, ND_FAIL);
+	has(res(&rep, "p11.token")->message, "ACS ACR39U ICC Reader 00 00");
+	has(res(&rep, "p11.token")->remedy, "ID card");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
+	    "\"reader\": \"R 00 00\", \"error\": {\"call\": \"C_GetTokenInfo\", \"rv\": \"CKR_TOKEN_NOT_RECOGNIZED\"}}], "
+	    "\"certificates\": []}");
+	assert_int_equal(res(&rep, "p11.token")->status, ND_FAIL);
+	has(res(&rep, "p11.token")->remedy, "e-signature (NES) card");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
+	    "\"label\": \"KIMLIK\", \"device\": \"id_card\", \"reader\": \"R 00 00\", \"flags\": {}}], \"certificates\": []}");
+	assert_int_equal(res(&rep, "p11.token")->status, ND_FAIL);
+	has(res(&rep, "p11.token")->message, "ID card");
+	nd_report_free(&rep);
+}
+
+static void
+objects(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": []}");
+	assert_int_equal(res(&rep, "p11.objects")->status, ND_FAIL);
+	has(res(&rep, "p11.objects")->message, "no certificate");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("false") "]}");
+	assert_int_equal(res(&rep, "p11.objects")->status, ND_FAIL);
+	has(res(&rep, "p11.objects")->message, "private key");
+	has(res(&rep, "p11.objects")->remedy, "renewed");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": ["
+	    "{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, \"id\": \"01\", \"key_type\": \"RSA\", "
+	    "\"has_private_key\": true, \"key_matches\": false}]}");
+	assert_int_equal(res(&rep, "p11.objects")->status, ND_FAIL);
+	has(res(&rep, "p11.objects")->message, "does not belong");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("null") "]}");
+	assert_int_equal(res(&rep, "p11.objects")->status, ND_PASS);
+	has(res(&rep, "p11.objects")->message, "protected by the PIN");
+	nd_report_free(&rep);
+}
+
+static void
+mechanisms(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
+	    "\"label\": \"AKIS_1\", \"flags\": {}, \"mechanisms\": [{\"name\": \"CKM_SHA1_RSA_PKCS\", \"sign\": true}]}], "
+	    "\"certificates\": [" CERT("null") "]}");
+	assert_int_equal(res(&rep, "p11.mechanisms")->status, ND_FAIL);
+	has(res(&rep, "p11.mechanisms")->message, "SHA-256");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
+	    "\"label\": \"AKIS_1\", \"flags\": {}, \"mechanisms\": [{\"name\": \"CKM_SHA256_RSA_PKCS\", \"sign\": true}, "
+	    "{\"name\": \"CKM_ECDSA\", \"sign\": true}]}], \"certificates\": [{\"module\": \"/usr/lib/libakisp11.so\", "
+	    "\"slot\": 0, \"id\": \"02\", \"key_type\": \"EC\", \"has_private_key\": true}]}");
+	assert_int_equal(res(&rep, "p11.mechanisms")->status, ND_PASS);
+	has(res(&rep, "p11.mechanisms")->message, "CKM_ECDSA");
+	assert_null(strstr(res(&rep, "p11.mechanisms")->message, "RSA"));
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
+	    "\"label\": \"AKIS_1\", \"flags\": {}}], \"certificates\": [" CERT("null") "]}");
+	assert_true(res(&rep, "p11.mechanisms")->undetermined);
+	nd_report_free(&rep);
+}
+
+static void
+signing_test_outcomes(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
+	    "\"sign_test\": {\"status\": \"verified\", \"mechanism\": \"CKM_SHA256_RSA_PKCS\", \"signature_bytes\": 256, "
+	    "\"subject_cn\": \"TEST KULLANICI\"}}");
+	assert_int_equal(res(&rep, "sign.test")->status, ND_PASS);
+	has(res(&rep, "sign.test")->message, "TEST KULLANICI");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
+	    "\"sign_test\": {\"status\": \"failed\", \"reason\": \"pin_incorrect\", \"login\": \"CKR_PIN_INCORRECT\", "
+	    "\"flags_after\": {\"user_pin_final_try\": true}}}");
+	assert_int_equal(res(&rep, "sign.test")->status, ND_FAIL);
+	has(res(&rep, "sign.test")->message, "not tried again");
+	has(res(&rep, "sign.test")->message, "one try is left");
+	assert_string_equal(rep.primary->def->id, "sign.test");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_final_try\": true") "], "
+	    "\"certificates\": [" CERT("true") "], \"sign_test\": {\"status\": \"refused\", \"reason\": \"final_try\"}}");
+	assert_int_equal(res(&rep, "sign.test")->status, ND_FAIL);
+	has(res(&rep, "sign.test")->remedy, "--force");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
+	    "\"sign_test\": {\"status\": \"not_run\", \"reason\": \"no_pin\"}}");
+	has(res(&rep, "sign.test")->remedy, "--pin-fd");
+	nd_report_free(&rep);
+}
+
+static void
+scope_of_module_option(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	/* with --module, only those count, AKIS or not */
+	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/softhsm/libsofthsm2.so\", \"source\": \"--module\", "
+	    "\"status\": \"ok\"}], \"tokens\": [{\"module\": \"/usr/lib/softhsm/libsofthsm2.so\", \"slot\": 5, "
+	    "\"label\": \"t\", \"flags\": {" FLAGS_OK "}, \"mechanisms\": [{\"name\": \"CKM_ECDSA\"}]}], "
+	    "\"certificates\": [{\"module\": \"/usr/lib/softhsm/libsofthsm2.so\", \"slot\": 5, \"id\": \"02\", "
+	    "\"key_type\": \"EC\", \"has_private_key\": null}]}");
+	assert_int_equal(res(&rep, "p11.module")->status, ND_PASS);
+	assert_int_equal(res(&rep, "p11.token")->status, ND_PASS);
+	assert_int_equal(res(&rep, "p11.mechanisms")->status, ND_PASS);
+	nd_report_free(&rep);
+}
+
+static void
+turkish(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	nd_i18n_init("tr");
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_locked\": true") "], "
+	    "\"certificates\": [" CERT("null") "]}");
+	has(res(&rep, "p11.pin")->message, "PIN");
+	assert_null(strstr(res(&rep, "p11.pin")->message, "is locked"));
+	nd_report_free(&rep);
+	nd_i18n_init("en");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(all_good_is_ready),
+		cmocka_unit_test(no_akis_library),
+		cmocka_unit_test(module_failures_in_words),
+		cmocka_unit_test(pin_states),
+		cmocka_unit_test(missing_token),
+		cmocka_unit_test(objects),
+		cmocka_unit_test(mechanisms),
+		cmocka_unit_test(signing_test_outcomes),
+		cmocka_unit_test(scope_of_module_option),
+		cmocka_unit_test(turkish),
+	};
+
+	nd_i18n_init("en");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
