@@ -87,7 +87,9 @@ card_text(json_object *card)
 	return nd_card_label(nd_jstr(card, "family"), nd_jstr(card, "ambiguous_with") != NULL);
 }
 
-static void
+/* Returns false when standard output is gone (`nesdoctor watch | head -1`):
+ * SIGPIPE is ignored, so a write error is the only sign. */
+static bool
 print_event(struct watch_ctx *w, json_object *msg)
 {
 	const char *ev = nd_jstr(msg, "event"), *raw = nd_jstr(msg, "reader"), *atr = nd_jstr(msg, "atr");
@@ -122,9 +124,9 @@ print_event(struct watch_ctx *w, json_object *msg)
 			printf("  %s  %s", atr, card_text(card));
 		putchar('\n');
 	}
-	fflush(stdout);
 	json_object_put(card);
 	free(reader);
+	return fflush(stdout) == 0 && !ferror(stdout);
 }
 
 static void
@@ -176,7 +178,8 @@ on_msg(json_object *msg, void *p)
 		print_baseline(w, msg);
 	} else if (strcmp(type, "event") == 0 && nd_jstr(msg, "event") && nd_jstr(msg, "reader") &&
 	    reader_wanted(w->o, nd_jstr(msg, "reader"))) {
-		print_event(w, msg);
+		if (!print_event(w, msg))
+			return false;
 		if (w->o->count > 0 && ++w->seen >= w->o->count)
 			return false;
 	}

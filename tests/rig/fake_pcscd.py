@@ -27,14 +27,19 @@ SCARD_E_SERVICE_STOPPED = 0x8010001E
 
 
 def serve(mode, path):
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
+    # bind and listen under another name, then rename: the socket appears
+    # only when it accepts (the rig waits for the file to exist)
+    tmp = path + ".new"
+    for p in (path, tmp):
+        try:
+            os.unlink(p)
+        except FileNotFoundError:
+            pass
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.bind(path)
-    os.chmod(path, 0o777)
+    s.bind(tmp)
+    os.chmod(tmp, 0o777)
     s.listen(16)
+    os.rename(tmp, path)
     held = []
     while True:
         c, _ = s.accept()
