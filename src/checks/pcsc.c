@@ -333,7 +333,7 @@ eval_card(const struct nd_report *rep, struct nd_result *r)
 	}
 
 	state = str_or(card, "state", "error");
-	err = str_or(card, "error", "?");
+	err = str_or(card, "error", nd_jstr(card, "hung_step") ? "timeout" : "?");
 	if (strcmp(state, "in_use") == 0) {
 		json_object *held = nd_jarr(card, "held_by");
 		json_object *h0 = held ? json_object_array_get_idx(held, 0) : NULL;

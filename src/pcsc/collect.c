@@ -392,13 +392,10 @@ probe_card(const char *reader, const struct nd_child_limits *lim, json_object *c
 	if (conn)
 		set_rv(card, "connect_rv", msg_rv(conn));
 	if (status) {
-		const char *hex = nd_jstr(status, "atr");
+		const char *hex = nd_jstr(status, "atr"), *before = nd_jstr(card, "atr");
 		uint8_t atr[64];
 		long n;
 
-		const char *before = nd_jstr(card, "atr");
-
-		nd_jset_str(card, "protocol", nd_pcsc_protocol_name((unsigned long)nd_jint(status, "protocol", 0)));
 		/* the card may have been swapped since the survey: its own ATR wins */
 		if (hex && before && strcmp(hex, before) != 0 &&
 		    (n = nd_unhex(hex, atr, sizeof atr)) > 0) {
@@ -407,6 +404,7 @@ probe_card(const char *reader, const struct nd_child_limits *lim, json_object *c
 				json_object_object_add(card, k, json_object_get(v));
 			json_object_put(fresh);
 		}
+		nd_jset_str(card, "protocol", nd_pcsc_protocol_name((unsigned long)nd_jint(status, "protocol", 0)));
 	}
 	if (apdu) {
 		json_object *a = json_object_new_object();
@@ -429,7 +427,7 @@ probe_card(const char *reader, const struct nd_child_limits *lim, json_object *c
 		/* stuck at reset or in a command: a card that does not answer
 		 * (or a pcscd that does not, which the survey would have seen) */
 		json_object_object_add(card, "hung_step", json_object_new_string(res.step));
-		state = "mute";
+		state = strcmp(res.step, "SCardEstablishContext") == 0 ? "no_service" : "mute";
 		goto fail;
 	}
 	if (res.end != ND_CHILD_EXITED || res.code != 0) {

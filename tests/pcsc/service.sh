@@ -6,7 +6,7 @@
 rig_enter_ns "$@"
 
 # -- nothing listens on /run/pcscd/pcscd.comm
-run none --json
+run none readers --json
 expect_rc 2 "no pcscd"
 jcheck "$OUT" "no pcscd: pcsc.service fails with SCARD_E_NO_SERVICE, the cause" \
 	'd["primary_cause"] == "pcsc.service"' \
