@@ -82,7 +82,7 @@ mkcert() {
 	rsa:*) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"${spec#rsa:}" -out "$d/$n.key" 2>/dev/null ;;
 	ec:*) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:"${spec#ec:}" -out "$d/$n.key" 2>/dev/null ;;
 	esac
-	openssl req -new -key "$d/$n.key" -subj "$subj" -out "$d/$n.csr" 2>/dev/null
+	openssl req -new -utf8 -key "$d/$n.key" -subj "$subj" -out "$d/$n.csr" 2>/dev/null
 	printf 'keyUsage=critical,nonRepudiation\nbasicConstraints=critical,CA:FALSE\n' > "$d/$n.ext"
 	openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
 		-days 30 -extfile "$d/$n.ext" -out "$d/$n.pem" 2>/dev/null
