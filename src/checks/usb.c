@@ -109,8 +109,15 @@ eval_device(const struct nd_report *rep, struct nd_result *r)
 		nd_result_set(r, ND_SKIP, _("USB devices could not be listed (%s)"), err);
 		r->undetermined = true;
 		nd_result_remedy(r, _("Run nesdoctor on the computer the reader is plugged into, outside containers and sandboxes."));
-	} else if (nd_jint(scan, "devices_seen", 0) == 0 && container) {
-		nd_result_set(r, ND_FAIL, _("no USB devices are visible inside this %s container"), container);
+	} else if (nd_jint(scan, "devices_seen", 0) == 0) {
+		/* not even a root hub: USB cannot be seen from here (a container,
+		 * a sandbox), which says nothing about what is plugged in */
+		if (container)
+			nd_result_set(r, ND_SKIP, _("no USB bus is visible inside this %s container: whether a reader "
+			    "is plugged in cannot be seen"), container);
+		else
+			nd_result_set(r, ND_SKIP, _("no USB bus is visible here: whether a reader is plugged in cannot be seen"));
+		r->undetermined = true;
 		nd_result_remedy(r, _("Give the container the USB bus (for example: docker run --device /dev/bus/usb ...) "
 		    "or, better, use the host's pcscd: -v /run/pcscd:/run/pcscd. Or run nesdoctor on the host."));
 	} else {

@@ -187,9 +187,19 @@ usb_device_semantics(void **state)
 	res(&rep, "usb.driver", ND_SKIP, NULL);
 	assert_null(rep.primary);
 	nd_report_free(&rep);
-	/* a container without the bus */
-	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"devices_seen\":0},\"system\":{\"container\":\"docker\"}}");
-	remedy_has(res(&rep, "usb.device", ND_FAIL, "inside this docker container"), "/run/pcscd");
+	/* a container without the bus: not "nothing plugged in", but unknown;
+	 * what pcscd says decides (here: not running) */
+	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"devices_seen\":0},\"system\":{\"container\":\"docker\"},"
+	    "\"pcsc\":{\"service\":\"not_running\"},\"readers\":[]}");
+	remedy_has(res(&rep, "usb.device", ND_SKIP, "no USB bus is visible inside this docker container"), "/run/pcscd");
+	assert_true(nd_report_find(&rep, "usb.device")->undetermined);
+	res(&rep, "usb.driver", ND_SKIP, NULL);
+	nd_report_free(&rep);
+	/* nothing plugged in on a machine with a USB bus: a failure even when
+	 * pcscd is down too (USB comes first) */
+	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"devices_seen\":3},\"pcsc\":{\"service\":\"not_running\"},\"readers\":[]}");
+	res(&rep, "usb.device", ND_FAIL, "no smart-card reader or token is plugged in");
+	assert_string_equal(rep.primary->def->id, "usb.device");
 	nd_report_free(&rep);
 	/* libusb could not look: unknown, not a failure */
 	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"error\":\"LIBUSB_ERROR_OTHER\"}}");
