@@ -22,6 +22,7 @@
 #include "pcsc/atr.h"
 #include "pcsc/cardid.h"
 #include "pcsc/pcsc.h"
+#include "pcsc/pcsc_int.h"
 
 #define MAX_READERS 32
 #define MAX_READER_LIST (64u * 1024)
@@ -61,6 +62,34 @@ nd_pcsc_select_readers(const char *filter, const char *const *names, size_t n, b
 
 /* ---- child side ---------------------------------------------------- */
 
+LONG
+nd_pcsc_list_readers(SCARDCONTEXT ctx, char **list)
+{
+	DWORD len = 0;
+	LONG rv = SCARD_E_INSUFFICIENT_BUFFER;
+
+	*list = NULL;
+	for (int tries = 0; tries < 3 && rv == SCARD_E_INSUFFICIENT_BUFFER; tries++) {
+		free(*list);
+		*list = NULL;
+		len = 0;
+		rv = SCardListReaders(ctx, NULL, NULL, &len);
+		if (rv != SCARD_S_SUCCESS)
+			break;
+		if (len == 0 || len > MAX_READER_LIST) {
+			rv = SCARD_E_INSUFFICIENT_BUFFER;
+			break;
+		}
+		*list = nd_xcalloc((size_t)len + 1, 1);
+		rv = SCardListReaders(ctx, NULL, *list, &len);
+	}
+	if (rv != SCARD_S_SUCCESS) {
+		free(*list);
+		*list = NULL;
+	}
+	return rv;
+}
+
 static void
 send_rv(struct nd_chan *ch, const char *type, LONG rv, json_object *extra)
 {
@@ -86,7 +115,6 @@ child_survey(struct nd_chan *ch, void *arg)
 {
 	SCARDCONTEXT ctx = 0;
 	SCARD_READERSTATE st[MAX_READERS];
-	DWORD len = 0;
 	char *list = NULL;
 	const char *names[MAX_READERS];
 	size_t n = 0;
@@ -101,13 +129,7 @@ child_survey(struct nd_chan *ch, void *arg)
 		goto fail;
 
 	nd_chan_step(ch, "SCardListReaders");
-	rv = SCardListReaders(ctx, NULL, NULL, &len);
-	if (rv == SCARD_S_SUCCESS && (len == 0 || len > MAX_READER_LIST))
-		rv = SCARD_E_INSUFFICIENT_BUFFER;
-	if (rv == SCARD_S_SUCCESS) {
-		list = nd_xcalloc((size_t)len + 1, 1);
-		rv = SCardListReaders(ctx, NULL, list, &len);
-	}
+	rv = nd_pcsc_list_readers(ctx, &list);
 	m = json_object_new_object();
 	arr = json_object_new_array();
 	/* a multi-string: names end with NUL, the list with an empty name */

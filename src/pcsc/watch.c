@@ -10,6 +10,7 @@
 
 #include "core/isolate.h"
 #include "core/util.h"
+#include "pcsc/pcsc_int.h"
 #include "pcsc/watch.h"
 
 #define MAX_READERS 32
@@ -197,18 +198,13 @@ relist(struct watcher *w)
 	struct rstate old[MAX_READERS];
 	size_t n_old = w->n, first_new;
 	char *list = NULL;
-	DWORD len = 0;
 	LONG rv;
 
 	memcpy(old, w->r, sizeof old);
 	nd_chan_step(w->ch, "SCardListReaders");
-	rv = SCardListReaders(w->ctx, NULL, NULL, &len);
-	if (rv == SCARD_S_SUCCESS && len > 0 && len < 64 * 1024) {
-		list = nd_xcalloc((size_t)len + 1, 1);
-		rv = SCardListReaders(w->ctx, NULL, list, &len);
-	}
+	rv = nd_pcsc_list_readers(w->ctx, &list);
 	if (rv == SCARD_E_NO_READERS_AVAILABLE)
-		rv = SCARD_S_SUCCESS;
+		rv = SCARD_S_SUCCESS;   /* all readers gone: an empty list */
 	if (rv != SCARD_S_SUCCESS)
 		goto fail;
 
