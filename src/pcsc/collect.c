@@ -639,6 +639,7 @@ nd_pcsc_collect(struct nd_report *rep)
 	rv = ND_OK;
 done:
 	json_object_object_add(pcsc, "service", json_object_new_string(svc));
+	json_object_object_add(pcsc, "reachable", json_object_new_boolean(strcmp(svc, "ok") == 0));
 	json_object_object_add(pcsc, "elapsed_ms", json_object_new_int64(nd_now_ms() - start));
 	json_object_object_add(rep->inventory, "pcsc", pcsc);
 	json_object_object_add(rep->inventory, "readers", readers);

@@ -3,6 +3,7 @@
  * inventory.pcsc (the daemon):
  *   service        "ok", "not_running", "refused", "protocol_mismatch",
  *                  "no_answer", "error", "collector_failed"
+ *   reachable      service == "ok" (a boolean for scripts)
  *   rv             libpcsclite's symbol for SCardEstablishContext ("SCARD_E_NO_SERVICE")
  *   error          nd_err_name() of it
  *   hung_step      the call that did not return within the timeout

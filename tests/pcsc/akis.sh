@@ -33,7 +33,8 @@ jcheck "$OUT" "AKIS UEKAE: ready, inventory fields for scripts" \
 	'card("Virtual PCD 00 00")["known_as"] == ["Test list: AKIS on a test chip"]' \
 	'"ambiguous_with" not in card("Virtual PCD 00 00")' \
 	'check("pcsc.card")["status"] == "pass" and check("pcsc.card_type")["status"] == "pass"' \
-	'inv["pcsc"]["smartcard_list"]["loaded"] is True'
+	'inv["pcsc"]["smartcard_list"]["loaded"] is True' \
+	'inv["pcsc"]["reachable"] is True and inv["pcsc"]["service"] == "ok"'
 [ $((after - before)) -eq 1 ] && ok "exactly one APDU was sent to the card" || bad "$((after - before)) APDUs sent"
 grep -q 'vcard ->: 00 A4 00 0C 02 3F 00' "$RIG_WORK/vcard-35963.log" && ok "the APDU was SELECT MF" || bad "not SELECT MF"
 run uekae-text readers --reader "Virtual PCD 00 00"
