@@ -60,18 +60,15 @@ eval_os(const struct nd_report *rep, struct nd_result *r)
 	json_object *s = sys_inv(rep), *os = nd_jobj(s, "os");
 	const char *pretty = nd_jstr(os, "pretty_name"), *name = nd_jstr(os, "name");
 
-	if (!s) {
-		nd_result_set(r, ND_SKIP, _("the system was not looked at"));
-		return;
-	}
 	if (!pretty)
 		pretty = name ? name : _("unknown system");
-	if (!nd_jstr(os, "family")) {
+	if (!s)
+		nd_result_set(r, ND_SKIP, _("the system was not looked at"));
+	else if (!nd_jstr(os, "family"))
 		nd_result_set(r, ND_INFO, _("%s (not of the Debian family: package names in the remedies may differ)"), pretty);
-		return;
-	}
-	nd_result_set(r, ND_INFO, _("%s, kernel %s"), pretty,
-	    nd_jstr(s, "kernel") ? nd_jstr(s, "kernel") : "?");
+	else
+		nd_result_set(r, ND_INFO, _("%s, kernel %s"), pretty,
+		    nd_jstr(s, "kernel") ? nd_jstr(s, "kernel") : "?");
 }
 
 static void
@@ -83,11 +80,9 @@ eval_pcscd(const struct nd_report *rep, struct nd_result *r)
 	const char *user = nd_jstr(p, "user"), *container = nd_jstr(s, "container");
 	const char *en = nd_jstr(sock, "enabled"), *act = nd_jstr(sock, "active");
 
-	if (!p) {
+	if (!p)
 		nd_result_set(r, ND_SKIP, _("pcscd was not looked at"));
-		return;
-	}
-	if (nd_jbool(p, "running", false)) {
+	else if (nd_jbool(p, "running", false)) {
 		json_object *p0 = procs && json_object_array_length(procs) ? json_object_array_get_idx(procs, 0) : NULL;
 		nd_result_set(r, ND_PASS, _("pcscd %s is running as %s (pid %d)"), ver, user ? user : "?",
 		    (int)nd_jint(p0, "pid", 0));
@@ -129,11 +124,9 @@ eval_polkit(const struct nd_report *rep, struct nd_result *r)
 	    container ? _("this runs inside a container") :
 	    inactive ? _("this session is not the active one on its seat") : _("this session is not an active local one");
 
-	if (!pk) {
+	if (!pk)
 		nd_result_set(r, ND_SKIP, _("polkit was not looked at"));
-		return;
-	}
-	if (pcsc_refused(rep)) {
+	else if (pcsc_refused(rep)) {
 		nd_result_set(r, ND_FAIL, _("pcscd refused this session (polkit): %s"), why);
 		nd_result_remedy(r, _("pcscd, through polkit, serves only the person at the computer. Run nesdoctor "
 		    "and your signing program in the desktop session there. To allow remote use for a group: "
@@ -160,28 +153,23 @@ eval_holders(const struct nd_report *rep, struct nd_result *r)
 	json_object *h0 = h && json_object_array_length(h) ? json_object_array_get_idx(h, 0) : NULL;
 	bool partial = nd_jbool(s, "processes_partial", false);
 
-	if (!s) {
+	if (!s)
 		nd_result_set(r, ND_SKIP, _("processes were not looked at"));
-		return;
-	}
-	if (!h0) {
-		if (partial)
-			nd_result_set(r, ND_PASS, _("no program known to take readers is running (only your own processes could be seen)"));
-		else
-			nd_result_set(r, ND_PASS, _("no program known to take readers is running"));
-		return;
-	}
-	if (nd_jbool(g, "pcsc_shared", false) && nd_jbool(g, "disable_ccid", false)) {
+	else if (!h0 && partial)
+		nd_result_set(r, ND_PASS, _("no program known to take readers is running (only your own processes could be seen)"));
+	else if (!h0)
+		nd_result_set(r, ND_PASS, _("no program known to take readers is running"));
+	else if (nd_jbool(g, "pcsc_shared", false) && nd_jbool(g, "disable_ccid", false))
 		nd_result_set(r, ND_PASS, _("GnuPG's scdaemon (pid %d) is running, set to share readers through pcscd"),
 		    (int)nd_jint(h0, "pid", 0));
-		return;
+	else {
+		/* its own CCID driver claims the USB interface, and without
+		 * pcsc-shared it opens readers exclusively */
+		nd_result_set(r, ND_WARN, _("GnuPG's scdaemon (pid %d) is running and can take the reader for itself"),
+		    (int)nd_jint(h0, "pid", 0));
+		nd_result_remedy(r, _("Make it share the reader: add the lines\n  disable-ccid\n  pcsc-shared\n"
+		    "to ~/.gnupg/scdaemon.conf, then run: gpgconf --kill scdaemon"));
 	}
-	/* its own CCID driver claims the USB interface, and without
-	 * pcsc-shared it opens readers exclusively */
-	nd_result_set(r, ND_WARN, _("GnuPG's scdaemon (pid %d) is running and can take the reader for itself"),
-	    (int)nd_jint(h0, "pid", 0));
-	nd_result_remedy(r, _("Make it share the reader: add the lines\n  disable-ccid\n  pcsc-shared\n"
-	    "to ~/.gnupg/scdaemon.conf, then run: gpgconf --kill scdaemon"));
 }
 
 static void
@@ -190,11 +178,9 @@ eval_sandbox(const struct nd_report *rep, struct nd_result *r)
 	json_object *s = sys_inv(rep);
 	const char *sb = nd_jstr(s, "sandbox"), *c = nd_jstr(s, "container");
 
-	if (!s) {
+	if (!s)
 		nd_result_set(r, ND_SKIP, _("the system was not looked at"));
-		return;
-	}
-	if (sb) {
+	else if (sb) {
 		nd_result_set(r, ND_WARN, _("nesdoctor runs inside a %s sandbox: it may not see pcscd, the reader or the "
 		    "AKIS library the way your signing program does"), sb);
 		nd_result_remedy(r, _("Run nesdoctor outside the sandbox (from the Debian package or a build)."));

@@ -10,12 +10,14 @@
 int
 nd_cmd_setup(struct nd_opts *o)
 {
-	struct nd_plan plan;
+	struct nd_plan plan = { 0 };
 	int code;
 
 	for (int i = 0; i < o->nargs; i++)
-		if (!nd_setup_part_known(o->args[i]))
-			return nd_usage_error(_("unknown setup part '%s' (parts: %s)"), o->args[i], ND_SETUP_PARTS);
+		if (!nd_setup_part_known(o->args[i])) {
+			code = nd_usage_error(_("unknown setup part '%s' (parts: %s)"), o->args[i], ND_SETUP_PARTS);
+			goto out;
+		}
 	if ((code = nd_setup_plan(o, o->args, o->nargs, &plan)) != 0)
 		goto out;
 	if (o->apply)

@@ -164,16 +164,17 @@ part_udev(struct nd_plan *plan)
 static char *
 akis_module(const struct nd_opts *o, const struct nd_plan *plan)
 {
+	char *found = NULL;
+
 	if (o->n_modules > 0)
-		return nd_xstrdup(o->modules[0]);
-	for (size_t i = 0; i < sizeof akis_paths / sizeof akis_paths[0]; i++) {
+		found = nd_xstrdup(o->modules[0]);
+	for (size_t i = 0; !found && i < sizeof akis_paths / sizeof akis_paths[0]; i++) {
 		char *p = nd_setup_path(plan, akis_paths[i]);
-		bool there = access(p, F_OK) == 0 || access(akis_paths[i], F_OK) == 0;
+		if (access(p, F_OK) == 0 || access(akis_paths[i], F_OK) == 0)
+			found = nd_xstrdup(akis_paths[i]);
 		free(p);
-		if (there)
-			return nd_xstrdup(akis_paths[i]);
 	}
-	return NULL;
+	return found;
 }
 
 /* A p11-kit module file that already loads `module` (by path, or by file

@@ -166,36 +166,53 @@ fail:
 /* Keep the old file as PATH.nesdoctor-bak (or .1, .2, ...: an earlier
  * backup is never overwritten). A hard link: the rename that follows
  * gives PATH a new inode, the link keeps the old content. */
+/* A copy, for file systems without hard links. */
+static bool
+copy_file(const char *from, const char *to)
+{
+	struct stat st;
+	int fd = open(from, O_RDONLY | O_CLOEXEC);
+	char *buf = NULL;
+	bool ok = false;
+
+	if (fd < 0 || fstat(fd, &st) != 0 || st.st_size >= (1 << 24))
+		goto fail;
+	buf = nd_xcalloc((size_t)st.st_size + 1, 1);
+	if (read(fd, buf, (size_t)st.st_size) != st.st_size || access(to, F_OK) == 0)
+		goto fail;
+	ok = write_atomic(to, buf, st.st_mode & 07777) == 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ok;
+}
+
+/* Keep the old file as PATH.nesdoctor-bak (or .1, .2, ...: an earlier
+ * backup is never overwritten). A hard link: the rename that follows
+ * gives PATH a new inode, the link keeps the old content. NULL with errno
+ * when no backup could be made. */
 static char *
 backup(const char *path)
 {
+	char *b = NULL;
+
+	errno = EEXIST;
 	for (int i = 0; i < ND_SETUP_MAX_BACKUPS; i++) {
-		char *b = i ? nd_asprintf("%s.nesdoctor-bak.%d", path, i) : nd_asprintf("%s.nesdoctor-bak", path);
+		b = i ? nd_asprintf("%s.nesdoctor-bak.%d", path, i) : nd_asprintf("%s.nesdoctor-bak", path);
 		if (link(path, b) == 0)
-			return b;
+			break;
 		if (errno != EEXIST) {
-			/* a file system without hard links: copy it */
-			struct stat st;
-			int fd = open(path, O_RDONLY | O_CLOEXEC);
-			char *buf = NULL;
-			bool ok = false;
-			if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size < (1 << 24)) {
-				buf = nd_xcalloc((size_t)st.st_size + 1, 1);
-				ok = read(fd, buf, (size_t)st.st_size) == st.st_size &&
-				    access(b, F_OK) != 0 && write_atomic(b, buf, st.st_mode & 07777) == 0;
+			if (!copy_file(path, b)) {
+				free(b);
+				b = NULL;
 			}
-			if (fd >= 0)
-				close(fd);
-			free(buf);
-			if (ok)
-				return b;
-			free(b);
-			return NULL;
+			break;
 		}
 		free(b);
+		b = NULL;
 	}
-	errno = EEXIST;
-	return NULL;
+	return b;
 }
 
 static void
@@ -209,15 +226,12 @@ fail_step(struct nd_step *s, const char *what)
 static void
 apply_write(struct nd_step *s)
 {
-	if (s->replaces && !(s->backup = backup(s->real_path))) {
+	if (s->replaces && !(s->backup = backup(s->real_path)))
 		fail_step(s, _("could not back up the old file"));
-		return;
-	}
-	if (write_atomic(s->real_path, s->content, 0644) < 0) {
+	else if (write_atomic(s->real_path, s->content, 0644) < 0)
 		fail_step(s, _("could not write the file"));
-		return;
-	}
-	s->state = ND_STEP_DONE;
+	else
+		s->state = ND_STEP_DONE;
 }
 
 static void
@@ -302,18 +316,14 @@ nd_setup_apply(const struct nd_opts *o, struct nd_plan *plan)
 int
 nd_setup_exit(const struct nd_plan *plan)
 {
-	bool left = false;
+	bool left = false, failed = plan->refused != NULL;
 
-	if (plan->refused)
-		return ND_EXIT_NOT_READY;
 	for (size_t i = 0; i < plan->n; i++) {
 		enum nd_step_state st = plan->steps[i].state;
-		if (st == ND_STEP_FAILED)
-			return ND_EXIT_NOT_READY;
-		if (st == ND_STEP_PENDING || st == ND_STEP_BLOCKED)
-			left = true;
+		failed |= st == ND_STEP_FAILED;
+		left |= st == ND_STEP_PENDING || st == ND_STEP_BLOCKED;
 	}
-	return left ? ND_EXIT_WARNING : ND_EXIT_READY;
+	return failed ? ND_EXIT_NOT_READY : left ? ND_EXIT_WARNING : ND_EXIT_READY;
 }
 
 static const char *

@@ -374,37 +374,35 @@ static char *
 container_kind(const struct nd_report *rep)
 {
 	const char *argv[] = { "systemd-detect-virt", "--container", NULL };
-	char *v, *t;
-	int st;
+	char *v = NULL, *t = NULL, *ret = NULL;
 	const char *c;
+	int st;
 
 	/* the authority when present; prints "none" outside containers */
 	if ((v = first_line(rep, argv, &st)) != NULL && st >= 0) {
-		if (strcmp(v, "none") == 0) {
-			free(v);
-			return NULL;
+		if (strcmp(v, "none") != 0) {
+			ret = v;
+			v = NULL;
 		}
-		return v;
+		goto out;
 	}
-	free(v);
 	if (exists("/.dockerenv"))
-		return nd_xstrdup("docker");
-	if (exists("/run/.containerenv"))
-		return nd_xstrdup("podman");
-	if ((c = env("container")) != NULL)
-		return nd_xstrdup(c);
-	t = read_text("/proc/1/cgroup", 8192);
-	c = nd_sys_parse_cgroup(t);
-	free(t);
-	if (c)
-		return nd_xstrdup(c);
-	t = read_text("/proc/sys/kernel/osrelease", 256);
-	if (t && strcasestr(t, "microsoft")) {
-		free(t);
-		return nd_xstrdup("wsl");
+		c = "docker";
+	else if (exists("/run/.containerenv"))
+		c = "podman";
+	else if ((c = env("container")) == NULL) {
+		t = read_text("/proc/1/cgroup", 8192);
+		if ((c = nd_sys_parse_cgroup(t)) == NULL) {
+			free(t);
+			t = read_text("/proc/sys/kernel/osrelease", 256);
+			c = t && strcasestr(t, "microsoft") ? "wsl" : NULL;
+		}
 	}
+	ret = c ? nd_xstrdup(c) : NULL;
+out:
+	free(v);
 	free(t);
-	return NULL;
+	return ret;
 }
 
 static json_object *

@@ -190,6 +190,7 @@ parse_id(const char *s, uint16_t *v)
 {
 	unsigned long x = 0;
 	size_t digits = 0;
+	bool ok = false;
 
 	while (isspace((unsigned char)*s))
 		s++;
@@ -198,14 +199,16 @@ parse_id(const char *s, uint16_t *v)
 	for (; isxdigit((unsigned char)*s); s++, digits++) {
 		x = x * 16 + (unsigned long)(isdigit((unsigned char)*s) ? *s - '0' : (tolower((unsigned char)*s) - 'a' + 10));
 		if (x > 0xffff)
-			return false;
+			goto fail;
 	}
 	while (isspace((unsigned char)*s))
 		s++;
 	if (digits == 0 || *s)
-		return false;
+		goto fail;
 	*v = (uint16_t)x;
-	return true;
+	ok = true;
+fail:
+	return ok;
 }
 
 static void
