@@ -52,12 +52,26 @@ rig_bg() {
 	RIG_PIDS="$RIG_PIDS $RIG_LAST_PID"
 }
 
+# Mount points at or below RIG_WORK, deepest first.
+rig_mounts_below_work() {
+	awk -v w="$RIG_WORK" '$5 == w || index($5, w "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r
+}
+
 rig_cleanup() {
-	local p
+	local p m
 	for p in $RIG_PIDS; do kill "$p" 2>/dev/null || true; done
 	for p in $RIG_PIDS; do wait "$p" 2>/dev/null || true; done
 	RIG_PIDS=""
-	if [ -n "$RIG_WORK" ] && [ -z "${RIG_KEEP:-}" ]; then rm -rf "$RIG_WORK"; fi
+	[ -n "$RIG_WORK" ] && [ -z "${RIG_KEEP:-}" ] || return 0
+	# Never delete through a mount: a test that bound a system folder below
+	# RIG_WORK and stopped before unmounting it would otherwise have rm -rf
+	# delete the real files (it happened to the vpcd driver).
+	for m in $(rig_mounts_below_work); do umount -l "$m" 2>/dev/null || true; done
+	if [ -n "$(rig_mounts_below_work)" ]; then
+		echo "rig: $RIG_WORK still has mounts below it; left in place" >&2
+		return 0
+	fi
+	rm -rf --one-file-system "$RIG_WORK"
 }
 
 # Wait (at most 10 s) until something listens on pcscd's socket.
