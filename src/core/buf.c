@@ -11,8 +11,10 @@ nd_cur_view(struct nd_cur *c, const uint8_t **view, size_t n)
 	}
 	if (view)
 		*view = c->p;
-	c->p += n;
-	c->len -= n;
+	if (n) {   /* no arithmetic on a NULL cursor, even by zero */
+		c->p += n;
+		c->len -= n;
+	}
 	return true;
 }
 

@@ -68,6 +68,19 @@ verdict_text(enum nd_verdict v)
 	return "";
 }
 
+/* The verdict in one word, in the person's language. */
+static const char *
+verdict_word(enum nd_verdict v)
+{
+	switch (v) {
+	case ND_READY: return _("ready");
+	case ND_WARNING: return _("ready, with warnings");
+	case ND_NOT_READY: return _("not ready");
+	case ND_UNKNOWN: return _("could not determine");
+	}
+	return "";
+}
+
 static const char *
 verdict_color(enum nd_verdict v)
 {
@@ -152,8 +165,8 @@ nd_render_text(const struct nd_report *rep, FILE *out, bool color)
 		nd_render_text_inventory(rep, order[l], out, color);
 		fputc('\n', out);
 	}
-	fprintf(out, "%s %s (%s %d)\n", _("Verdict:"), nd_verdict_name(rep->verdict), _("exit code"),
-	    (int)nd_verdict_exit(rep->verdict));
+	fprintf(out, "%s %s (%s, %s %d)\n", _("Verdict:"), verdict_word(rep->verdict),
+	    nd_verdict_name(rep->verdict), _("exit code"), (int)nd_verdict_exit(rep->verdict));
 }
 
 int
