@@ -83,18 +83,19 @@ python3 "$HERE/mkdev.py" "$W/kbd.umockdev" keyboard
 nd none kbd
 check none "$(st usb.device fail) and .primary_cause == \"usb.device\" and $(msg usb.device 'no smart-card reader or token is plugged in') and $(rem usb.device 'USB port')" "nothing plugged in: usb.device fails with what to do"
 check none '.exit_code == 2 and (.inventory.usb | length) == 0' "exit code 2, empty inventory.usb"
-# this pcscd gets the vpcd driver only: no USB bundles, so no real reader
-mkdir -p "$W/serial"
-mount --bind /usr/lib/pcsc/drivers/serial "$W/serial"
-mount -t tmpfs -o mode=755 tmpfs /usr/lib/pcsc/drivers
-mkdir /usr/lib/pcsc/drivers/serial
-mount --bind "$W/serial" /usr/lib/pcsc/drivers/serial
+# this pcscd gets the vpcd driver only: every USB bundle is hidden under an
+# empty tmpfs (in this mount namespace only), so it cannot take a real reader.
+# Nothing is bound below $W: cleanup must never delete through a mount.
+hidden=""
+for b in /usr/lib/pcsc/drivers/*.bundle; do
+	[ -d "$b" ] && mount -t tmpfs -o mode=755 tmpfs "$b" && hidden="$hidden $b"
+done
 rig_pcscd 1
 nd virtual kbd
 check virtual "$(st usb.device info) and $(msg usb.device 'pcscd lists 2 reader') and .primary_cause != \"usb.device\"" "no USB reader but virtual ones in PC/SC: info, not a failure"
 check virtual "$(st usb.driver skip) and $(st usb.access skip) and ([.checks[] | select(.layer==\"usb\") | .status] | index(\"fail\") == null)" "usb.driver and usb.access have nothing to check"
 kill "$RIG_PCSCD_PID"; wait "$RIG_PCSCD_PID" 2>/dev/null
-umount /usr/lib/pcsc/drivers/serial /usr/lib/pcsc/drivers "$W/serial"
+for b in $hidden; do umount "$b"; done
 
 # NESDOCTOR_SYSFS: strings and kernel drivers read from another sysfs tree
 S=$W/sysfs/bus/usb/devices
