@@ -20,17 +20,6 @@ signing(const struct nd_report *rep)
 	return nd_jobj(rep->inventory, "signing_certificate");
 }
 
-static bool
-has_str(const json_object *arr, const char *s)
-{
-	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
-		const char *v = json_object_get_string(json_object_array_get_idx(arr, i));
-		if (v && strcmp(v, s) == 0)
-			return true;
-	}
-	return false;
-}
-
 static char *
 join(const json_object *arr)
 {
@@ -147,9 +136,9 @@ eval_qualified(const struct nd_report *rep, struct nd_result *r)
 	ku = nd_jarr(sc, "key_usage");
 	qc = nd_jarr(sc, "qc_statements");
 	pol = nd_jarr(sc, "policies");
-	nr = has_str(ku, "nonRepudiation");
-	qc_c = has_str(qc, ND_OID_QC_COMPLIANCE);
-	qc_nes = has_str(qc, ND_OID_QC_BTK_NES);
+	nr = nd_jarr_has_str(ku, "nonRepudiation");
+	qc_c = nd_jarr_has_str(qc, ND_OID_QC_COMPLIANCE);
+	qc_nes = nd_jarr_has_str(qc, ND_OID_QC_BTK_NES);
 	for (size_t i = 0; pol && i < json_object_array_length(pol); i++) {
 		const char *p = json_object_get_string(json_object_array_get_idx(pol, i));
 		if (p && strncmp(p, ND_OID_KAMUSM_POLICY_PREFIX, strlen(ND_OID_KAMUSM_POLICY_PREFIX)) == 0)

@@ -10,18 +10,6 @@
 #include "core/i18n.h"
 #include "core/util.h"
 
-/* -1 when key is absent or null, else 0 or 1 (nd_jbool cannot tell
- * "false" from "unknown", and unknown matters here). */
-static int
-jtri(const json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
-		return -1;
-	return json_object_get_boolean(v) ? 1 : 0;
-}
-
 static json_object *
 sys_inv(const struct nd_report *rep)
 {
@@ -119,7 +107,7 @@ eval_polkit(const struct nd_report *rep, struct nd_result *r)
 	json_object *rules = nd_jarr(pk, "pcsc_rules");
 	const char *container = nd_jstr(s, "container");
 	bool ssh = nd_jbool(sess, "ssh", false) || nd_jbool(sess, "remote", false);
-	bool inactive = jtri(sess, "active") == 0;
+	bool inactive = nd_jtri(sess, "active") == 0;
 	const char *why = ssh ? _("this is a remote (ssh) session") :
 	    container ? _("this runs inside a container") :
 	    inactive ? _("this session is not the active one on its seat") : _("this session is not an active local one");

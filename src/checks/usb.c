@@ -14,18 +14,6 @@
 
 #define MAX_NAMED 3
 
-/* -1 when key is absent or null, else 0 or 1 (nd_jbool cannot tell
- * "false" from "unknown", and unknown matters here). */
-static int
-jtri(const json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
-		return -1;
-	return json_object_get_boolean(v) ? 1 : 0;
-}
-
 static const char *
 dev_name(json_object *d)
 {
@@ -220,7 +208,7 @@ driver_one(const struct nd_report *rep, json_object *d, struct finding *f)
 	const char *match = nd_jstr(d, "driver_match"), *id = nd_jstr(d, "id");
 	const char *fix = fix_package(rep, d);
 	json_object *all = nd_jarr(d, "drivers");
-	bool listed = jtri(d, "in_pcsc") == 1;
+	bool listed = nd_jtri(d, "in_pcsc") == 1;
 	size_t nclaims = all ? json_object_array_length(all) : 0;
 	json_object *ifd = nd_jobj(rep->inventory, "ifd_drivers");
 	const char *dir = nd_jstr(ifd, "dir"), *dirwhy = nd_jstr(ifd, "error");
@@ -421,7 +409,7 @@ access_one(const struct nd_report *rep, json_object *d, struct finding *f)
 	json_object *holders = nd_jarr(d, "holders"), *h0 = NULL;
 	const char *id = nd_jstr(d, "id") ? nd_jstr(d, "id") : "?";
 	enum pcsc_seen ps = pcsc_seen(rep);
-	bool no_perm = jtri(perm, "pcscd_access") == 0;
+	bool no_perm = nd_jtri(perm, "pcscd_access") == 0;
 
 	for (size_t i = 0; holders && i < json_object_array_length(holders) && !h0; i++) {
 		json_object *h = json_object_array_get_idx(holders, i);
@@ -429,7 +417,7 @@ access_one(const struct nd_report *rep, json_object *d, struct finding *f)
 			h0 = h;
 	}
 	f->dev = d;
-	if (jtri(d, "in_pcsc") == 1) {
+	if (nd_jtri(d, "in_pcsc") == 1) {
 		f->st = ND_PASS;
 		f->msg = nd_asprintf(_("%s (%s): pcscd uses it as \"%s\""), dev_name(d), id, nd_jstr(d, "pcsc_reader"));
 	} else if (ps == PCSC_NOT_ASKED) {

@@ -216,6 +216,29 @@ nd_jarr(const json_object *o, const char *key)
 	return v;
 }
 
+int
+nd_jtri(const json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
+		return -1;
+	return json_object_get_boolean(v) ? 1 : 0;
+}
+
+bool
+nd_jarr_has_str(const json_object *arr, const char *s)
+{
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		const char *v = json_object_get_string(json_object_array_get_idx(arr, i));
+		if (v && strcmp(v, s) == 0)
+			return true;
+	}
+	return false;
+}
+
 void
 nd_jset_str(json_object *o, const char *key, const char *s)
 {

@@ -41,6 +41,11 @@ int64_t nd_jint(const json_object *o, const char *key, int64_t dflt);
 bool nd_jbool(const json_object *o, const char *key, bool dflt);
 json_object *nd_jobj(const json_object *o, const char *key);   /* borrowed */
 json_object *nd_jarr(const json_object *o, const char *key);   /* borrowed, array or NULL */
+/* 1 or 0 for a JSON boolean, -1 when the key is absent, null or not a
+ * boolean: "unknown" is an answer of its own for many facts. */
+int nd_jtri(const json_object *o, const char *key);
+/* Does the array hold the string s? */
+bool nd_jarr_has_str(const json_object *arr, const char *s);
 /* Add a string or JSON null when s is NULL. */
 void nd_jset_str(json_object *o, const char *key, const char *s);
 

@@ -13,6 +13,7 @@
 
 #include "core/util.h"
 #include "p11/p11_int.h"
+#include "x509/x509.h"
 
 /* "CN=TEST KULLANICI, serialNumber=123******01, C=TR": the subject in the
  * order written, values as UTF-8, the TCKN masked unless show_id. */
@@ -84,30 +85,14 @@ put_time(json_object *c, const char *key, const ASN1_TIME *t)
 static void
 put_key_usage(json_object *c, X509 *x)
 {
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} ku[] = {
-		{ KU_DIGITAL_SIGNATURE, "digitalSignature" },
-		{ KU_NON_REPUDIATION, "nonRepudiation" },
-		{ KU_KEY_ENCIPHERMENT, "keyEncipherment" },
-		{ KU_DATA_ENCIPHERMENT, "dataEncipherment" },
-		{ KU_KEY_AGREEMENT, "keyAgreement" },
-		{ KU_KEY_CERT_SIGN, "keyCertSign" },
-		{ KU_CRL_SIGN, "cRLSign" },
-	};
-	json_object *arr = json_object_new_array();
-	bool has = (X509_get_extension_flags(x) & EXFLAG_KUSAGE) != 0;
-	uint32_t bits = X509_get_key_usage(x);
+	bool has = false;
+	json_object *arr = nd_x509_key_usage(x, &has);
 
-	for (size_t i = 0; has && i < sizeof ku / sizeof ku[0]; i++)
-		if (bits & ku[i].bit)
-			json_object_array_add(arr, json_object_new_string(ku[i].name));
 	json_object_object_add(c, "key_usage", has ? arr : NULL);
 	if (!has)
 		json_object_put(arr);
 	json_object_object_add(c, "non_repudiation",
-	    json_object_new_boolean(has && (bits & KU_NON_REPUDIATION)));
+	    json_object_new_boolean(has && (X509_get_key_usage(x) & KU_NON_REPUDIATION)));
 }
 
 static void

@@ -66,17 +66,6 @@ der_cert(const uint8_t *der, size_t n)
 }
 
 static bool
-has_str(const json_object *arr, const char *s)
-{
-	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
-		const char *v = json_object_get_string(json_object_array_get_idx(arr, i));
-		if (v && strcmp(v, s) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool
 valid_now(const json_object *fx, time_t now)
 {
 	int64_t nb = nd_x509_parse_time(nd_jstr(fx, "not_before"));
@@ -92,8 +81,8 @@ static int64_t
 rank(const json_object *fx, time_t now)
 {
 	json_object *ku = nd_jarr(fx, "key_usage"), *qc = nd_jarr(fx, "qc_statements");
-	bool nr = has_str(ku, "nonRepudiation");
-	bool q = has_str(qc, ND_OID_QC_COMPLIANCE) && has_str(qc, ND_OID_QC_BTK_NES);
+	bool nr = nd_jarr_has_str(ku, "nonRepudiation");
+	bool q = nd_jarr_has_str(qc, ND_OID_QC_COMPLIANCE) && nd_jarr_has_str(qc, ND_OID_QC_BTK_NES);
 	int64_t na = nd_x509_parse_time(nd_jstr(fx, "not_after"));
 
 	return ((int64_t)(nr && q) << 40) + ((int64_t)valid_now(fx, now) << 39) +
@@ -217,10 +206,10 @@ nd_x509_collect(struct nd_report *rep)
 		copy_key(c, fx, "serial");
 		copy_key(c, fx, "not_after");
 		json_object_object_add(c, "non_repudiation",
-		    json_object_new_boolean(has_str(nd_jarr(fx, "key_usage"), "nonRepudiation")));
+		    json_object_new_boolean(nd_jarr_has_str(nd_jarr(fx, "key_usage"), "nonRepudiation")));
 		json_object_object_add(c, "qualified", json_object_new_boolean(
-		    has_str(nd_jarr(fx, "qc_statements"), ND_OID_QC_COMPLIANCE) &&
-		    has_str(nd_jarr(fx, "qc_statements"), ND_OID_QC_BTK_NES)));
+		    nd_jarr_has_str(nd_jarr(fx, "qc_statements"), ND_OID_QC_COMPLIANCE) &&
+		    nd_jarr_has_str(nd_jarr(fx, "qc_statements"), ND_OID_QC_BTK_NES)));
 		json_object_object_add(c, "valid_now", json_object_new_boolean(valid_now(fx, now)));
 		copy_key(c, json_object_array_get_idx(inv, i), "label");
 		json_object_object_add(c, "chosen", json_object_new_boolean(0));

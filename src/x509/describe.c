@@ -13,6 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/util.h"
+#include "x509/x509.h"
 #include "x509/x509_int.h"
 
 void
@@ -179,8 +180,8 @@ policies(X509 *x)
 	return arr;
 }
 
-static json_object *
-key_usage(X509 *x, bool *present)
+json_object *
+nd_x509_key_usage(X509 *x, bool *present)
 {
 	static const struct { uint32_t bit; const char *name; } ku[] = {
 		{ KU_DIGITAL_SIGNATURE, "digitalSignature" },
@@ -357,7 +358,7 @@ nd_x509_describe(X509 *x, bool show_id)
 	free(s);
 	json_object_object_add(fx, "is_ca", json_object_new_boolean(X509_check_ca(x) > 0));
 	json_object_object_add(fx, "self_signed", json_object_new_boolean(X509_self_signed(x, 0) == 1));
-	ku = key_usage(x, &ku_present);
+	ku = nd_x509_key_usage(x, &ku_present);
 	json_object_object_add(fx, "key_usage_present", json_object_new_boolean(ku_present));
 	json_object_object_add(fx, "key_usage", ku);
 	json_object_object_add(fx, "ext_key_usage", ext_key_usage(x));

@@ -2,6 +2,11 @@
 #ifndef ND_X509_H
 #define ND_X509_H
 
+#include <stdbool.h>
+
+#include <json-c/json.h>
+#include <openssl/x509.h>
+
 #include "core/error.h"
 #include "report/report.h"
 
@@ -16,5 +21,11 @@ nd_err nd_x509_collect(struct nd_report *rep);
  * {file, certificates, error, detail} per file. Returns the number of
  * certificates read. */
 size_t nd_x509_add_files(struct nd_report *rep, char *const *files, size_t n);
+
+/* The key usage bits of x by their RFC 5280 names ("nonRepudiation", ...),
+ * as a new JSON array; *present says whether the extension is there at all
+ * (an empty array then means "no bit set"). Shared with the PKCS#11 layer,
+ * which describes the certificates it finds on tokens. */
+json_object *nd_x509_key_usage(X509 *x, bool *present);
 
 #endif
