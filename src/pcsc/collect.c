@@ -9,10 +9,15 @@
  * APDU), so that one mute card cannot hide the others. */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <PCSC/winscard.h>
@@ -499,6 +504,42 @@ pcscd_installed(void)
 	return false;
 }
 
+/* pcscd's polkit check closes a refused client's connection right after
+ * accepting it. libpcsclite then says SCARD_W_SECURITY_VIOLATION, or
+ * SCARD_E_NO_SERVICE when its first write loses the race against that close
+ * (seen under load). Ask the socket directly: connect, send nothing, and see
+ * whether the daemon hangs up on us. Returns true for "accepted, then closed
+ * without a word". Bounded by wait_ms. */
+static bool
+daemon_hangs_up(const char *sock, int wait_ms)
+{
+	struct sockaddr_un sa;
+	struct pollfd p;
+	int fd = -1;
+	bool closed = false;
+	char b;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	if (strlen(sock) >= sizeof sa.sun_path)
+		goto fail;
+	memcpy(sa.sun_path, sock, strlen(sock));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+		goto fail;   /* nobody listens: a stale socket file */
+	p.fd = fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	while (poll(&p, 1, wait_ms) < 0 && errno == EINTR)
+		;
+	if (p.revents & (POLLIN | POLLHUP))
+		closed = recv(fd, &b, 1, MSG_DONTWAIT) <= 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return closed;
+}
+
 /* What the answer to SCardEstablishContext says about the daemon. */
 static const char *
 service_state(LONG rv)
@@ -560,6 +601,11 @@ nd_pcsc_collect(struct nd_report *rep)
 		set_rv(pcsc, "rv", msg_rv(ctx));
 		json_object_object_add(pcsc, "error", json_object_new_string(nd_err_name(nd_err_from_pcsc(msg_rv(ctx)))));
 		svc = service_state(msg_rv(ctx));
+		if (msg_rv(ctx) == SCARD_E_NO_SERVICE && nd_jbool(pcsc, "socket_present", false) &&
+		    daemon_hangs_up(sock, timeout_ms < 1000 ? timeout_ms : 1000)) {
+			svc = "refused";
+			json_object_object_add(pcsc, "refused_how", json_object_new_string("hangs_up"));
+		}
 	}
 	if (res.end == ND_CHILD_TIMEOUT) {
 		json_object_object_add(pcsc, "hung_step", json_object_new_string(res.step));

@@ -24,13 +24,25 @@ has "$OUT" "akıllı kart hizmeti pcscd çalışmıyor (SCARD_E_NO_SERVICE)" "no
 has "$OUT" "sudo systemctl enable --now pcscd.socket" "no pcscd, Turkish: the command"
 has "$OUT" "Akıllı kart hizmetini başlatın" "no pcscd, Turkish: the remedy"
 
-# -- polkit refusal (pcscd closes the connection at once)
+# -- a socket file nobody listens on (pcscd died): not running, not "refused"
+python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.bind("/run/pcscd/pcscd.comm")'
+run stale --json
+expect_rc 2 "stale socket"
+jcheck "$OUT" "stale socket: pcscd is not running" \
+	'inv["pcsc"]["service"] == "not_running"' \
+	'inv["pcsc"]["socket_present"] is True'
+rm -f /run/pcscd/pcscd.comm
+
+# -- polkit refusal (pcscd closes the connection at once; libpcsclite says
+# SCARD_W_SECURITY_VIOLATION, or SCARD_E_NO_SERVICE when its first write
+# loses the race against the close: nesdoctor asks the socket itself)
 rig_fake_pcscd refuse
 run refuse --json
 expect_rc 2 "refused"
 jcheck "$OUT" "refused: SCARD_W_SECURITY_VIOLATION, remedy names the polkit action" \
 	'inv["pcsc"]["service"] == "refused"' \
-	'inv["pcsc"]["rv"] == "SCARD_W_SECURITY_VIOLATION"' \
+	'inv["pcsc"]["rv"] == "SCARD_W_SECURITY_VIOLATION" or (inv["pcsc"]["rv"] == "SCARD_E_NO_SERVICE" and inv["pcsc"]["refused_how"] == "hangs_up")' \
+	'check("pcsc.service")["status"] == "fail"' \
 	'"polkit" in check("pcsc.service")["message"]' \
 	'"org.debian.pcsc-lite.access_pcsc" in check("pcsc.service")["remedy"]'
 rig_cleanup_fake() { kill "$RIG_LAST_PID"; wait "$RIG_LAST_PID" 2>/dev/null; }
