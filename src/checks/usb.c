@@ -90,6 +90,15 @@ eval_device(const struct nd_report *rep, struct nd_result *r)
 		    nd_jstr(d, "port_path") ? nd_jstr(d, "port_path") : "?");
 	} else if (n > 1) {
 		nd_result_set(r, ND_PASS, _("%zu smart-card devices are plugged in: %s"), n, list);
+	} else if (nr > 0 && !err && nd_jint(scan, "devices_seen", 0) == 0) {
+		/* no USB bus visible (a container sharing the host's pcscd): what
+		 * is plugged in cannot be seen, but pcscd's readers answer for it */
+		if (container)
+			nd_result_set(r, ND_INFO, _("no USB bus is visible inside this %s container; pcscd lists %zu "
+			    "reader(s), so USB is not needed to answer"), container, nr);
+		else
+			nd_result_set(r, ND_INFO, _("no USB bus is visible here; pcscd lists %zu reader(s), so USB is "
+			    "not needed to answer"), nr);
 	} else if (nr > 0) {
 		/* virtual, serial or remote readers: nothing wrong with USB */
 		nd_result_set(r, ND_INFO, _("no smart-card reader on USB; pcscd lists %zu reader(s) that are not USB devices"), nr);

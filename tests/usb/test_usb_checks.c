@@ -195,6 +195,15 @@ usb_device_semantics(void **state)
 	assert_true(nd_report_find(&rep, "usb.device")->undetermined);
 	res(&rep, "usb.driver", ND_SKIP, NULL);
 	nd_report_free(&rep);
+	/* a container without the bus that shares a pcscd with readers: it
+	 * cannot see USB, and does not need to; not undetermined, so a
+	 * working setup is not "unknown" */
+	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"devices_seen\":0},\"system\":{\"container\":\"docker\"},"
+	    "\"pcsc\":{\"service\":\"ok\"},\"readers\":[{\"name\":\"ACS ACR39U ICC Reader 00 00\"}]}");
+	res(&rep, "usb.device", ND_INFO, "no USB bus is visible inside this docker container; pcscd lists 1 reader(s)");
+	assert_false(nd_report_find(&rep, "usb.device")->undetermined);
+	assert_null(rep.primary);
+	nd_report_free(&rep);
 	/* nothing plugged in on a machine with a USB bus: a failure even when
 	 * pcscd is down too (USB comes first) */
 	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"devices_seen\":3},\"pcsc\":{\"service\":\"not_running\"},\"readers\":[]}");
