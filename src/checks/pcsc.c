@@ -377,11 +377,31 @@ eval_card(const struct nd_report *rep, struct nd_result *r)
 
 /* ---- pcsc.card_type ------------------------------------------------ */
 
+/* What the PKCS#11 layer learned about the card in this reader: "akis" (an
+ * AKIS_<hex> token) or "id_card", or NULL when no token of this reader was
+ * read (tokens is absent in `nesdoctor readers`). */
+static const char *
+token_device(const struct nd_report *rep, const char *reader, const char **label)
+{
+	json_object *toks = nd_jarr(rep->inventory, "tokens");
+
+	for (size_t i = 0; toks && i < json_object_array_length(toks); i++) {
+		json_object *t = json_object_array_get_idx(toks, i);
+		const char *tr = nd_jstr(t, "reader"), *dev = nd_jstr(t, "device");
+
+		if (tr && dev && strcmp(tr, reader) == 0) {
+			*label = nd_jstr(t, "label");
+			return dev;
+		}
+	}
+	return NULL;
+}
+
 static void
 eval_card_type(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *best = pick_card(rep), *card, *known;
-	const char *name, *fam, *label;
+	const char *name, *fam, *label, *tdev, *tlabel = NULL;
 
 	if (service_unknown(rep, r))
 		return;
@@ -404,9 +424,25 @@ eval_card_type(const struct nd_report *rep, struct nd_result *r)
 		nd_result_set(r, ND_PASS, _("%s in %s"), label, name);
 		break;
 	case 1:
-		/* Same chip family as the ID card: not a failure (most NES
-		 * cards since 2020 look like this), but the person should know
-		 * which card they put in. The PKCS#11 layer settles it. */
+		/* Same chip family as the ID card: the token read through the
+		 * PKCS#11 library settles it when there is one. */
+		tdev = token_device(rep, name, &tlabel);
+		if (tdev && strcmp(tdev, "akis") == 0) {
+			nd_result_set(r, ND_PASS, _("AKIS card (TC family) in %s, confirmed by its token %s"), name,
+			    tlabel ? tlabel : "?");
+			nd_jset_str(nd_result_details(r), "confirmed_by", "token");
+			break;
+		}
+		if (tdev && strcmp(tdev, "id_card") == 0) {
+			nd_result_set(r, ND_FAIL, _("the card in %s is a Turkish ID card (TCKK), not your e-signature card"),
+			    name);
+			nd_result_remedy(r, _("Take out the ID card and insert your e-signature card: the AKIS card "
+			    "delivered by Kamu SM."));
+			nd_jset_str(nd_result_details(r), "confirmed_by", "token");
+			break;
+		}
+		/* Not a failure (most NES cards since 2020 look like this),
+		 * but the person should know which card they put in. */
 		nd_result_set(r, ND_WARN, _("%s in %s: the ATR cannot tell these two apart"), label, name);
 		nd_result_remedy(r, "%s\n%s",
 		    _("If this is your Turkish ID card (kimlik kartı), take it out and insert the e-signature "

@@ -345,6 +345,27 @@ card_type_tc_family_is_ambiguous(void **state)
 	    READER_CARD("R", ATR_TC, "akis_tc", ", \"identified_by\": \"p11\"") "]}");
 	expect("pcsc.card_type", ND_PASS, "AKIS card (TC family) in R", NULL);
 	done();
+	/* told apart by the token the PKCS#11 layer read from this reader */
+	evaluate("en", "{" SVC_OK ", \"readers\": ["
+	    READER_CARD("R", ATR_TC, "akis_tc", ", \"ambiguous_with\": \"tckk\"") "],"
+	    " \"tokens\": [{\"reader\": \"R\", \"device\": \"akis\", \"label\": \"AKIS_0123456789ABCDEF\"}]}");
+	expect("pcsc.card_type", ND_PASS, "AKIS card (TC family) in R, confirmed by its token AKIS_0123456789ABCDEF", NULL);
+	expect_primary(NULL);
+	assert_int_equal(rep.verdict, ND_READY);
+	done();
+	evaluate("en", "{" SVC_OK ", \"readers\": ["
+	    READER_CARD("R", ATR_TC, "akis_tc", ", \"ambiguous_with\": \"tckk\"") "],"
+	    " \"tokens\": [{\"reader\": \"R\", \"device\": \"id_card\", \"label\": \"TCKK\"}]}");
+	expect("pcsc.card_type", ND_FAIL, "is a Turkish ID card (TCKK), not your e-signature card",
+	    "insert your e-signature card");
+	expect_primary("pcsc.card_type");
+	done();
+	/* a token in another reader settles nothing here */
+	evaluate("en", "{" SVC_OK ", \"readers\": ["
+	    READER_CARD("R", ATR_TC, "akis_tc", ", \"ambiguous_with\": \"tckk\"") "],"
+	    " \"tokens\": [{\"reader\": \"S\", \"device\": \"akis\", \"label\": \"AKIS_0123456789ABCDEF\"}]}");
+	expect("pcsc.card_type", ND_WARN, "the ATR cannot tell these two apart", NULL);
+	done();
 }
 
 static void
