@@ -1,9 +1,9 @@
 #!/bin/bash
-# bench_crl.sh: how long `nesdoctor verify` takes with a large CRL (not part
+# bench/crl.sh: how long `nesdoctor verify` takes with a large CRL (not part
 # of ctest). N revoked entries are written into the test PKI's index.txt,
 # the CRL is served on loopback in a private network namespace, and a
 # revoked and a good certificate are checked: downloaded, then cached.
-#   ND_BIN=build/nesdoctor N=200000 bash tests/x509/bench_crl.sh
+#   ND_BIN=build/nesdoctor N=200000 bash bench/crl.sh
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 : "${ND_BIN:?}"
@@ -17,7 +17,7 @@ N=${N:-200000}
 W=$(mktemp -d "${TMPDIR:-/tmp}/nd-bench.XXXXXX"); P=$W/pki
 trap 'kill $srv 2>/dev/null; wait 2>/dev/null; rm -rf "$W"' EXIT
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-bash "$HERE/mkpki.sh" "$P" 18081 18082 18083 18084 >/dev/null 2>&1 || exit 1
+bash "$HERE/../tests/x509/mkpki.sh" "$P" 18081 18082 18083 18084 >/dev/null 2>&1 || exit 1
 cd "$P"
 exp=$(date -u -d '+1 year' +%y%m%d%H%M%SZ); revd=$(date -u -d '-1 day' +%y%m%d%H%M%SZ)
 awk -v n="$N" -v e="$exp" -v r="$revd" 'BEGIN { for (i = 1; i <= n; i++)
