@@ -1,9 +1,13 @@
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <openssl/evp.h>
 
 #include "core/util.h"
 
@@ -104,6 +108,62 @@ nd_tckn_valid(const char *id)
 	for (int i = 0; i < 10; i++)
 		sum += d[i];
 	return sum % 10 == d[10];
+}
+
+char *
+nd_base64(const uint8_t *p, size_t n)
+{
+	char *s;
+
+	if (n > INT_MAX / 4 * 3) {
+		fputs("nesdoctor: out of memory\n", stderr);
+		abort();
+	}
+	s = nd_xcalloc((n + 2) / 3 * 4 + 1, 1);
+	EVP_EncodeBlock((unsigned char *)s, p, (int)n);
+	return s;
+}
+
+uint8_t *
+nd_unbase64(const char *s, size_t max, size_t *n)
+{
+	size_t len = s ? strlen(s) : 0, pad = 0;
+	uint8_t *out;
+	int k;
+
+	*n = 0;
+	if (len == 0 || len % 4 != 0 || len / 4 * 3 > max + 2 || len > INT_MAX)
+		return NULL;
+	pad = (size_t)(s[len - 1] == '=') + (size_t)(len > 1 && s[len - 2] == '=');
+	out = nd_xcalloc(len / 4 * 3 + 1, 1);
+	/* EVP_DecodeBlock counts the padding as zero bytes: take it off */
+	k = EVP_DecodeBlock(out, (const unsigned char *)s, (int)len);
+	if (k < 0 || (size_t)k < pad || (size_t)k - pad > max) {
+		free(out);
+		return NULL;
+	}
+	*n = (size_t)k - pad;
+	return out;
+}
+
+char *
+nd_read_file(const char *path, size_t max, bool *exists)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t n;
+
+	if (exists)
+		*exists = f != NULL || errno != ENOENT;
+	if (!f)
+		goto fail;
+	buf = nd_xcalloc(max + 1, 1);
+	n = fread(buf, 1, max, f);
+	buf[n] = '\0';
+fail:
+	if (f)
+		fclose(f);
+	return buf;
 }
 
 int64_t

@@ -23,6 +23,17 @@ char *nd_mask_tckn(const char *id);
 /* The TCKN checksum (10th and 11th digits). */
 bool nd_tckn_valid(const char *id);
 
+/* Base64 (RFC 4648, with padding) through OpenSSL. nd_base64 returns a
+ * malloc'ed string; nd_unbase64 returns malloc'ed bytes and their count in
+ * *n, or NULL for malformed input or more than max decoded bytes. */
+char *nd_base64(const uint8_t *p, size_t n);
+uint8_t *nd_unbase64(const char *s, size_t max, size_t *n);
+
+/* Read at most max bytes of a small text file (os-release, /proc files,
+ * configuration) into a NUL-terminated malloc'ed string; NULL when it
+ * cannot be opened. *exists (may be NULL) tells "absent" from "unreadable". */
+char *nd_read_file(const char *path, size_t max, bool *exists);
+
 /* Monotonic milliseconds. */
 int64_t nd_now_ms(void);
 

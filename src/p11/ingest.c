@@ -681,30 +681,6 @@ key_entry(const json_object *o, bool show_id)
 	return k;
 }
 
-static uint8_t *
-unbase64(const char *s, size_t *n)
-{
-	size_t len = strlen(s), pad = 0;
-	uint8_t *out;
-	int k;
-
-	*n = 0;
-	if (len == 0 || len % 4)
-		return NULL;
-	if (s[len - 1] == '=')
-		pad++;
-	if (len > 1 && s[len - 2] == '=')
-		pad++;
-	out = nd_xcalloc(len / 4 * 3 + 1, 1);
-	k = EVP_DecodeBlock(out, (const unsigned char *)s, (int)len);
-	if (k < 0 || (size_t)k < pad) {
-		free(out);
-		return NULL;
-	}
-	*n = (size_t)k - pad;
-	return out;
-}
-
 static bool
 same_id(const char *a, const char *b)
 {
@@ -760,7 +736,7 @@ finish_token(struct nd_p11_ingest *in, struct tok *tk, json_object *certs, json_
 		nd_jset_str(c, "label", tmp);
 		free(tmp);
 		if (b64)
-			der = unbase64(b64, &dlen);
+			der = nd_unbase64(b64, ND_P11_MAX_ATTR, &dlen);
 		ok = der && nd_p11_cert_summary(der, dlen, show_id, c);
 		if (!ok)
 			json_object_object_add(c, "parse_error", json_object_new_boolean(1));

@@ -342,8 +342,7 @@ probe_object(struct probe *pr, CK_SLOT_ID slot, CK_SESSION_HANDLE h, CK_OBJECT_C
 		if (attr_ulong(pr, h, o, CKA_CERTIFICATE_TYPE, &ul))
 			put_ul(m, "cert_type", ul);
 		if ((v = attr_get(pr, h, o, CKA_VALUE, ND_P11_MAX_ATTR, &n, anoms, "value"))) {
-			char *b64 = nd_xcalloc(4 * ((n + 2) / 3) + 1, 1);
-			EVP_EncodeBlock((unsigned char *)b64, v, (int)n);
+			char *b64 = nd_base64(v, n);
 			json_object_object_add(m, "der", json_object_new_string(b64));
 			free(b64);
 			free(v);

@@ -165,8 +165,7 @@ send_cert(struct nd_chan *ch, CK_FUNCTION_LIST_PTR f, CK_SESSION_HANDLE h, CK_OB
 		der = nd_xcalloc(cap, 1);
 		a.pValue = der;
 		if (f->C_GetAttributeValue(h, o, &a, 1) == CKR_OK && a.ulValueLen <= cap) {
-			char *b64 = nd_xcalloc(4 * ((a.ulValueLen + 2) / 3) + 1, 1);
-			EVP_EncodeBlock((unsigned char *)b64, der, (int)a.ulValueLen);
+			char *b64 = nd_base64(der, a.ulValueLen);
 			json_object_object_add(m, "der", json_object_new_string(b64));
 			free(b64);
 		}
@@ -566,27 +565,6 @@ fail:
 	return ok;
 }
 
-static uint8_t *
-unbase64(const char *s, size_t *n)
-{
-	size_t len = s ? strlen(s) : 0, pad = 0;
-	uint8_t *out;
-	int k;
-
-	*n = 0;
-	if (len == 0 || len % 4)
-		return NULL;
-	pad = (s[len - 1] == '=') + (len > 1 && s[len - 2] == '=');
-	out = nd_xcalloc(len / 4 * 3 + 1, 1);
-	k = EVP_DecodeBlock(out, (const unsigned char *)s, (int)len);
-	if (k < 0 || (size_t)k < pad) {
-		free(out);
-		return NULL;
-	}
-	*n = (size_t)k - pad;
-	return out;
-}
-
 static void
 result(json_object *st, const char *status, const char *reason)
 {
@@ -677,7 +655,7 @@ conclude(struct sign_state *s, const struct nd_child_result *res, const struct s
 		result(st, "failed", "sign_failed");
 		return;
 	}
-	der = unbase64(s->der_b64 ? s->der_b64 : collected_der, &derlen);
+	der = nd_unbase64(s->der_b64 ? s->der_b64 : collected_der, ND_P11_MAX_ATTR, &derlen);
 	if (s->der_b64 && collected_der && strcmp(s->der_b64, collected_der) != 0)
 		json_object_object_add(st, "certificate_changed", json_object_new_boolean(1));
 	sig = nd_xcalloc(SIG_MAX, 1);

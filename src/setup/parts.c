@@ -41,23 +41,6 @@ nd_setup_part_known(const char *name)
 	return false;
 }
 
-static char *
-read_small(const char *path, size_t max, bool *exists)
-{
-	FILE *f = fopen(path, "re");
-	char *buf;
-	size_t n;
-
-	*exists = f != NULL || errno != ENOENT;
-	if (!f)
-		return NULL;
-	buf = nd_xcalloc(max + 1, 1);
-	n = fread(buf, 1, max, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static char **
 argv_dup(const char *const *argv)
 {
@@ -106,7 +89,7 @@ want_file(struct nd_plan *plan, const char *part, const char *path, const char *
 	s->real_path = nd_setup_path(plan, path);
 	s->content = nd_xstrdup(content);
 	s->system = system;
-	cur = read_small(s->real_path, strlen(content) + 2, &exists);
+	cur = nd_read_file(s->real_path, strlen(content) + 2, &exists);
 	if (cur && strcmp(cur, content) == 0) {
 		s->state = ND_STEP_OK;
 		s->reason = nd_xstrdup(_("already so"));
@@ -199,7 +182,7 @@ p11kit_registered(const struct nd_plan *plan, const char *module)
 			if (len < 8 || strcmp(e->d_name + len - 7, ".module") != 0)
 				continue;
 			p = nd_asprintf("%s/%s", dir, e->d_name);
-			t = read_small(p, 16384, &ex);
+			t = nd_read_file(p, 16384, &ex);
 			for (char *l = t; l && *l && !found;) {
 				char *nl = strchr(l, '\n'), *v;
 				if (nl)

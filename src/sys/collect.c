@@ -31,25 +31,6 @@ cmd_ms(const struct nd_report *rep)
 	return t > 0 && t < ND_SYS_CMD_MS ? t : ND_SYS_CMD_MS;
 }
 
-/* A small text file, whole (at most max bytes); malloc'ed or NULL. */
-static char *
-read_text(const char *path, size_t max)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t n;
-
-	if (!f)
-		goto fail;
-	buf = nd_xcalloc(max + 1, 1);
-	n = fread(buf, 1, max, f);
-	buf[n] = '\0';
-fail:
-	if (f)
-		fclose(f);
-	return buf;
-}
-
 static bool
 exists(const char *path)
 {
@@ -91,11 +72,11 @@ fail:
 static json_object *
 os_facts(void)
 {
-	char *t = read_text("/etc/os-release", 16384);
+	char *t = nd_read_file("/etc/os-release", 16384, NULL);
 	json_object *o;
 
 	if (!t)
-		t = read_text("/usr/lib/os-release", 16384);
+		t = nd_read_file("/usr/lib/os-release", 16384, NULL);
 	o = nd_sys_parse_os_release(t ? t : "");
 	free(t);
 	return o;
@@ -164,20 +145,20 @@ scan_procs(struct proc_scan *ps)
 			continue;
 		n++;
 		path = nd_asprintf("/proc/%s/comm", e->d_name);
-		comm = read_text(path, 64);
+		comm = nd_read_file(path, 64, NULL);
 		free(path);
 		if (!comm)
 			continue;
 		comm[strcspn(comm, "\n")] = '\0';
 		path = nd_asprintf("/proc/%s/status", e->d_name);
-		status = read_text(path, 4096);
+		status = nd_read_file(path, 4096, NULL);
 		free(path);
 		uid = nd_sys_parse_status_uid(status);
 		if (strcmp(comm, "pcscd") == 0) {
 			json_object *p = json_object_new_object();
 			char *user = user_name(uid), *args;
 			path = nd_asprintf("/proc/%s/cmdline", e->d_name);
-			args = read_text(path, 512);
+			args = nd_read_file(path, 512, NULL);
 			free(path);
 			/* cmdline is NUL-separated */
 			for (size_t i = 0; args && i + 1 < 512 && (args[i] || args[i + 1]); i++)
@@ -309,7 +290,7 @@ polkit_facts(const struct proc_scan *ps)
 			if (!strstr(e->d_name, ".rules"))
 				continue;
 			p = nd_asprintf("%s/%s", rule_dirs[i], e->d_name);
-			t = read_text(p, 65536);
+			t = nd_read_file(p, 65536, NULL);
 			if (t && strstr(t, "pcsc"))
 				json_object_array_add(rules, json_object_new_string(p));
 			free(t);
@@ -391,10 +372,10 @@ container_kind(const struct nd_report *rep)
 	else if (exists("/run/.containerenv"))
 		c = "podman";
 	else if ((c = env("container")) == NULL) {
-		t = read_text("/proc/1/cgroup", 8192);
+		t = nd_read_file("/proc/1/cgroup", 8192, NULL);
 		if ((c = nd_sys_parse_cgroup(t)) == NULL) {
 			free(t);
-			t = read_text("/proc/sys/kernel/osrelease", 256);
+			t = nd_read_file("/proc/sys/kernel/osrelease", 256, NULL);
 			c = t && strcasestr(t, "microsoft") ? "wsl" : NULL;
 		}
 	}
@@ -412,7 +393,7 @@ gnupg_facts(void)
 	const char *home = env("GNUPGHOME");
 	char *path = home ? nd_asprintf("%s/scdaemon.conf", home) :
 	    env("HOME") ? nd_asprintf("%s/.gnupg/scdaemon.conf", env("HOME")) : NULL;
-	char *t = path ? read_text(path, 65536) : NULL;
+	char *t = path ? nd_read_file(path, 65536, NULL) : NULL;
 	bool shared = false, noccid = false;
 
 	if (t)

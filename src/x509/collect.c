@@ -25,30 +25,6 @@
 #include "x509/chain.h"
 #include "x509/x509.h"
 
-/* base64 (as the p11 layer writes it) to DER; NULL when malformed. */
-static uint8_t *
-unbase64(const char *s, size_t *out_len)
-{
-	size_t n = s ? strlen(s) : 0, pad = 0;
-	uint8_t *buf;
-	int k;
-
-	if (n == 0 || n % 4 != 0 || n > 4 * (ND_X509_MAX_CERT / 3 + 1))
-		return NULL;
-	if (s[n - 1] == '=')
-		pad++;
-	if (n > 1 && s[n - 2] == '=')
-		pad++;
-	buf = nd_xcalloc(n / 4 * 3 + 1, 1);
-	k = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)n);
-	if (k < 0 || (size_t)k < pad) {
-		free(buf);
-		return NULL;
-	}
-	*out_len = (size_t)k - pad;
-	return buf;
-}
-
 static X509 *
 der_cert(const uint8_t *der, size_t n)
 {
@@ -173,7 +149,7 @@ nd_x509_collect(struct nd_report *rep)
 		json_object *in = der && i < json_object_array_length(der) ?
 		    json_object_array_get_idx(der, i) : NULL;
 		size_t len = 0;
-		uint8_t *bytes = unbase64(nd_jstr(in, "der"), &len);
+		uint8_t *bytes = nd_unbase64(nd_jstr(in, "der"), ND_X509_MAX_CERT, &len);
 
 		xs[i] = bytes ? der_cert(bytes, len) : NULL;
 		free(bytes);

@@ -22,15 +22,6 @@ ensure_array(json_object *parent, const char *key)
 	return a;
 }
 
-static char *
-base64(const unsigned char *p, int n)
-{
-	char *s = nd_xcalloc((size_t)(n + 2) / 3 * 4 + 1, 1);
-
-	EVP_EncodeBlock((unsigned char *)s, p, n);
-	return s;
-}
-
 size_t
 nd_x509_add_files(struct nd_report *rep, char *const *files, size_t n)
 {
@@ -66,7 +57,7 @@ nd_x509_add_files(struct nd_report *rep, char *const *files, size_t n)
 					json_object_object_add(c, keys[j], json_object_get(v));
 			json_object_object_add(c, "file", json_object_new_string(files[i]));
 			json_object_object_add(c, "has_private_key", NULL);
-			b64 = dl > 0 ? base64(der, dl) : nd_xstrdup("");
+			b64 = dl > 0 ? nd_base64(der, (size_t)dl) : nd_xstrdup("");
 			json_object_object_add(d, "der", json_object_new_string(b64));
 			json_object_array_add(certs, c);
 			json_object_array_add(ders, d);

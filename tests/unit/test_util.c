@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -46,6 +47,56 @@ hex(void **state)
 }
 
 static void
+base64(void **state)
+{
+	const uint8_t der[] = { 0x30, 0x82, 0x01, 0xff, 0x00 };
+	uint8_t *back;
+	size_t n;
+	char *b;
+
+	(void)state;
+	for (size_t len = 1; len <= sizeof der; len++) {
+		b = nd_base64(der, len);
+		back = nd_unbase64(b, 64, &n);
+		assert_non_null(back);
+		assert_int_equal(n, len);
+		assert_memory_equal(back, der, len);
+		free(back);
+		free(b);
+	}
+	assert_null(nd_unbase64("MII", 64, &n));          /* not a multiple of 4 */
+	assert_null(nd_unbase64("", 64, &n));
+	assert_null(nd_unbase64(NULL, 64, &n));
+	assert_null(nd_unbase64("!!!!", 64, &n));          /* not base64 */
+	assert_null(nd_unbase64("AAAAAAAA", 5, &n));       /* 6 bytes > max */
+	back = nd_unbase64("AAAAAA==", 4, &n);             /* 4 bytes = max */
+	assert_non_null(back);
+	assert_int_equal(n, 4);
+	free(back);
+}
+
+static void
+read_file(void **state)
+{
+	char path[] = "/tmp/nd-util-XXXXXX";
+	int fd = mkstemp(path);
+	bool exists = false;
+	char *t;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "ID=pardus\nVERSION=23\n", 22), 22);
+	close(fd);
+	t = nd_read_file(path, 9, &exists);
+	assert_true(exists);
+	assert_string_equal(t, "ID=pardus");   /* at most max bytes */
+	free(t);
+	unlink(path);
+	assert_null(nd_read_file(path, 9, &exists));
+	assert_false(exists);
+}
+
+static void
 cursor(void **state)
 {
 	const uint8_t data[] = { 1, 2, 3 };
@@ -75,6 +126,8 @@ main(void)
 		cmocka_unit_test(tckn),
 		cmocka_unit_test(hex),
 		cmocka_unit_test(cursor),
+		cmocka_unit_test(base64),
+		cmocka_unit_test(read_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
