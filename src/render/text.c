@@ -139,6 +139,21 @@ nd_render_text(const struct nd_report *rep, FILE *out, bool color)
 			fprintf(out, "  %s\n", _("What to do:"));
 			indented(out, "    ", rep->primary->remedy);
 		}
+	} else if (rep->verdict == ND_UNKNOWN) {
+		/* nothing failed: say what could not be determined, and how to
+		 * get an answer */
+		for (size_t i = 0; i < rep->n_results; i++) {
+			const struct nd_result *r = &rep->results[i];
+			if (!r->undetermined)
+				continue;
+			fprintf(out, "  %s %s [%s]\n", _("Not determined:"), r->message ? r->message : "",
+			    r->def->id);
+			if (r->remedy) {
+				fprintf(out, "  %s\n", _("What to do:"));
+				indented(out, "    ", r->remedy);
+			}
+			break;
+		}
 	}
 	fputc('\n', out);
 

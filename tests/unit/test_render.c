@@ -35,6 +35,17 @@ static const struct nd_check_def d_b = { "pcsc.reader", ND_LAYER_PCSC, { "pcsc.s
 static const struct nd_check_def d_c = { "sys.other", ND_LAYER_SYS, { NULL }, eval_pass };
 static const struct nd_check_def *const defs[] = { &d_a, &d_b, &d_c };
 
+static void
+eval_undetermined(const struct nd_report *rep, struct nd_result *r)
+{
+	(void)rep;
+	nd_result_set(r, ND_SKIP, "the card did not say");
+	nd_result_remedy(r, "insert the card again");
+	r->undetermined = true;
+}
+
+static const struct nd_check_def d_u = { "pcsc.card_type", ND_LAYER_PCSC, { NULL }, eval_undetermined };
+
 static char *
 render(bool json, const char *lang)
 {
@@ -129,6 +140,32 @@ text_turkish(void **state)
 }
 
 static void
+text_unknown_names_what_was_not_determined(void **state)
+{
+	const struct nd_check_def *const u[] = { &d_c, &d_u };
+	struct nd_opts o;
+	struct nd_report rep;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	nd_opts_defaults(&o);
+	o.lang = nd_i18n_init("en");
+	nd_report_init(&rep, &o);
+	nd_report_evaluate_defs(&rep, u, 2);
+	assert_int_equal(rep.verdict, ND_UNKNOWN);
+	f = open_memstream(&buf, &len);
+	nd_render_text(&rep, f, false);
+	fclose(f);
+	assert_non_null(strstr(buf, "UNKNOWN"));
+	assert_non_null(strstr(buf, "Not determined: the card did not say [pcsc.card_type]"));
+	assert_non_null(strstr(buf, "insert the card again"));
+	free(buf);
+	nd_report_free(&rep);
+}
+
+static void
 json_messages_follow_language(void **state)
 {
 	char *s = render(true, "tr");
@@ -150,6 +187,7 @@ main(void)
 		cmocka_unit_test(text_english),
 		cmocka_unit_test(text_turkish),
 		cmocka_unit_test(json_messages_follow_language),
+		cmocka_unit_test(text_unknown_names_what_was_not_determined),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
