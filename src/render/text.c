@@ -68,6 +68,20 @@ verdict_text(enum nd_verdict v)
 	return "";
 }
 
+/* For commands that look at some layers only (readers, tokens, verify,
+ * sign-test): their checks passed, which is not yet "you can sign". */
+static const char *
+partial_verdict_text(enum nd_verdict v)
+{
+	switch (v) {
+	case ND_READY: return _("OK: every check of this command passed (for the full answer: nesdoctor check)");
+	case ND_WARNING: return _("OK, WITH WARNINGS: the checks of this command passed, but something needs attention");
+	case ND_NOT_READY: return _("PROBLEM FOUND: a check of this command failed");
+	case ND_UNKNOWN: return _("UNKNOWN: nesdoctor could not determine the result of these checks");
+	}
+	return "";
+}
+
 /* The verdict in one word, in the person's language. */
 static const char *
 verdict_word(enum nd_verdict v)
@@ -132,7 +146,7 @@ nd_render_text(const struct nd_report *rep, FILE *out, bool color)
 
 	/* The answer first: verdict, then the primary cause and what to do. */
 	fprintf(out, "%s%s%s%s\n", b, color ? verdict_color(rep->verdict) : "",
-	    verdict_text(rep->verdict), r0);
+	    (rep->layers & ND_LAYER_DYS) ? verdict_text(rep->verdict) : partial_verdict_text(rep->verdict), r0);
 	if (rep->primary) {
 		fprintf(out, "  %s %s [%s]\n", _("Cause:"), rep->primary->message, rep->primary->def->id);
 		if (rep->primary->remedy) {

@@ -38,7 +38,8 @@ jcheck "$OUT" "AKIS UEKAE: ready, inventory fields for scripts" \
 [ $((after - before)) -eq 1 ] && ok "exactly one APDU was sent to the card" || bad "$((after - before)) APDUs sent"
 grep -q 'vcard ->: 00 A4 00 0C 02 3F 00' "$RIG_WORK/vcard-35963.log" && ok "the APDU was SELECT MF" || bad "not SELECT MF"
 run uekae-text readers --reader "Virtual PCD 00 00"
-has "$OUT" "READY" "AKIS UEKAE, text: the verdict"
+has "$OUT" "OK: every check of this command passed (for the full answer: nesdoctor check)" "AKIS UEKAE, text: the verdict (readers alone does not promise signing)"
+lacks "$OUT" "you can sign" "AKIS UEKAE, text: no 'you can sign' from readers alone"
 has "$OUT" "AKIS card (UEKAE family) in Virtual PCD 00 00" "AKIS UEKAE, text: the card type"
 has "$OUT" "ATR 3B 9F 96 81 31 FE 45 80 67 55 45 4B 41 45 12 12 31 80 73 B3 A1 80 EA" "AKIS UEKAE, text: the ATR"
 run uekae-tr readers --reader "Virtual PCD 00 00" --lang tr

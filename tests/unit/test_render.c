@@ -46,8 +46,10 @@ eval_undetermined(const struct nd_report *rep, struct nd_result *r)
 
 static const struct nd_check_def d_u = { "pcsc.card_type", ND_LAYER_PCSC, { NULL }, eval_undetermined };
 
+/* Render the hand-made report; `full` as `check` does it (the DYS layer
+ * evaluated), else as a command that looks at some layers only. */
 static char *
-render(bool json, const char *lang)
+render_as(bool json, const char *lang, bool full)
 {
 	struct nd_opts o;
 	struct nd_report rep;
@@ -61,6 +63,7 @@ render(bool json, const char *lang)
 	nd_report_init(&rep, &o);
 	json_object_object_add(rep.inventory, "readers", json_object_new_array());
 	nd_report_evaluate_defs(&rep, defs, 3);
+	rep.layers = full ? ND_LAYER_ALL : ND_LAYER_PCSC | ND_LAYER_SYS;
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
 	if (json)
@@ -70,6 +73,12 @@ render(bool json, const char *lang)
 	fclose(f);
 	nd_report_free(&rep);
 	return buf;
+}
+
+static char *
+render(bool json, const char *lang)
+{
+	return render_as(json, lang, true);
 }
 
 static void
@@ -154,6 +163,7 @@ text_unknown_names_what_was_not_determined(void **state)
 	o.lang = nd_i18n_init("en");
 	nd_report_init(&rep, &o);
 	nd_report_evaluate_defs(&rep, u, 2);
+	rep.layers = ND_LAYER_ALL;
 	assert_int_equal(rep.verdict, ND_UNKNOWN);
 	f = open_memstream(&buf, &len);
 	nd_render_text(&rep, f, false);
@@ -163,6 +173,24 @@ text_unknown_names_what_was_not_determined(void **state)
 	assert_non_null(strstr(buf, "insert the card again"));
 	free(buf);
 	nd_report_free(&rep);
+}
+
+static void
+text_partial_commands_do_not_promise_signing(void **state)
+{
+	char *s = render_as(false, "en", false);
+
+	(void)state;
+	/* `readers` or `verify` look at one layer: a failure is a problem
+	 * found, a pass is no "you can sign" */
+	assert_non_null(strstr(s, "PROBLEM FOUND: a check of this command failed"));
+	assert_null(strstr(s, "NOT READY"));
+	assert_non_null(strstr(s, "Cause: not found [pcsc.service]"));
+	free(s);
+	s = render_as(false, "tr", false);
+	assert_non_null(strstr(s, "SORUN VAR"));
+	free(s);
+	nd_i18n_init("en");
 }
 
 static void
@@ -187,6 +215,7 @@ main(void)
 		cmocka_unit_test(text_english),
 		cmocka_unit_test(text_turkish),
 		cmocka_unit_test(json_messages_follow_language),
+		cmocka_unit_test(text_partial_commands_do_not_promise_signing),
 		cmocka_unit_test(text_unknown_names_what_was_not_determined),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -131,9 +131,9 @@ unset http_proxy no_proxy
 
 # the text report, in English and Turkish
 "$ND_BIN" verify --lang en --no-color $A $(C x) "$P/expired.pem" "$P/int.pem" >"$W/en.txt" 2>&1
-check "text en: verdict and cause" "grep -q 'NOT READY' '$W/en.txt' && grep -q 'Cause: expired on' '$W/en.txt'"
+check "text en: verdict and cause" "grep -q 'PROBLEM FOUND' '$W/en.txt' && grep -q 'Cause: expired on' '$W/en.txt'"
 "$ND_BIN" verify --lang tr --no-color $A $(C x) "$P/expired.pem" "$P/int.pem" >"$W/tr.txt" 2>&1
-check "text tr: Turkish cause" "grep -q 'HAZIR DEĞİL' '$W/tr.txt' && grep -q 'süresi' '$W/tr.txt'"
+check "text tr: Turkish cause" "grep -q 'SORUN VAR' '$W/tr.txt' && grep -q 'süresi' '$W/tr.txt'"
 check "text: chain printed" "grep -q 'Chain:' '$W/en.txt' && grep -q 'Zincir:' '$W/tr.txt'"
 "$ND_BIN" verify >/dev/null 2>&1
 check "verify without a file is a usage error" "[ $? -eq 64 ]"
