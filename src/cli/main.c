@@ -119,6 +119,35 @@ parse_num(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
+/* getopt_long takes any unambiguous prefix of a long option ("--pin" for
+ * "--pin-fd"). Scripts should not depend on abbreviations that a future
+ * option could make ambiguous, and "--pin 1234" must not become "read the
+ * PIN from descriptor 1234": only whole option names are accepted. Returns
+ * the first abbreviated or unknown long option, or NULL. */
+static const char *
+inexact_long_option(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		size_t n;
+		const struct option *hit = NULL;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strncmp(a, "--", 2) != 0)
+			continue;
+		n = strcspn(a + 2, "=");
+		for (const struct option *o = long_opts; o->name; o++)
+			if (strlen(o->name) == n && strncmp(o->name, a + 2, n) == 0)
+				hit = o;
+		if (!hit)
+			return a;
+		if (hit->has_arg == required_argument && !strchr(a, '='))
+			i++;   /* its value, whatever it looks like */
+	}
+	return NULL;
+}
+
 /* --lang must be known before any message is printed. */
 static const char *
 prescan_lang(int argc, char **argv)
@@ -140,6 +169,7 @@ main(int argc, char **argv)
 	struct nd_opts o;
 	const char *lang_arg = prescan_lang(argc, argv);
 	const struct command *cmd = NULL;
+	const char *bad;
 	int c;
 	long v;
 
@@ -151,6 +181,8 @@ main(int argc, char **argv)
 		return nd_usage_error(_("unknown language '%s' (use tr or en)"), lang_arg);
 	}
 
+	if ((bad = inexact_long_option(argc, argv)))
+		return nd_usage_error(_("unknown option '%s'"), bad);
 	opterr = 0;
 	/* GNU getopt permutes: options may stand before or after the command
 	 * and its arguments. */
@@ -207,6 +239,10 @@ main(int argc, char **argv)
 		default:
 			return nd_usage_error(_("unknown option '%s'"), argv[optind - 1]);
 		}
+	}
+	if (optind < argc && strcmp(argv[optind], "help") == 0) {
+		usage(stdout);
+		return 0;
 	}
 	if (optind < argc) {
 		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
