@@ -74,6 +74,13 @@ nd_i18n_init(const char *forced)
 		setlocale(LC_ALL, "C.UTF-8");
 	/* Numbers and times stay in the C convention (JSON, logs). */
 	setlocale(LC_NUMERIC, "C");
+	/* Character classes too: in tr_TR.UTF-8, tolower('I') is 'I' (its
+	 * lower case is the dotless ı, not a single byte), so strcasecmp("PIN",
+	 * "pin") != 0 and every case-insensitive match of ASCII names would
+	 * fail for exactly the people this tool is for. C.UTF-8 keeps UTF-8
+	 * and ASCII case rules; messages still come from LC_MESSAGES. */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "C");
 	setenv("LANGUAGE", lang, 1);
 
 	bindtextdomain(ND_TEXTDOMAIN, locale_dir());
