@@ -40,17 +40,6 @@ struct nd_p11_ingest {
 
 /* --- reading a message: types checked, strings cleaned ---------------- */
 
-static bool
-get_ul(const json_object *m, const char *key, unsigned long *v)
-{
-	json_object *o;
-
-	if (!json_object_object_get_ex(m, key, &o) || !json_object_is_type(o, json_type_int))
-		return false;
-	*v = (unsigned long)json_object_get_int64(o);
-	return true;
-}
-
 /* A cleaned copy of a string member (malloc'ed), or NULL when absent. */
 static char *
 get_str(const json_object *m, const char *key, size_t max)
@@ -241,7 +230,7 @@ on_load(struct nd_p11_ingest *in, const json_object *m)
 		set_error(in, "load", dl);
 	} else if (nd_jbool(m, "no_entry", false))
 		set_error(in, "no_entry", nd_xstrdup("no C_GetFunctionList: not a PKCS#11 module"));
-	else if (get_ul(m, "rv", &rv))
+	else if (nd_p11_msg_ul(m, "rv", &rv))
 		set_error(in, "load", nd_asprintf("C_GetFunctionList returned %s", nd_ckr_name(rv)));
 	else
 		set_error(in, "load", nd_xstrdup("the module could not be loaded"));
@@ -261,8 +250,8 @@ on_init(struct nd_p11_ingest *in, const json_object *m)
 		json_object_put(init);
 		return;
 	}
-	get_ul(m, "rv", &rv);
-	get_ul(m, "rv_null", &rv_null);
+	nd_p11_msg_ul(m, "rv", &rv);
+	nd_p11_msg_ul(m, "rv_null", &rv_null);
 	json_object_object_add(init, "call",
 	    json_object_new_string(os ? "C_Initialize(CKF_OS_LOCKING_OK)" : "C_Initialize(NULL)"));
 	json_object_object_add(init, "rv", json_object_new_string(nd_ckr_name(rv)));
@@ -283,7 +272,7 @@ on_info(struct nd_p11_ingest *in, const json_object *m)
 	json_object *info = json_object_new_object();
 	unsigned long rv = CKR_GENERAL_ERROR;
 
-	get_ul(m, "rv", &rv);
+	nd_p11_msg_ul(m, "rv", &rv);
 	if (rv != CKR_OK) {
 		json_object_object_add(info, "rv", json_object_new_string(nd_ckr_name(rv)));
 	} else {
@@ -301,7 +290,7 @@ on_slots(struct nd_p11_ingest *in, const json_object *m)
 {
 	unsigned long rv = CKR_GENERAL_ERROR;
 
-	get_ul(m, "rv", &rv);
+	nd_p11_msg_ul(m, "rv", &rv);
 	copy_anomalies(in->anoms, m, "");
 	if (rv != CKR_OK)
 		set_error(in, "slots", nd_asprintf("C_GetSlotList returned %s", nd_ckr_name(rv)));
@@ -314,7 +303,7 @@ on_slot(struct nd_p11_ingest *in, const json_object *m)
 	unsigned long id, rv = CKR_GENERAL_ERROR, flags = 0;
 	char *desc;
 
-	if (!get_ul(m, "id", &id) || find_slot(in, id) ||
+	if (!nd_p11_msg_ul(m, "id", &id) || find_slot(in, id) ||
 	    json_object_array_length(in->slots) >= ND_P11_MAX_SLOTS) {
 		in->bad++;
 		return;
@@ -322,7 +311,7 @@ on_slot(struct nd_p11_ingest *in, const json_object *m)
 	s = json_object_new_object();
 	anoms = json_object_new_array();
 	put_slot_id(s, "id", id);
-	get_ul(m, "rv", &rv);
+	nd_p11_msg_ul(m, "rv", &rv);
 	if (nd_jbool(m, "missing", false))
 		json_object_object_add(s, "error", json_object_new_string("C_GetSlotInfo missing"));
 	else if (rv != CKR_OK)
@@ -330,7 +319,7 @@ on_slot(struct nd_p11_ingest *in, const json_object *m)
 	desc = get_str(m, "description", 256);
 	nd_jset_str(s, "description", desc);
 	copy_str(s, "manufacturer", m, "manufacturer", 128);
-	get_ul(m, "flags", &flags);
+	nd_p11_msg_ul(m, "flags", &flags);
 	json_object_object_add(s, "token_present", json_object_new_boolean((flags & CKF_TOKEN_PRESENT) != 0));
 	json_object_object_add(s, "removable", json_object_new_boolean((flags & CKF_REMOVABLE_DEVICE) != 0));
 	json_object_object_add(s, "hardware", json_object_new_boolean((flags & CKF_HW_SLOT) != 0));
@@ -363,7 +352,7 @@ on_token(struct nd_p11_ingest *in, const json_object *m)
 	unsigned long slot, rv = CKR_GENERAL_ERROR, flags = 0, minp = 0, maxp = 0;
 	struct tok *tk;
 
-	if (!get_ul(m, "slot", &slot) || !find_slot(in, slot) || find_tok(in, slot) ||
+	if (!nd_p11_msg_ul(m, "slot", &slot) || !find_slot(in, slot) || find_tok(in, slot) ||
 	    in->ntok >= ND_P11_MAX_SLOTS) {
 		in->bad++;
 		return;
@@ -373,7 +362,7 @@ on_token(struct nd_p11_ingest *in, const json_object *m)
 	if (nd_jbool(m, "missing", false))
 		rv = CKR_FUNCTION_NOT_SUPPORTED;
 	else
-		get_ul(m, "rv", &rv);
+		nd_p11_msg_ul(m, "rv", &rv);
 	if (rv != CKR_OK) {
 		json_object *e = json_object_new_object();
 		json_object_object_add(e, "call", json_object_new_string("C_GetTokenInfo"));
@@ -386,13 +375,13 @@ on_token(struct nd_p11_ingest *in, const json_object *m)
 		copy_str(t, "manufacturer", m, "manufacturer", 128);
 		copy_str(t, "model", m, "model", 64);
 		copy_str(t, "serial", m, "serial", 64);
-		get_ul(m, "flags", &flags);
+		nd_p11_msg_ul(m, "flags", &flags);
 		if (flags > 0xFFFFFFFFul)
 			json_object_array_add(anoms, json_object_new_string("flags.high_bits"));
 		json_object_object_add(t, "flags", nd_p11_flags_json(flags));
 		pin = json_object_new_object();
-		get_ul(m, "min_pin", &minp);
-		get_ul(m, "max_pin", &maxp);
+		nd_p11_msg_ul(m, "min_pin", &minp);
+		nd_p11_msg_ul(m, "max_pin", &maxp);
 		if (minp > 255 || (maxp > 255 && maxp != CK_EFFECTIVELY_INFINITE) || (maxp && minp > maxp)) {
 			json_object_array_add(anoms, json_object_new_string("pin_length.absurd"));
 		} else {
@@ -419,7 +408,7 @@ on_mechs(struct nd_p11_ingest *in, const json_object *m)
 	json_object *list, *out;
 	size_t n;
 
-	if (!get_ul(m, "slot", &slot) || !(tk = find_tok(in, slot)) || tk->mechs) {
+	if (!nd_p11_msg_ul(m, "slot", &slot) || !(tk = find_tok(in, slot)) || tk->mechs) {
 		in->bad++;
 		return;
 	}
@@ -427,8 +416,8 @@ on_mechs(struct nd_p11_ingest *in, const json_object *m)
 	if (nd_jbool(m, "missing", false))
 		rv = CKR_FUNCTION_NOT_SUPPORTED;
 	else
-		get_ul(m, "rv", &rv);
-	get_ul(m, "total", &total);
+		nd_p11_msg_ul(m, "rv", &rv);
+	nd_p11_msg_ul(m, "total", &total);
 	out = json_object_new_array();
 	list = nd_jarr(m, "list");
 	n = list ? json_object_array_length(list) : 0;
@@ -437,19 +426,19 @@ on_mechs(struct nd_p11_ingest *in, const json_object *m)
 		unsigned long mech, v;
 		const char *name;
 
-		if (!get_ul(e, "m", &mech) || !(name = nd_p11_mech_name(mech)))
+		if (!nd_p11_msg_ul(e, "m", &mech) || !(name = nd_p11_mech_name(mech)))
 			continue;
 		o = json_object_new_object();
 		json_object_object_add(o, "name", json_object_new_string(name));
-		if (get_ul(e, "min", &v) && v <= 1u << 20)
+		if (nd_p11_msg_ul(e, "min", &v) && v <= 1u << 20)
 			json_object_object_add(o, "min_key_bits", json_object_new_int64((int64_t)v));
-		if (get_ul(e, "max", &v) && v <= 1u << 20)
+		if (nd_p11_msg_ul(e, "max", &v) && v <= 1u << 20)
 			json_object_object_add(o, "max_key_bits", json_object_new_int64((int64_t)v));
-		if (get_ul(e, "flags", &v)) {
+		if (nd_p11_msg_ul(e, "flags", &v)) {
 			json_object_object_add(o, "sign", json_object_new_boolean((v & CKF_SIGN) != 0));
 			json_object_object_add(o, "hardware", json_object_new_boolean((v & CKF_HW) != 0));
 		}
-		if (get_ul(e, "rv", &v))
+		if (nd_p11_msg_ul(e, "rv", &v))
 			json_object_object_add(o, "info_rv", json_object_new_string(nd_ckr_name(v)));
 		json_object_array_add(out, o);
 	}
@@ -468,11 +457,11 @@ on_objects(struct nd_p11_ingest *in, const json_object *m)
 	struct tok *tk;
 	const char *cls = nd_jstr(m, "class");
 
-	if (!get_ul(m, "slot", &slot) || !(tk = find_tok(in, slot)) || !cls) {
+	if (!nd_p11_msg_ul(m, "slot", &slot) || !(tk = find_tok(in, slot)) || !cls) {
 		in->bad++;
 		return;
 	}
-	get_ul(m, "rv", &rv);
+	nd_p11_msg_ul(m, "rv", &rv);
 	if (rv != CKR_OK) {
 		json_object *e = json_object_new_object();
 		json_object_object_add(e, "call", json_object_new_string("C_FindObjects"));
@@ -493,7 +482,7 @@ on_object(struct nd_p11_ingest *in, const json_object *m)
 	json_object *o;
 	bool b;
 
-	if (!get_ul(m, "slot", &slot) || !(tk = find_tok(in, slot)) || !cls ||
+	if (!nd_p11_msg_ul(m, "slot", &slot) || !(tk = find_tok(in, slot)) || !cls ||
 	    in->nobj >= MAX_OBJECTS_TOTAL ||
 	    json_object_array_length(tk->objs) >= 3 * ND_P11_MAX_OBJECTS) {
 		in->bad++;
@@ -508,13 +497,13 @@ on_object(struct nd_p11_ingest *in, const json_object *m)
 	json_object_object_add(o, "class", json_object_new_string(cls));
 	nd_jset_str(o, "id", get_hex(m, "id", 512));
 	copy_str(o, "label", m, "label", ND_P11_MAX_STR);
-	if (get_ul(m, "cert_type", &v))
+	if (nd_p11_msg_ul(m, "cert_type", &v))
 		json_object_object_add(o, "cert_type", json_object_new_int64((int64_t)(v & 0xFFFFFFFF)));
 	if ((s = nd_jstr(m, "der")) && strlen(s) <= 4 * (ND_P11_MAX_ATTR / 3) + 4)
 		json_object_object_add(o, "der", json_object_new_string(s));
-	if (get_ul(m, "key_type", &v))
+	if (nd_p11_msg_ul(m, "key_type", &v))
 		json_object_object_add(o, "key_type", json_object_new_int64((int64_t)(v & 0xFFFFFFFF)));
-	if (get_ul(m, "bits", &v) && v > 0 && v <= 16384)
+	if (nd_p11_msg_ul(m, "bits", &v) && v > 0 && v <= 16384)
 		json_object_object_add(o, "bits", json_object_new_int64((int64_t)v));
 	nd_jset_str(o, "modulus", get_hex(m, "modulus", 2048));
 	nd_jset_str(o, "ec_params", get_hex(m, "ec_params", 512));
@@ -542,10 +531,10 @@ on_error(struct nd_p11_ingest *in, const json_object *m)
 		in->bad++;
 		return;
 	}
-	get_ul(m, "rv", &rv);
+	nd_p11_msg_ul(m, "rv", &rv);
 	text = missing ? nd_asprintf("%s is missing from the function list", call)
 	    : nd_asprintf("%s returned %s", call, nd_ckr_name(rv));
-	if (get_ul(m, "slot", &slot) && (tk = find_tok(in, slot))) {
+	if (nd_p11_msg_ul(m, "slot", &slot) && (tk = find_tok(in, slot))) {
 		json_object *e = json_object_new_object();
 		char *c = nd_p11_clean(call, strlen(call), 40, NULL);
 		json_object_object_add(e, "call", json_object_new_string(c));
@@ -562,7 +551,7 @@ on_finalize(struct nd_p11_ingest *in, const json_object *m)
 {
 	unsigned long rv = CKR_GENERAL_ERROR;
 
-	get_ul(m, "rv", &rv);
+	nd_p11_msg_ul(m, "rv", &rv);
 	in->finalized = true;
 	json_object_object_add(in->module, "finalize", json_object_new_string(nd_ckr_name(rv)));
 }

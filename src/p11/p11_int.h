@@ -191,6 +191,16 @@ struct nd_p11_flag {
 extern const struct nd_p11_flag nd_p11_token_flags[];
 json_object *nd_p11_flags_json(unsigned long flags);
 
+/* --- the child's messages (msg.c) ------------------------------------ */
+
+/* A new message of type t ({"t": t}). */
+json_object *nd_p11_msg_new(const char *t);
+/* Send m to the parent and drop it. */
+void nd_p11_msg_send(struct nd_chan *ch, json_object *m);
+/* A CK_ULONG the child sent as a JSON integer; false when absent or not an
+ * integer (a message is outside data to the parent). */
+bool nd_p11_msg_ul(const json_object *m, const char *key, unsigned long *v);
+
 /* Mechanism names for the ones we care about (NULL for others). */
 const char *nd_p11_mech_name(unsigned long m);
 bool nd_p11_mech_can_sign(unsigned long m);

@@ -27,20 +27,10 @@ struct probe {
  * pointers) would crash us for nothing, so a hole is an answer too. */
 #define HAS(pr, fn) ((pr)->f->fn != NULL)
 
-static json_object *
-msg_new(const char *t)
-{
-	json_object *m = json_object_new_object();
-
-	json_object_object_add(m, "t", json_object_new_string(t));
-	return m;
-}
-
 static void
 msg_send(struct probe *pr, json_object *m)
 {
-	nd_chan_send(pr->ch, m);
-	json_object_put(m);
+	nd_p11_msg_send(pr->ch, m);
 }
 
 /* Numbers from the module are unsigned long; int64 carries them bit for bit
@@ -80,7 +70,7 @@ put_anomaly(json_object *anoms, const char *what)
 static void
 send_error(struct probe *pr, const char *call, const CK_SLOT_ID *slot, CK_RV rv, bool missing)
 {
-	json_object *m = msg_new("error");
+	json_object *m = nd_p11_msg_new("error");
 
 	json_object_object_add(m, "call", json_object_new_string(call));
 	if (slot)
@@ -181,7 +171,7 @@ get_mechs(struct probe *pr, CK_SLOT_ID slot, CK_MECHANISM_TYPE **out, CK_ULONG *
 static void
 probe_mechs(struct probe *pr, CK_SLOT_ID slot)
 {
-	json_object *m = msg_new("mechs"), *list = json_object_new_array(),
+	json_object *m = nd_p11_msg_new("mechs"), *list = json_object_new_array(),
 	    *anoms = json_object_new_array();
 	CK_MECHANISM_TYPE *v = NULL;
 	CK_ULONG n = 0;
@@ -317,7 +307,7 @@ static void
 probe_object(struct probe *pr, CK_SLOT_ID slot, CK_SESSION_HANDLE h, CK_OBJECT_CLASS cls,
              CK_OBJECT_HANDLE o, unsigned idx)
 {
-	json_object *m = msg_new("object"), *anoms = json_object_new_array();
+	json_object *m = nd_p11_msg_new("object"), *anoms = json_object_new_array();
 	uint8_t *v;
 	size_t n;
 	CK_ULONG ul;
@@ -392,7 +382,7 @@ probe_objects(struct probe *pr, CK_SLOT_ID slot)
 		CK_ATTRIBUTE tmpl = { CKA_CLASS, &cls, sizeof cls };
 		CK_OBJECT_HANDLE found[ND_P11_MAX_OBJECTS];
 		CK_ULONG n = 0;
-		json_object *m = msg_new("objects"), *anoms = json_object_new_array();
+		json_object *m = nd_p11_msg_new("objects"), *anoms = json_object_new_array();
 
 		put_ul(m, "slot", slot);
 		json_object_object_add(m, "class", json_object_new_string(class_name(cls)));
@@ -425,7 +415,7 @@ probe_objects(struct probe *pr, CK_SLOT_ID slot)
 static void
 probe_slot(struct probe *pr, CK_SLOT_ID slot)
 {
-	json_object *m = msg_new("slot"), *anoms = json_object_new_array();
+	json_object *m = nd_p11_msg_new("slot"), *anoms = json_object_new_array();
 	CK_SLOT_INFO si;
 	CK_TOKEN_INFO ti;
 	CK_RV rv;
@@ -451,7 +441,7 @@ probe_slot(struct probe *pr, CK_SLOT_ID slot)
 	if (rv != CKR_OK || !(si.flags & CKF_TOKEN_PRESENT))
 		return;
 
-	m = msg_new("token");
+	m = nd_p11_msg_new("token");
 	anoms = json_object_new_array();
 	put_ul(m, "slot", slot);
 	memset(&ti, 0, sizeof ti);
@@ -488,7 +478,7 @@ bool
 nd_p11_child_load(struct nd_chan *ch, const char *path, CK_FUNCTION_LIST_PTR *f)
 {
 	struct probe pr0 = { ch, NULL }, *pr = &pr0;
-	json_object *m = msg_new("load");
+	json_object *m = nd_p11_msg_new("load");
 	CK_C_GetFunctionList gfl;
 	void *lib;
 	CK_RV rv;
@@ -533,7 +523,7 @@ bool
 nd_p11_child_init(struct nd_chan *ch, CK_FUNCTION_LIST_PTR f)
 {
 	struct probe pr0 = { ch, f }, *pr = &pr0;
-	json_object *m = msg_new("init");
+	json_object *m = nd_p11_msg_new("init");
 	CK_C_INITIALIZE_ARGS args;
 	CK_RV rv, rv_null;
 	const char *form = "null";
@@ -562,7 +552,7 @@ nd_p11_child_init(struct nd_chan *ch, CK_FUNCTION_LIST_PTR f)
 static void
 probe_info(struct probe *pr)
 {
-	json_object *m = msg_new("info"), *anoms = json_object_new_array();
+	json_object *m = nd_p11_msg_new("info"), *anoms = json_object_new_array();
 	CK_INFO li;
 	CK_RV rv = CKR_FUNCTION_NOT_SUPPORTED;
 
@@ -610,7 +600,7 @@ nd_p11_probe_child(struct nd_chan *ch, void *arg)
 		return;
 	probe_info(&pr);
 
-	m = msg_new("slots");
+	m = nd_p11_msg_new("slots");
 	anoms = json_object_new_array();
 	rv = HAS(&pr, C_GetSlotList) ? get_slots(&pr, &slots, &n, anoms) : CKR_FUNCTION_NOT_SUPPORTED;
 	put_ul(m, "rv", rv);
@@ -621,7 +611,7 @@ nd_p11_probe_child(struct nd_chan *ch, void *arg)
 		probe_slot(&pr, slots[i]);
 	free(slots);
 
-	m = msg_new("finalize");
+	m = nd_p11_msg_new("finalize");
 	rv = CKR_FUNCTION_NOT_SUPPORTED;
 	if (HAS(&pr, C_Finalize)) {
 		nd_chan_step(ch, "C_Finalize");

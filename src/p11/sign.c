@@ -40,51 +40,35 @@ struct sign_arg {
 
 /* --- the child --------------------------------------------------------- */
 
-static json_object *
-msg_new(const char *t)
-{
-	json_object *m = json_object_new_object();
-
-	json_object_object_add(m, "t", json_object_new_string(t));
-	return m;
-}
-
-static void
-msg_send(struct nd_chan *ch, json_object *m)
-{
-	nd_chan_send(ch, m);
-	json_object_put(m);
-}
-
 static void
 send_rv(struct nd_chan *ch, const char *t, CK_RV rv)
 {
-	json_object *m = msg_new(t);
+	json_object *m = nd_p11_msg_new(t);
 
 	json_object_object_add(m, "rv", json_object_new_int64((int64_t)rv));
-	msg_send(ch, m);
+	nd_p11_msg_send(ch, m);
 }
 
 static void
 send_fail(struct nd_chan *ch, const char *reason, const char *call, CK_RV rv)
 {
-	json_object *m = msg_new("fail");
+	json_object *m = nd_p11_msg_new("fail");
 
 	json_object_object_add(m, "reason", json_object_new_string(reason));
 	if (call) {
 		json_object_object_add(m, "call", json_object_new_string(call));
 		json_object_object_add(m, "rv", json_object_new_int64((int64_t)rv));
 	}
-	msg_send(ch, m);
+	nd_p11_msg_send(ch, m);
 }
 
 static void
 send_flags(struct nd_chan *ch, const char *t, CK_FLAGS flags)
 {
-	json_object *m = msg_new(t);
+	json_object *m = nd_p11_msg_new(t);
 
 	json_object_object_add(m, "flags", json_object_new_int64((int64_t)flags));
-	msg_send(ch, m);
+	nd_p11_msg_send(ch, m);
 }
 
 static bool
@@ -155,7 +139,7 @@ static void
 send_cert(struct nd_chan *ch, CK_FUNCTION_LIST_PTR f, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o)
 {
 	CK_ATTRIBUTE a = { CKA_VALUE, NULL_PTR, 0 };
-	json_object *m = msg_new("cert");
+	json_object *m = nd_p11_msg_new("cert");
 	uint8_t *der = NULL;
 
 	nd_chan_step(ch, "C_GetAttributeValue(certificate)");
@@ -171,7 +155,7 @@ send_cert(struct nd_chan *ch, CK_FUNCTION_LIST_PTR f, CK_SESSION_HANDLE h, CK_OB
 		}
 	}
 	free(der);
-	msg_send(ch, m);
+	nd_p11_msg_send(ch, m);
 }
 
 struct mech_pref {
@@ -349,10 +333,10 @@ sign_child(struct nd_chan *ch, void *arg)
 		kt = CKK_RSA;
 	if (f->C_GetAttributeValue(h, key, &aa, 1) != CKR_OK)
 		always = CK_FALSE;
-	m = msg_new("key");
+	m = nd_p11_msg_new("key");
 	json_object_object_add(m, "key_type", json_object_new_int64((int64_t)kt));
 	json_object_object_add(m, "always_authenticate", json_object_new_boolean(always != CK_FALSE));
-	msg_send(ch, m);
+	nd_p11_msg_send(ch, m);
 
 	mech.mechanism = choose_mech(ch, f, slot, kt);
 	if (mech.mechanism == CK_UNAVAILABLE_INFORMATION) {
@@ -392,14 +376,14 @@ sign_child(struct nd_chan *ch, void *arg)
 		send_fail(ch, "sign_failed", "C_Sign", rv == CKR_OK ? CKR_GENERAL_ERROR : rv);
 		goto out;
 	}
-	m = msg_new("signature");
+	m = nd_p11_msg_new("signature");
 	json_object_object_add(m, "mechanism", json_object_new_int64((int64_t)mech.mechanism));
 	{
 		char *hex = nd_hex(sig, siglen);
 		json_object_object_add(m, "sig", json_object_new_string(hex));
 		free(hex);
 	}
-	msg_send(ch, m);
+	nd_p11_msg_send(ch, m);
 out:
 	wipe_pin(a);
 	if (logged_in && f->C_Logout) {
@@ -431,17 +415,6 @@ struct sign_state {
 };
 
 static bool
-get_ul(const json_object *m, const char *key, unsigned long *v)
-{
-	json_object *o;
-
-	if (!json_object_object_get_ex(m, key, &o) || !json_object_is_type(o, json_type_int))
-		return false;
-	*v = (unsigned long)json_object_get_int64(o);
-	return true;
-}
-
-static bool
 on_sign_msg(json_object *m, void *ctx)
 {
 	struct sign_state *s = ctx;
@@ -454,32 +427,32 @@ on_sign_msg(json_object *m, void *ctx)
 		if (!nd_jbool(m, "ok", false))
 			s->load_failed = true;
 	} else if (strcmp(t, "init") == 0) {
-		if (!get_ul(m, "rv", &v) || (v != CKR_OK && v != CKR_CRYPTOKI_ALREADY_INITIALIZED))
+		if (!nd_p11_msg_ul(m, "rv", &v) || (v != CKR_OK && v != CKR_CRYPTOKI_ALREADY_INITIALIZED))
 			s->init_failed = true;
 	} else if (strcmp(t, "flags_before") == 0 || strcmp(t, "flags_after") == 0) {
-		if (get_ul(m, "flags", &v))
+		if (nd_p11_msg_ul(m, "flags", &v))
 			json_object_object_add(s->st, t, nd_p11_flags_json(v));
 	} else if (strcmp(t, "cert") == 0) {
 		if ((str = nd_jstr(m, "der")) && strlen(str) <= 4 * (ND_P11_MAX_ATTR / 3) + 4 && !s->der_b64)
 			s->der_b64 = nd_xstrdup(str);
 	} else if (strcmp(t, "login") == 0) {
-		if (get_ul(m, "rv", &v) && !s->have_login) {
+		if (nd_p11_msg_ul(m, "rv", &v) && !s->have_login) {
 			s->login_rv = v;
 			s->have_login = true;
 		}
 	} else if (strcmp(t, "context_login") == 0) {
-		if (get_ul(m, "rv", &v)) {
+		if (nd_p11_msg_ul(m, "rv", &v)) {
 			s->ctx_rv = v;
 			s->have_ctx = true;
 		}
 	} else if (strcmp(t, "key") == 0) {
 		json_object_object_add(s->st, "always_authenticate",
 		    json_object_new_boolean(nd_jbool(m, "always_authenticate", false)));
-		if (get_ul(m, "key_type", &v))
+		if (nd_p11_msg_ul(m, "key_type", &v))
 			nd_jset_str(s->st, "key_type", v == CKK_RSA ? "RSA" : v == CKK_EC ? "EC" : "other");
 	} else if (strcmp(t, "signature") == 0) {
 		str = nd_jstr(m, "sig");
-		if (get_ul(m, "mechanism", &v) && nd_p11_mech_name(v) && str && strlen(str) <= 2 * SIG_MAX &&
+		if (nd_p11_msg_ul(m, "mechanism", &v) && nd_p11_mech_name(v) && str && strlen(str) <= 2 * SIG_MAX &&
 		    !s->have_sig) {
 			s->mech = v;
 			s->sig_hex = nd_xstrdup(str);
@@ -489,13 +462,13 @@ on_sign_msg(json_object *m, void *ctx)
 		str = nd_jstr(m, "reason");
 		if (str && !s->fail_reason && strlen(str) < 32) {
 			s->fail_reason = nd_p11_clean(str, strlen(str), 32, NULL);
-			if (get_ul(m, "rv", &v))
+			if (nd_p11_msg_ul(m, "rv", &v))
 				json_object_object_add(s->st, "rv", json_object_new_string(nd_ckr_name(v)));
 			if ((str = nd_jstr(m, "call")) && strlen(str) < 40)
 				json_object_object_add(s->st, "failed_call", json_object_new_string(str));
 		}
 	} else if (strcmp(t, "logout") == 0 || strcmp(t, "finalize") == 0) {
-		if (get_ul(m, "rv", &v))
+		if (nd_p11_msg_ul(m, "rv", &v))
 			json_object_object_add(s->st, t, json_object_new_string(nd_ckr_name(v)));
 	} else
 		s->bad++;
