@@ -6,25 +6,7 @@
 # files (two drivers, malformed bundles), and what usb.device says when no
 # reader is on USB. Runs in private namespaces (tests/rig/rig.sh); the pcscd
 # of case "virtual" gets no USB drivers, so it can never take a real reader.
-set -u
-: "${ND_BIN:?}" "${ND_SRC:?}"
-. "$ND_SRC/tests/rig/rig.sh"
-RIG_TIMEOUT=${RIG_TIMEOUT:-90}
-rig_enter_ns "$@"
-W=$RIG_WORK
-HERE=$ND_SRC/tests/usb
-export ASAN_OPTIONS="verify_asan_link_order=0:detect_leaks=1" NO_COLOR=1
-pass=0 fail=0
-ok() { echo "ok   - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
-check() { # check FILE JQ-EXPR WHAT
-	if jq -e "$2" "$W/$1.json" > /dev/null 2>&1; then ok "$1: $3"; else
-		bad "$1: $3"; jq -c '[.primary_cause, (.checks[] | select(.layer=="usb") | [.id, .status, .message, .remedy]), .inventory.usb, .inventory.ifd_drivers]' "$W/$1.json" | head -c 3000; echo
-	fi
-}
-st() { echo "((.checks[] | select(.id==\"$1\") | .status) == \"$2\")"; }
-msg() { echo "((.checks[] | select(.id==\"$1\") | .message // \"\") | test(\"$2\"))"; }
-rem() { echo "((.checks[] | select(.id==\"$1\") | .remedy // \"\") | test(\"$2\"))"; }
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 dev() { echo ".inventory.usb[] | select(.id==\"$1\")"; }
 nd() { # nd OUT MOCKDEV [env...]: nesdoctor --json in a umockdev testbed
 	local out=$1 mock=$2

@@ -13,28 +13,8 @@
 #      given to nesdoctor           -> usb.access: the USB error from the log
 #   7. ACR39U claimed by another program (usbfs in sysfs) -> usb.access says so
 #   8. a process named scdaemon     -> sys.holders warns, gpgconf remedy
-set -u
-: "${ND_BIN:?}" "${ND_SRC:?}"
-. "$ND_SRC/tests/rig/rig.sh"
-RIG_TIMEOUT=${RIG_TIMEOUT:-90}
-rig_enter_ns "$@"
-W=$RIG_WORK
-HERE=$ND_SRC/tests/usb
-export ASAN_OPTIONS="verify_asan_link_order=0:detect_leaks=1" NO_COLOR=1
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 mkdir -p "$W/empty.d"
-pass=0 fail=0
-ok() { echo "ok   - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
-check() { # check NAME JQ-EXPR WHAT
-	if jq -e "$2" "$W/$1.json" > /dev/null 2>&1; then ok "$1: $3"; else
-		bad "$1: $3"; jq -c '[.primary_cause, (.checks[] | select(.layer=="usb" or .layer=="sys") | [.id, .status, .message, .remedy])]' "$W/$1.json" 2>&1 | head -20
-		[ -f "$W/$1.pcscd.log" ] && tail -5 "$W/$1.pcscd.log"
-	fi
-}
-# jq pieces: a check's status, its message or remedy matching a regex
-st() { echo "((.checks[] | select(.id==\"$1\") | .status) == \"$2\")"; }
-msg() { echo "((.checks[] | select(.id==\"$1\") | .message // \"\") | test(\"$2\"))"; }
-rem() { echo "((.checks[] | select(.id==\"$1\") | .remedy // \"\") | test(\"$2\"))"; }
 
 # Runs inside the testbed (umockdev's LD_PRELOAD and UMOCKDEV_DIR inherited):
 # start pcscd unless PCSCD=no, wait until its USB scan is over, run nesdoctor.
