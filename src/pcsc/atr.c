@@ -64,6 +64,9 @@ nd_atr_parse(const uint8_t *p, size_t n, struct nd_atr *a)
 	for (i = 0;; i++) {
 		struct nd_atr_iface *ib;
 
+		/* TD8 may end the chain (Y9 = 0): only a ninth group is too many */
+		if (i == ND_ATR_MAX_LEVELS && y == 0)
+			break;
 		if (i == ND_ATR_MAX_LEVELS) {
 			a->problems |= ND_ATR_TOO_MANY_LEVELS;
 			goto fail;

@@ -204,6 +204,11 @@ other_malformations(void **state)
 	/* a TD chain longer than ISO allows for */
 	parse_hex("3B80808080808080808080", &a, ND_ERR_PARSE);
 	assert_true(a.problems & ND_ATR_TOO_MANY_LEVELS);
+	/* ...but a chain that ends at TD8 (Y9 = 0, T=1 so a TCK) is valid */
+	parse_hex("3B80818181818181810100", &a, ND_OK);
+	assert_int_equal(a.levels, 8);
+	assert_true(a.ib[7].has_td);
+	assert_int_equal(a.tck, ND_TCK_OK);
 	/* 40 bytes: more than 33 */
 	memset(b, 0, sizeof b);
 	b[0] = 0x3B;
