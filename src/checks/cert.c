@@ -13,6 +13,8 @@
 /* Kamu SM's help line and online services, named in remedies. */
 #define KAMUSM_PHONE "444 5 576"
 #define KAMUSM_WEB "https://kamusm.bilgem.tubitak.gov.tr"
+/* The largest RSA key accepted: OpenSSL's own limit for verifying. */
+#define ND_RSA_MAX_BITS 16384
 
 static json_object *
 signing(const struct nd_report *rep)
@@ -199,7 +201,7 @@ eval_validity(const struct nd_report *rep, struct nd_result *r)
 	nas = nd_jstr(sc, "not_after");
 	nb = nd_x509_parse_time(nbs);
 	na = nd_x509_parse_time(nas);
-	if (nb < 0 || na < 0) {
+	if (nb == ND_X509_TIME_BAD || na == ND_X509_TIME_BAD) {
 		nd_result_set(r, ND_FAIL, "%s", _("the certificate's validity dates cannot be read"));
 		nd_result_remedy(r, _("The certificate looks damaged: call Kamu SM's help line %s."), KAMUSM_PHONE);
 		return;
@@ -281,6 +283,15 @@ eval_key(const struct nd_report *rep, struct nd_result *r)
 			nd_result_set(r, ND_FAIL, _("RSA key of %lld bits: too weak for signing (2048 bits or more needed)"),
 			    (long long)bits);
 			nd_result_remedy(r, _("Renew the certificate through Kamu SM (%s, help line %s)."), KAMUSM_WEB, KAMUSM_PHONE);
+			return;
+		}
+		/* OpenSSL verifies no RSA signature above 16384 bits, and no card
+		 * makes one: such a key is a forgery or a broken certificate */
+		if (bits > ND_RSA_MAX_BITS) {
+			nd_result_set(r, ND_FAIL, _("RSA key of %lld bits: unusually large, refused (at most %d bits are accepted)"),
+			    (long long)bits, ND_RSA_MAX_BITS);
+			nd_result_remedy(r, _("No smart card makes such keys: this certificate is damaged or forged. Do not "
+			    "use it; call Kamu SM's help line %s."), KAMUSM_PHONE);
 			return;
 		}
 	} else if (strcmp(type, "EC") == 0) {

@@ -47,7 +47,7 @@ valid_now(const json_object *fx, time_t now)
 	int64_t nb = nd_x509_parse_time(nd_jstr(fx, "not_before"));
 	int64_t na = nd_x509_parse_time(nd_jstr(fx, "not_after"));
 
-	return nb >= 0 && na >= 0 && nb <= (int64_t)now && (int64_t)now <= na;
+	return nb != ND_X509_TIME_BAD && na != ND_X509_TIME_BAD && nb <= (int64_t)now && (int64_t)now <= na;
 }
 
 /* How DYS's signing software would rank a certificate: a qualified

@@ -37,11 +37,12 @@ nd_x509_parse_time(const char *s)
 	const char *end;
 
 	if (!s)
-		return -1;
+		return ND_X509_TIME_BAD;
 	memset(&tm, 0, sizeof tm);
 	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (!end || *end)
-		return -1;
+		return ND_X509_TIME_BAD;
+	/* time_t is 64 bits here: 1950 is a negative number, not an error */
 	return (int64_t)timegm(&tm);
 }
 

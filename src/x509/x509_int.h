@@ -41,7 +41,10 @@ void nd_x509_time_str(const ASN1_TIME *t, char *buf, size_t bufsz);
 char *nd_x509_sha256_hex(X509 *x);
 /* Qualified-certificate statement ids of x, as dotted OIDs (new array). */
 json_object *nd_x509_qc_statements(X509 *x);
-/* Parse an ISO 8601 UTC time as written by nd_x509_time_str; -1 if bad. */
+/* Parse an ISO 8601 UTC time as written by nd_x509_time_str: seconds since
+ * 1970, negative before it (a UTCTime may say 1950); ND_X509_TIME_BAD if
+ * unreadable. */
+#define ND_X509_TIME_BAD INT64_MIN
 int64_t nd_x509_parse_time(const char *s);
 
 /* OIDs that matter (sources: ETSI EN 319 412-5, BTK, Kamu SM CP/CPS). */
@@ -66,9 +69,14 @@ const struct nd_pin *nd_x509_pin_find(const char *sha256_hex);
  * least one was read; ND_ERR_PARSE otherwise (err says why). */
 nd_err nd_x509_decode_certs(const uint8_t *buf, size_t len, STACK_OF(X509) *out,
                             char *err, size_t errsz);
-/* Read a whole file with a size limit. */
+/* Read a whole regular file with a size limit ("-" and /dev/stdin: standard
+ * input, a pipe too). Anything else (a FIFO, a device) is refused without
+ * blocking: "not a regular file (a FIFO)". */
 nd_err nd_x509_read_file(const char *path, size_t max, uint8_t **out, size_t *out_len,
                          char *err, size_t errsz);
+/* The same relative to dirfd; nofollow: a symbolic link is refused too. */
+nd_err nd_x509_read_fileat(int dirfd, const char *path, bool nofollow, size_t max, uint8_t **out,
+                           size_t *out_len, char *err, size_t errsz);
 
 /* ---- net.c: HTTP through OpenSSL's client -------------------------------- */
 

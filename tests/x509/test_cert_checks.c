@@ -214,6 +214,11 @@ validity_findings(void **state)
 	eval(cert("{\"not_after\": \"garbage\"}"), CHAIN_OK, REV_GOOD);
 	expect("cert.validity", ND_FAIL, NULL);
 	nd_report_free(&rep);
+
+	/* a notBefore before 1970 is a date like any other */
+	eval(cert("{\"not_before\": \"1950-01-01T00:00:00Z\"}"), CHAIN_OK, REV_GOOD);
+	expect("cert.validity", ND_PASS, "days left");
+	nd_report_free(&rep);
 }
 
 static void
@@ -249,6 +254,13 @@ holder_and_key_findings(void **state)
 	nd_report_free(&rep);
 	eval(cert("{\"key\": {\"type\": \"RSA\", \"bits\": 2048}}"), CHAIN_OK, REV_GOOD);
 	expect("cert.key", ND_PASS, "2048");
+	nd_report_free(&rep);
+	eval(cert("{\"key\": {\"type\": \"RSA\", \"bits\": 16384}}"), CHAIN_OK, REV_GOOD);
+	expect("cert.key", ND_PASS, "16384");
+	nd_report_free(&rep);
+	eval(cert("{\"key\": {\"type\": \"RSA\", \"bits\": 65536}}"), CHAIN_OK, REV_GOOD);
+	expect("cert.key", ND_FAIL, "unusually large");
+	assert_int_equal(rep.verdict, ND_NOT_READY);
 	nd_report_free(&rep);
 	eval(cert("{\"key\": {\"type\": \"EC\", \"curve\": \"brainpoolP256r1\", \"bits\": 256}}"), CHAIN_OK, REV_GOOD);
 	expect("cert.key", ND_FAIL, "brainpoolP256r1");

@@ -27,8 +27,16 @@ times(void **state)
 	nd_x509_time_str(t, buf, sizeof buf);
 	assert_string_equal(buf, "2030-01-01T00:00:00Z");
 	assert_int_equal(nd_x509_parse_time(buf), 1893456000);
-	assert_int_equal(nd_x509_parse_time("2030-01-01"), -1);
-	assert_int_equal(nd_x509_parse_time(NULL), -1);
+	assert_true(nd_x509_parse_time("2030-01-01") == ND_X509_TIME_BAD);
+	assert_true(nd_x509_parse_time(NULL) == ND_X509_TIME_BAD);
+	ASN1_TIME_free(t);
+	/* a UTCTime before 1970 is a time like any other */
+	t = ASN1_TIME_new();
+	assert_true(ASN1_TIME_set_string(t, "500101000000Z"));
+	nd_x509_time_str(t, buf, sizeof buf);
+	assert_string_equal(buf, "1950-01-01T00:00:00Z");
+	assert_true(nd_x509_parse_time(buf) == -631152000);
+	assert_true(nd_x509_parse_time("1969-12-31T23:59:59Z") == -1);
 	nd_x509_time_str(NULL, buf, sizeof buf);
 	assert_string_equal(buf, "");
 	ASN1_TIME_free(t);
