@@ -2,12 +2,13 @@
 #include <time.h>
 
 #include "config.h"
+#include "core/safe.h"
 #include "render/render.h"
 
 json_object *
 nd_render_json_doc(const struct nd_report *rep)
 {
-	json_object *doc = json_object_new_object(), *checks = json_object_new_array();
+	json_object *doc = json_object_new_object(), *checks = json_object_new_array(), *safe;
 	char when[32];
 	struct tm tm;
 
@@ -48,7 +49,12 @@ nd_render_json_doc(const struct nd_report *rep)
 	}
 	json_object_object_add(doc, "checks", checks);
 	json_object_object_add(doc, "inventory", json_object_get(rep->inventory));
-	return doc;
+	/* Once, over the whole document: every string valid UTF-8 and every
+	 * TCKN masked (unless --show-id), wherever a collector or a check put
+	 * outside data. */
+	safe = nd_safe_json(doc, ND_SAFE_JSON, rep->opts && rep->opts->show_id);
+	json_object_put(doc);
+	return safe;
 }
 
 void

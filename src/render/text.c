@@ -5,6 +5,8 @@
 
 #include "config.h"
 #include "core/i18n.h"
+#include "core/safe.h"
+#include "core/util.h"
 #include "render/render.h"
 
 #define C_RESET "\033[0m"
@@ -107,11 +109,96 @@ verdict_color(enum nd_verdict v)
 	return "";
 }
 
+/* What escaping a remedy needs: --show-id, and the inventory's strings
+ * that hold a line break (outside data: a name, a file name). */
+struct outside {
+	bool show_id;
+	const char **nl;
+	size_t n_nl, cap;
+};
+
+static void
+collect_nl(json_object *o, struct outside *x)
+{
+	if (json_object_is_type(o, json_type_string)) {
+		if (!strchr(json_object_get_string(o), '\n'))
+			return;
+		if (x->n_nl == x->cap) {
+			const char **g = realloc(x->nl, (x->cap = x->cap ? 2 * x->cap : 8) * sizeof *g);
+			if (!g) {
+				fputs("nesdoctor: out of memory\n", stderr);
+				abort();
+			}
+			x->nl = g;
+		}
+		x->nl[x->n_nl++] = json_object_get_string(o);
+	} else if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			collect_nl(json_object_array_get_idx(o, i), x);
+	} else if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			collect_nl(v, x);
+		}
+	}
+}
+
+/* Is the line break at t[i] one of an outside string's, printed by a check
+ * into its remedy? It is when up to 8 characters on either side of it match
+ * such a string around one of its own line breaks. (A template line break
+ * that happens to match is shown as \n: harmless.) */
+static bool
+outside_nl(const char *t, size_t i, const struct outside *x)
+{
+	size_t tn = strlen(t);
+
+	for (size_t k = 0; k < x->n_nl; k++) {
+		const char *s = x->nl[k];
+		size_t sn = strlen(s);
+
+		for (const char *q = strchr(s, '\n'); q; q = strchr(q + 1, '\n')) {
+			size_t j = (size_t)(q - s);
+			size_t a = j < 8 ? j : 8, b = sn - j - 1 < 8 ? sn - j - 1 : 8;
+
+			if (a <= i && i + 1 + b <= tn && memcmp(t + i - a, s + j - a, a + 1 + b) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A remedy for the terminal: its own line breaks stay (the caller indents
+ * the lines), everything else outside data brought is escaped, line breaks
+ * included. */
+static char *
+safe_remedy(const char *text, const struct outside *x)
+{
+	size_t n = strlen(text), start = 0;
+	char *out = nd_xstrdup(""), *next;
+
+	for (size_t i = 0; i <= n; i++) {
+		char *seg, *piece;
+
+		if (i < n && (text[i] != '\n' || outside_nl(text, i, x)))
+			continue;
+		piece = nd_asprintf("%.*s", (int)(i - start), text + start);
+		seg = nd_safe_text(piece, x->show_id, false);
+		next = nd_asprintf("%s%s%s", out, start ? "\n" : "", seg);
+		free(out);
+		free(seg);
+		free(piece);
+		out = next;
+		start = i + 1;
+	}
+	return out;
+}
+
 /* Print a multi-line text: the first line after `first`, the others after
  * `indent` (a hanging indent). */
 static void
-indented2(FILE *out, const char *first, const char *indent, const char *s)
+indented2(FILE *out, const struct outside *x, const char *first, const char *indent, const char *text)
 {
+	char *s = safe_remedy(text, x);
 	bool head = true;
 
 	for (const char *p = s; *p;) {
@@ -123,12 +210,13 @@ indented2(FILE *out, const char *first, const char *indent, const char *s)
 		if (*p == '\n')
 			p++;
 	}
+	free(s);
 }
 
 static void
-indented(FILE *out, const char *indent, const char *s)
+indented(FILE *out, const struct outside *x, const char *indent, const char *s)
 {
-	indented2(out, indent, indent, s);
+	indented2(out, x, indent, indent, s);
 }
 
 void
@@ -137,9 +225,17 @@ nd_render_text(const struct nd_report *rep, FILE *out, bool color)
 	static const enum nd_layer order[] = { ND_LAYER_USB, ND_LAYER_SYS, ND_LAYER_PCSC,
 	    ND_LAYER_P11, ND_LAYER_CERT, ND_LAYER_SIGN, ND_LAYER_DYS };
 	const char *b = color ? C_BOLD : "", *r0 = color ? C_RESET : "";
-	char when[32];
+	bool show_id = rep->opts && rep->opts->show_id;
+	struct outside x = { show_id, NULL, 0, 0 };
+	/* The layers' sections print the inventory: they get a copy in which
+	 * every string is escaped and masked, so that none of them can print
+	 * outside data raw. Messages are escaped as they are printed. */
+	struct nd_report view = *rep;
+	char when[32], *m;
 	struct tm tm;
 
+	view.inventory = nd_safe_json(rep->inventory, ND_SAFE_TEXT, show_id);
+	collect_nl(rep->inventory, &x);
 	localtime_r(&rep->time, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 	fprintf(out, "%snesdoctor %s%s  %s\n\n", b, ND_VERSION, r0, when);
@@ -148,10 +244,12 @@ nd_render_text(const struct nd_report *rep, FILE *out, bool color)
 	fprintf(out, "%s%s%s%s\n", b, color ? verdict_color(rep->verdict) : "",
 	    (rep->layers & ND_LAYER_DYS) ? verdict_text(rep->verdict) : partial_verdict_text(rep->verdict), r0);
 	if (rep->primary) {
-		fprintf(out, "  %s %s [%s]\n", _("Cause:"), rep->primary->message, rep->primary->def->id);
+		m = nd_safe_text(rep->primary->message, show_id, false);
+		fprintf(out, "  %s %s [%s]\n", _("Cause:"), m, rep->primary->def->id);
+		free(m);
 		if (rep->primary->remedy) {
 			fprintf(out, "  %s\n", _("What to do:"));
-			indented(out, "    ", rep->primary->remedy);
+			indented(out, &x, "    ", rep->primary->remedy);
 		}
 	} else if (rep->verdict == ND_UNKNOWN) {
 		/* nothing failed: say what could not be determined, and how to
@@ -160,11 +258,12 @@ nd_render_text(const struct nd_report *rep, FILE *out, bool color)
 			const struct nd_result *r = &rep->results[i];
 			if (!r->undetermined)
 				continue;
-			fprintf(out, "  %s %s [%s]\n", _("Not determined:"), r->message ? r->message : "",
-			    r->def->id);
+			m = nd_safe_text(r->message, show_id, false);
+			fprintf(out, "  %s %s [%s]\n", _("Not determined:"), m, r->def->id);
+			free(m);
 			if (r->remedy) {
 				fprintf(out, "  %s\n", _("What to do:"));
-				indented(out, "    ", r->remedy);
+				indented(out, &x, "    ", r->remedy);
 			}
 			break;
 		}
@@ -184,18 +283,22 @@ nd_render_text(const struct nd_report *rep, FILE *out, bool color)
 			const struct nd_result *r = &rep->results[i];
 			if (r->def->layer != order[l])
 				continue;
+			m = nd_safe_text(r->message, show_id, false);
 			fprintf(out, "  %s%s%s %-18s %s\n", color ? status_color(r->status) : "",
-			    mark(r->status), r0, r->def->id, r->message ? r->message : "");
+			    mark(r->status), r0, r->def->id, m);
+			free(m);
 			/* the primary cause's remedy stands at the top already */
 			if (r->remedy && r->status != ND_PASS && r != rep->primary &&
 			    !(rep->primary && rep->primary->remedy && strcmp(r->remedy, rep->primary->remedy) == 0))
-				indented2(out, "                       → ", "                         ", r->remedy);
+				indented2(out, &x, "                       → ", "                         ", r->remedy);
 		}
-		nd_render_text_inventory(rep, order[l], out, color);
+		nd_render_text_inventory(&view, order[l], out, color);
 		fputc('\n', out);
 	}
 	fprintf(out, "%s %s (%s, %s %d)\n", _("Verdict:"), verdict_word(rep->verdict),
 	    nd_verdict_name(rep->verdict), _("exit code"), (int)nd_verdict_exit(rep->verdict));
+	json_object_put(view.inventory);
+	free(x.nl);
 }
 
 int
