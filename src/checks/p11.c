@@ -32,7 +32,7 @@ static json_object *
 signing_token(const struct nd_report *rep)
 {
 	json_object *toks = arr(rep, "tokens"), *first = NULL, *readable = NULL;
-	long ci = nd_p11_pick_signing_cert(rep->inventory);
+	long ci = nd_p11_pick_signing_cert(rep);
 
 	if (ci >= 0) {
 		json_object *t = nd_p11_cert_token(rep->inventory,
@@ -460,7 +460,7 @@ static void
 eval_objects(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *t = signing_token(rep), *certs = arr(rep, "certificates"), *e, *c = NULL, *hp;
-	long ci = nd_p11_pick_signing_cert(rep->inventory);
+	long ci = nd_p11_pick_signing_cert(rep);
 	size_t ncert = 0, nparsed = 0;
 	const char *name = token_name(t);
 
@@ -491,7 +491,11 @@ eval_objects(const struct nd_report *rep, struct nd_result *r)
 	}
 	if (ci >= 0)
 		c = json_object_array_get_idx(certs, (size_t)ci);
-	if (!c || !on_token(c, t)) {
+	/* the rule takes a certificate known to lack its key only when no
+	 * other is there */
+	if (!c || !on_token(c, t) ||
+	    (json_object_object_get_ex(c, "has_private_key", &hp) && json_object_is_type(hp, json_type_boolean) &&
+	     !json_object_get_boolean(hp))) {
 		nd_result_set(r, ND_FAIL, _("No certificate on %s has a private key"), name);
 		nd_result_remedy(r, "%s\n%s", _("The key that belongs to the certificate is missing from the card; the card has to be renewed."),
 		    _(KAMUSM_HELP));
@@ -541,7 +545,7 @@ static void
 eval_mechanisms(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *t = signing_token(rep), *mechs = nd_jarr(t, "mechanisms"), *usable;
-	long ci = nd_p11_pick_signing_cert(rep->inventory);
+	long ci = nd_p11_pick_signing_cert(rep);
 	const char *kt = NULL, *err = nd_jstr(t, "mechanisms_error");
 	char *names = nd_xstrdup("");
 	size_t n = 0, nother = 0;

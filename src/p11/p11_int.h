@@ -177,9 +177,12 @@ char *nd_p11_cert_modulus_hex(const uint8_t *der, size_t n);
 bool nd_p11_module_in_scope(const json_object *inv, const json_object *module);
 bool nd_p11_token_in_scope(const json_object *inv, const json_object *token);
 bool nd_p11_module_is_akis(const json_object *module);
-/* The certificate the signing test uses: index into inventory.certificates,
- * or -1. Prefers a nonRepudiation certificate with a known private key. */
-long nd_p11_pick_signing_cert(const json_object *inv);
+/* The certificate a signing program would use: index into
+ * inventory.certificates, or -1. nd_x509_pick_signing's one rule, among
+ * the certificates of tokens in scope (and files, for verify); the x509
+ * collector, the p11 checks and sign-test all ask this. */
+struct nd_report;
+long nd_p11_pick_signing_cert(const struct nd_report *rep);
 /* The token entry a certificate sits on, or NULL. */
 json_object *nd_p11_cert_token(const json_object *inv, const json_object *cert);
 

@@ -6,6 +6,8 @@
 
 #include "core/util.h"
 #include "p11/p11_int.h"
+#include "report/report.h"
+#include "x509/x509.h"
 
 static bool
 any_module(const json_object *inv, bool (*pred)(const json_object *))
@@ -87,34 +89,22 @@ nd_p11_cert_token(const json_object *inv, const json_object *cert)
 	return NULL;
 }
 
-long
-nd_p11_pick_signing_cert(const json_object *inv)
+/* A file given to verify, or a certificate on a token in scope. */
+static bool
+cert_in_scope(const void *ctx, const json_object *cert)
 {
-	json_object *certs = nd_jarr(inv, "certificates"), *hp;
-	size_t n = certs ? json_object_array_length(certs) : 0;
-	long best = -1;
-	int best_score = -1;
+	const json_object *inv = ctx;
+	json_object *t;
 
-	for (size_t i = 0; i < n; i++) {
-		json_object *c = json_object_array_get_idx(certs, i), *t = nd_p11_cert_token(inv, c);
-		const char *kt = nd_jstr(c, "key_type");
-		int score = 0;
+	if (nd_jstr(cert, "file"))
+		return true;
+	t = nd_p11_cert_token(inv, cert);
+	return t && nd_p11_token_in_scope(inv, t);
+}
 
-		if (!t || !nd_p11_token_in_scope(inv, t) || nd_jbool(c, "parse_error", false))
-			continue;
-		if (json_object_object_get_ex(c, "has_private_key", &hp) && hp &&
-		    !json_object_get_boolean(hp))
-			continue;   /* known to have no key */
-		if (nd_jbool(c, "non_repudiation", false))
-			score += 4;
-		if (nd_jbool(c, "has_private_key", false))
-			score += 2;
-		if (kt && (strcmp(kt, "RSA") == 0 || strcmp(kt, "EC") == 0))
-			score += 1;
-		if (score > best_score) {
-			best_score = score;
-			best = (long)i;
-		}
-	}
-	return best;
+long
+nd_p11_pick_signing_cert(const struct nd_report *rep)
+{
+	return nd_x509_pick_signing(nd_jarr(rep->inventory, "certificates"),
+	    nd_jarr(rep->internal, "certificates"), rep->time, cert_in_scope, rep->inventory);
 }

@@ -687,7 +687,7 @@ nd_p11_sign_test(struct nd_report *rep, const struct nd_p11_pin_source *pinsrc)
 	s.st = st;
 	json_object_object_add(rep->inventory, "sign_test", st);
 	json_object_object_add(st, "forced", json_object_new_boolean(o && o->force));
-	idx = nd_p11_pick_signing_cert(rep->inventory);
+	idx = nd_p11_pick_signing_cert(rep);
 	certs = nd_jarr(rep->inventory, "certificates");
 	cert = idx >= 0 ? json_object_array_get_idx(certs, (size_t)idx) : NULL;
 	tok = cert ? nd_p11_cert_token(rep->inventory, cert) : first_token(rep->inventory);

@@ -22,6 +22,7 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
+#include "p11/p11_int.h"
 #include "x509/chain.h"
 #include "x509/x509.h"
 
@@ -48,21 +49,6 @@ valid_now(const json_object *fx, time_t now)
 	int64_t na = nd_x509_parse_time(nd_jstr(fx, "not_after"));
 
 	return nb != ND_X509_TIME_BAD && na != ND_X509_TIME_BAD && nb <= (int64_t)now && (int64_t)now <= na;
-}
-
-/* How DYS's signing software would rank a certificate: a qualified
- * nonRepudiation certificate first, a valid one before an expired one,
- * then the one that lasts longest. Higher is better. */
-static int64_t
-rank(const json_object *fx, time_t now)
-{
-	json_object *ku = nd_jarr(fx, "key_usage"), *qc = nd_jarr(fx, "qc_statements");
-	bool nr = nd_jarr_has_str(ku, "nonRepudiation");
-	bool q = nd_jarr_has_str(qc, ND_OID_QC_COMPLIANCE) && nd_jarr_has_str(qc, ND_OID_QC_BTK_NES);
-	int64_t na = nd_x509_parse_time(nd_jstr(fx, "not_after"));
-
-	return ((int64_t)(nr && q) << 40) + ((int64_t)valid_now(fx, now) << 39) +
-	    ((int64_t)nr << 38) + ((int64_t)q << 37) + (na > 0 ? na >> 8 : 0);
 }
 
 static void
@@ -113,17 +99,16 @@ nd_x509_collect(struct nd_report *rep)
 	json_object *cands = json_object_new_array();
 	json_object *inv = nd_jarr(rep->inventory, "certificates");
 	json_object *der = nd_jarr(rep->internal, "certificates");
-	json_object *chosen_fx = NULL;
+	json_object *chosen_fx = NULL, *cfx = NULL;
 	struct nd_pool pool;
 	struct nd_net net;
 	struct nd_chain_out co;
 	X509 **xs = NULL;
 	size_t n = inv ? json_object_array_length(inv) : 0;
-	int64_t best = -1;
-	ssize_t chosen = -1;
+	long chosen = -1;
 	char *cache = NULL;
 	STACK_OF(X509) *anchors = NULL, *cached = NULL;
-	time_t now = time(NULL);
+	time_t now = rep->time ? rep->time : time(NULL);
 
 	if (!o) {
 		nd_opts_defaults(&defaults);
@@ -167,15 +152,17 @@ nd_x509_collect(struct nd_report *rep)
 		nd_pool_add(&pool, xs[i], nd_jstr(ent, "file") ? "file" : "token");
 	}
 
-	/* 2. the signing certificate: the best-ranked end-entity certificate */
+	/* 2. the signing certificate: the one rule, the same answer the token
+	 * layer's checks and sign-test get */
+	chosen = nd_p11_pick_signing_cert(rep);
+	if (chosen >= 0 && ((size_t)chosen >= n || !xs[chosen]))
+		chosen = -1;
 	for (size_t i = 0; i < n; i++) {
 		json_object *fx, *c;
-		int64_t r;
 
 		if (!xs[i] || X509_check_ca(xs[i]) > 0)
 			continue;
 		fx = nd_x509_describe(xs[i], o->show_id);
-		r = rank(fx, now);
 		c = json_object_new_object();
 		json_object_object_add(c, "index", json_object_new_int((int)i));
 		copy_key(c, fx, "subject");
@@ -183,28 +170,24 @@ nd_x509_collect(struct nd_report *rep)
 		copy_key(c, fx, "not_after");
 		json_object_object_add(c, "non_repudiation",
 		    json_object_new_boolean(nd_jarr_has_str(nd_jarr(fx, "key_usage"), "nonRepudiation")));
-		json_object_object_add(c, "qualified", json_object_new_boolean(
-		    nd_jarr_has_str(nd_jarr(fx, "qc_statements"), ND_OID_QC_COMPLIANCE) &&
-		    nd_jarr_has_str(nd_jarr(fx, "qc_statements"), ND_OID_QC_BTK_NES)));
+		json_object_object_add(c, "qualified", json_object_new_boolean(nd_x509_is_qualified(fx)));
 		json_object_object_add(c, "valid_now", json_object_new_boolean(valid_now(fx, now)));
 		copy_key(c, json_object_array_get_idx(inv, i), "label");
 		json_object_object_add(c, "chosen", json_object_new_boolean(0));
 		json_object_array_add(cands, c);
-		if (r > best) {
-			best = r;
-			chosen = (ssize_t)i;
-			json_object_put(chosen_fx);
-			chosen_fx = fx;
-		} else
+		if ((long)i == chosen)
+			cfx = fx;
+		else
 			json_object_put(fx);
 	}
+	chosen_fx = cfx;
 	for (size_t i = 0; i < json_object_array_length(cands); i++) {
 		json_object *c = json_object_array_get_idx(cands, i);
 		if (nd_jint(c, "index", -1) == chosen)
 			json_object_object_add(c, "chosen", json_object_new_boolean(1));
 	}
 	json_object_object_add(rep->inventory, "signing_candidates", cands);
-	if (chosen < 0) {
+	if (chosen < 0 || !chosen_fx) {
 		json_object_object_add(rep->inventory, "signing_certificate", NULL);
 		goto done;
 	}

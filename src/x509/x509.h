@@ -3,6 +3,7 @@
 #define ND_X509_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include <json-c/json.h>
 #include <openssl/x509.h>
@@ -27,5 +28,20 @@ size_t nd_x509_add_files(struct nd_report *rep, char *const *files, size_t n);
  * (an empty array then means "no bit set"). Shared with the PKCS#11 layer,
  * which describes the certificates it finds on tokens. */
 json_object *nd_x509_key_usage(X509 *x, bool *present);
+
+/* The one definition of a qualified signing certificate (NES): key usage
+ * nonRepudiation, QcCompliance and the BTK NES statement, read from facts
+ * as nd_x509_describe writes them. */
+bool nd_x509_is_qualified(const json_object *fx);
+
+/* The one rule for the certificate a signing program would use, among
+ * certs (inventory.certificates[]) with their DER in ders (parallel,
+ * internal.certificates[]; an entry without DER is judged by its own
+ * keys). Not a CA, not unreadable, eligible(ctx, cert) when given; then:
+ * its private key not known to be missing, qualified, valid at now,
+ * nonRepudiation, private key seen, RSA or EC, latest notAfter, latest
+ * notBefore, first listed. The index, or -1. */
+long nd_x509_pick_signing(const json_object *certs, const json_object *ders, time_t now,
+                          bool (*eligible)(const void *ctx, const json_object *cert), const void *ctx);
 
 #endif

@@ -1,0 +1,224 @@
+/* The signing certificate on certificates made here with OpenSSL: one rule
+ * for which certificate signs (p11.objects, cert.* and the candidates list
+ * agree), the details of a qualified certificate that limit signing, and
+ * what a certificate is when it is not a NES. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <openssl/conf.h>
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include "checks/checks.h"
+#include "core/i18n.h"
+#include "core/opts.h"
+#include "core/util.h"
+#include "p11/p11_int.h"
+#include "report/report.h"
+#include "x509/x509.h"
+#include "x509/x509_int.h"
+
+static EVP_PKEY *key;
+static char cache[64];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	nd_i18n_init("en");
+	key = EVP_EC_gen("P-256");
+	snprintf(cache, sizeof cache, "/tmp/nd-signing-XXXXXX");
+	return key && mkdtemp(cache) ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	char *cmd = nd_asprintf("rm -rf '%s'", cache);
+
+	(void)state;
+	EVP_PKEY_free(key);
+	if (system(cmd) != 0)
+		return -1;
+	free(cmd);
+	return 0;
+}
+
+/* The extensions of a Kamu SM-like NES, and the pieces tests change. */
+#define KU_NR "keyUsage = critical, nonRepudiation\n"
+#define POLICY_NOTICE "certificatePolicies = @pol\n"
+#define QC_NES "1.3.6.1.5.5.7.1.3 = ASN1:SEQUENCE:qcs\n"
+#define SECTIONS \
+	"[pol]\npolicyIdentifier = 2.16.792.1.2.1.1.5.7.1.1\nuserNotice.1 = @notice\n" \
+	"[notice]\nexplicitText = \"UTF8:Bu sertifika, 5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifikadır.\"\n" \
+	"[qcs]\nc = SEQUENCE:qc_c\nn = SEQUENCE:qc_nes\n" \
+	"[qc_c]\nid = OID:0.4.0.1862.1.1\n[qc_nes]\nid = OID:2.16.792.1.61.0.1.5070.1.1\n"
+#define NES_EXT "basicConstraints = critical, CA:FALSE\n" KU_NR POLICY_NOTICE QC_NES
+
+/* A certificate for cn, valid from nb to na days from now, with the
+ * extensions in ext (an OpenSSL config whose [ext] section is added). */
+static X509 *
+mkcert(const char *cn, long nb, long na, const char *ext, const char *sections)
+{
+	X509 *x = X509_new();
+	X509_NAME *n = X509_NAME_new();
+	char *text = nd_asprintf("[ext]\n%s%s", ext, sections ? sections : SECTIONS);
+	CONF *conf = NCONF_new(NULL);
+	BIO *b = BIO_new_mem_buf(text, -1);
+	X509V3_CTX ctx;
+	long line = 0;
+
+	assert_true(NCONF_load_bio(conf, b, &line) == 1);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1000 + (long)strlen(cn) + nb);
+	X509_NAME_add_entry_by_txt(n, "C", MBSTRING_UTF8, (const unsigned char *)"TR", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "serialNumber", MBSTRING_UTF8, (const unsigned char *)"10000000146", -1, -1, 0);
+	X509_set_subject_name(x, n);
+	X509_set_issuer_name(x, n);
+	X509_gmtime_adj(X509_getm_notBefore(x), nb * 86400);
+	X509_gmtime_adj(X509_getm_notAfter(x), na * 86400);
+	X509_set_pubkey(x, key);
+	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+	X509V3_set_nconf(&ctx, conf);
+	assert_true(X509V3_EXT_add_nconf(conf, &ctx, "ext", x) == 1);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	X509_NAME_free(n);
+	NCONF_free(conf);
+	BIO_free(b);
+	free(text);
+	return x;
+}
+
+static struct nd_opts opts;
+
+/* A report whose token (AKIS, slot 0) holds these certificates, each with
+ * its private key, collected by the x509 layer offline. */
+static void
+token_report(struct nd_report *rep, X509 **xs, size_t n)
+{
+	json_object *certs = json_object_new_array(), *ders = json_object_new_array();
+
+	nd_opts_defaults(&opts);
+	opts.lang = "en";
+	opts.offline = true;
+	opts.cache_dir = cache;
+	nd_report_init(rep, &opts);
+	json_object_object_add(rep->inventory, "modules", json_tokener_parse(
+	    "[{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", \"status\": \"ok\", "
+	    "\"info\": {\"manufacturer\": \"TUBITAK\", \"description\": \"AKIS\"}, \"slots\": []}]"));
+	json_object_object_add(rep->inventory, "tokens", json_tokener_parse(
+	    "[{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, \"label\": \"AKIS_0011\", "
+	    "\"reader\": \"ACS ACR39U ICC Reader 00 00\", \"flags\": {\"token_initialized\": true, "
+	    "\"user_pin_initialized\": true}, \"pin\": {\"min_len\": 4, \"max_len\": 8}, "
+	    "\"mechanisms\": [{\"name\": \"CKM_ECDSA\", \"sign\": true}], \"anomalies\": []}]"));
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *der = NULL;
+		int dl = i2d_X509(xs[i], &der);
+		json_object *c = json_object_new_object(), *d = json_object_new_object();
+		char *b64 = nd_base64(der, (size_t)dl);
+
+		assert_true(nd_p11_cert_summary(der, (size_t)dl, false, c));
+		nd_jset_str(c, "module", "/usr/lib/libakisp11.so");
+		json_object_object_add(c, "slot", json_object_new_int(0));
+		nd_jset_str(c, "token", "AKIS_0011");
+		json_object_object_add(c, "has_private_key", json_object_new_boolean(1));
+		json_object_array_add(certs, c);
+		json_object_object_add(d, "der", json_object_new_string(b64));
+		json_object_array_add(ders, d);
+		free(b64);
+		OPENSSL_free(der);
+	}
+	json_object_object_add(rep->inventory, "certificates", certs);
+	json_object_object_add(rep->internal, "certificates", ders);
+	nd_x509_collect(rep);
+	nd_report_evaluate(rep, ND_LAYER_P11 | ND_LAYER_CERT);
+}
+
+static const struct nd_result *
+res(const struct nd_report *rep, const char *id)
+{
+	const struct nd_result *r = nd_report_find(rep, id);
+
+	if (!r)
+		fail_msg("no result for %s", id);
+	return r;
+}
+
+static void
+has(const char *hay, const char *needle)
+{
+	if (!hay || !strstr(hay, needle))
+		fail_msg("'%s' not in '%s'", needle, hay ? hay : "(null)");
+}
+
+/* An expired NES and its renewal on one token: every layer names the
+ * renewal, whichever is listed first. */
+static void
+one_rule_for_the_signing_certificate(void **state)
+{
+	struct nd_report rep;
+	X509 *xs[2];
+	json_object *sc, *cands;
+
+	(void)state;
+	xs[0] = mkcert("ESKI SERTIFIKA", -800, -30, NES_EXT, NULL);
+	xs[1] = mkcert("YENI SERTIFIKA", -29, 700, NES_EXT, NULL);
+	for (int order = 0; order < 2; order++) {
+		X509 *in[2] = { xs[order], xs[1 - order] };
+		long renewed = order == 0 ? 1 : 0;
+
+		token_report(&rep, in, 2);
+		sc = nd_jobj(rep.inventory, "signing_certificate");
+		assert_int_equal(nd_jint(sc, "index", -1), renewed);
+		assert_int_equal(nd_p11_pick_signing_cert(&rep), renewed);
+		has(res(&rep, "p11.objects")->message, "YENI SERTIFIKA");
+		assert_int_equal(nd_jint(res(&rep, "p11.objects")->details, "certificate", -1), renewed);
+		has(res(&rep, "cert.qualified")->message, "YENI SERTIFIKA");
+		assert_int_equal(res(&rep, "cert.validity")->status, ND_PASS);
+		cands = nd_jarr(rep.inventory, "signing_candidates");
+		assert_int_equal(json_object_array_length(cands), 2);
+		for (size_t i = 0; i < 2; i++) {
+			json_object *c = json_object_array_get_idx(cands, i);
+			assert_int_equal(nd_jbool(c, "chosen", false), nd_jint(c, "index", -1) == renewed);
+		}
+		nd_report_free(&rep);
+	}
+	X509_free(xs[0]);
+	X509_free(xs[1]);
+}
+
+/* signing_candidates[].qualified and cert.qualified: one definition. */
+static void
+qualified_means_one_thing(void **state)
+{
+	struct nd_report rep;
+	X509 *x = mkcert("IMZASIZ", -10, 300, "basicConstraints = critical, CA:FALSE\n"
+	    "keyUsage = critical, digitalSignature\n" POLICY_NOTICE QC_NES, NULL);
+	json_object *c;
+
+	(void)state;
+	token_report(&rep, &x, 1);
+	c = json_object_array_get_idx(nd_jarr(rep.inventory, "signing_candidates"), 0);
+	assert_false(nd_jbool(c, "qualified", true));
+	assert_int_equal(res(&rep, "cert.qualified")->status, ND_FAIL);
+	nd_report_free(&rep);
+	X509_free(x);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(one_rule_for_the_signing_certificate),
+		cmocka_unit_test(qualified_means_one_thing),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
