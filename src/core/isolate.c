@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -183,17 +184,62 @@ on_frame(json_object *msg, void *p)
 	return true;
 }
 
+/* A pidfd polls readable when the child exits, so the parent learns of the
+ * exit at once even when a grandchild still holds the pipe. Without one
+ * (kernels before 5.3) the loop looks every EXIT_TICK_MS. */
+#define EXIT_TICK_MS 50
+
+static int
+open_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+/* Has the child exited? It stays a zombie (WNOWAIT), so its pid, which is
+ * also its process group's id, cannot be reused before the group is
+ * killed. */
+static bool
+child_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof si);
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
+}
+
+/* Feed what came from the child to the decoder; false when the run ends
+ * (end already set in res). */
+static bool
+take_bytes(struct nd_chan_decoder *dec, struct run_ctx *rc, const uint8_t *buf, size_t n)
+{
+	if (nd_chan_decode(dec, buf, n, on_frame, rc) != ND_OK) {
+		rc->res->end = ND_CHILD_BADMSG;
+		return false;
+	}
+	if (rc->stop) {
+		rc->res->end = ND_CHILD_STOPPED;
+		return false;
+	}
+	return true;
+}
+
 nd_err
 nd_child_run(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
              nd_msg_fn on_msg, void *ctx, struct nd_child_result *res)
 {
-	int pfd[2] = { -1, -1 };
-	pid_t pid;
+	int pfd[2] = { -1, -1 }, pidfd = -1;
+	pid_t pid = -1;
 	int64_t start = nd_now_ms(), last = start;
 	struct nd_chan_decoder dec = { 0 };
 	struct run_ctx rc = { res, on_msg, ctx, false };
-	bool eof = false, killed = false;
+	bool eof = false, killed = false, exited = false;
 	int status = 0;
+	uint8_t buf[16384];
 	nd_err rv = ND_ERR_INTERNAL;
 
 	memset(res, 0, sizeof *res);
@@ -209,6 +255,9 @@ nd_child_run(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
 		struct nd_chan ch = { pfd[1] };
 		int devnull = open("/dev/null", O_WRONLY);
 
+		/* a group of its own: whatever a module starts (a vendor
+		 * "daemon" that does not call setsid) ends with it */
+		setpgid(0, 0);
 		close(pfd[0]);
 		/* die with the parent; modules that print must not mix into our
 		 * report on stdout */
@@ -227,13 +276,19 @@ nd_child_run(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
 		close(pfd[1]);
 		_exit(0);
 	}
+	/* also here, so that the group exists before we may kill it */
+	setpgid(pid, pid);
 	close(pfd[1]);
 	pfd[1] = -1;
+	/* a grandchild may keep the pipe open: reads must never block */
+	fcntl(pfd[0], F_SETFL, fcntl(pfd[0], F_GETFL) | O_NONBLOCK);
+	pidfd = open_pidfd(pid);
 
-	while (!eof) {
-		int64_t now = nd_now_ms(), wait = 0;
+	for (;;) {
+		int64_t now = nd_now_ms(), wait = 60000;
 		bool bounded = false;
-		struct pollfd p = { pfd[0], POLLIN, 0 };
+		struct pollfd p[2];
+		nfds_t np = 0;
 		int r;
 
 		if (lim && lim->step_ms > 0) {
@@ -251,42 +306,68 @@ nd_child_run(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
 			killed = true;
 			break;
 		}
-		r = poll(&p, 1, !bounded ? -1 : (int)(wait > 60000 ? 60000 : wait));
+		if (wait > 60000)
+			wait = 60000;
+		if (pidfd < 0 && wait > EXIT_TICK_MS)
+			wait = EXIT_TICK_MS;
+		if (!eof)
+			p[np++] = (struct pollfd){ pfd[0], POLLIN, 0 };
+		if (pidfd >= 0)
+			p[np++] = (struct pollfd){ pidfd, POLLIN, 0 };
+		r = poll(p, np, (int)wait);
+		if (r < 0 && errno == EINTR) {
+			/* a handler of ours ran (Ctrl-C in `watch`): in a group
+			 * of its own the child did not get the terminal's
+			 * signal, so it is ended here */
+			res->end = ND_CHILD_STOPPED;
+			killed = true;
+			break;
+		}
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
 			res->end = ND_CHILD_FAILED;
 			killed = true;
 			break;
 		}
-		if (r == 0)
-			continue;
-		{
-			uint8_t buf[16384];
+		if (!eof && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			ssize_t k = read(pfd[0], buf, sizeof buf);
-			nd_err e;
 
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0) {
+			if (k == 0)
 				eof = true;
-				break;
+			else if (k > 0) {
+				last = nd_now_ms();
+				if (!take_bytes(&dec, &rc, buf, (size_t)k)) {
+					killed = true;
+					break;
+				}
+				continue;   /* more may be waiting before the exit */
+			} else if (errno != EINTR && errno != EAGAIN)
+				eof = true;
+		}
+		if (child_exited(pid)) {
+			/* Everything the child wrote is in the pipe now. Take it,
+			 * but do not wait for an end of file that a grandchild
+			 * holding the pipe would never give. */
+			ssize_t k;
+
+			exited = true;
+			while (!eof && (k = read(pfd[0], buf, sizeof buf)) != 0) {
+				if (k < 0 && errno == EINTR)
+					continue;
+				if (k < 0)
+					break;
+				if (!take_bytes(&dec, &rc, buf, (size_t)k)) {
+					killed = true;
+					break;
+				}
 			}
-			last = nd_now_ms();
-			e = nd_chan_decode(&dec, buf, (size_t)k, on_frame, &rc);
-			if (e != ND_OK) {
-				res->end = ND_CHILD_BADMSG;
-				killed = true;
-				break;
-			}
-			if (rc.stop) {
-				res->end = ND_CHILD_STOPPED;
-				killed = true;
-				break;
-			}
+			break;
 		}
 	}
-	if (killed)
+	/* the whole group, also after a clean exit: helpers a module left
+	 * behind must not outlive the probe (the child, a zombie until
+	 * reaped below, keeps the group id from being reused) */
+	kill(-pid, SIGKILL);
+	if (killed && !exited)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -304,6 +385,8 @@ nd_child_run(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
 	res->elapsed_ms = nd_now_ms() - start;
 	rv = ND_OK;
 fail:
+	if (pidfd >= 0)
+		close(pidfd);
 	if (pfd[0] >= 0)
 		close(pfd[0]);
 	if (pfd[1] >= 0)

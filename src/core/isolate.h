@@ -7,7 +7,13 @@
  *           nd_chan_send(ch, msg);                results, as JSON objects
  *   parent: nd_child_run(fn, arg, &lim, on_msg, ctx, &res);
  *
- * Frame: 4-byte big-endian length, then that many bytes of JSON text. */
+ * Frame: 4-byte big-endian length, then that many bytes of JSON text.
+ *
+ * The child runs in a process group of its own, and the whole group is
+ * killed when the run ends, also after a clean exit: a module that forks a
+ * helper (a vendor "daemon" that does not call setsid) cannot leave it
+ * behind, nor keep the run waiting by holding the pipe open. The run ends
+ * when the child exits, not when the pipe closes. */
 #ifndef ND_ISOLATE_H
 #define ND_ISOLATE_H
 
@@ -34,7 +40,9 @@ enum nd_child_end {
 	ND_CHILD_EXITED,    /* returned normally; `code` holds the exit status */
 	ND_CHILD_SIGNALED,  /* died of signal `code` (a crash) */
 	ND_CHILD_TIMEOUT,   /* killed by us: a step took longer than allowed */
-	ND_CHILD_STOPPED,   /* killed by us because on_msg asked for it */
+	ND_CHILD_STOPPED,   /* killed by us because on_msg asked for it, or because
+	                       a signal handler of the parent ran while waiting
+	                       (the terminal's Ctrl-C reaches only the parent) */
 	ND_CHILD_BADMSG,    /* killed by us: it sent a malformed or oversize frame */
 	ND_CHILD_FAILED,    /* could not be started (fork/pipe failed) */
 };

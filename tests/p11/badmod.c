@@ -16,10 +16,16 @@
  *   bts_loop     C_GetSlotList answers CKR_BUFFER_TOO_SMALL forever
  *   holes        a function list with C_GetTokenInfo missing (NULL)
  *   locked       ok, but the PIN is locked
+ *   fork_init    ok, but C_Initialize forks a helper "ndtest-helper" that
+ *                sleeps 30 s holding every inherited descriptor (as vendor
+ *                libraries that start a daemon do, without setsid); its pid
+ *                goes to the file NDTEST_PIDFILE
  *
  * Nothing here is meant as an example of a good module. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -50,9 +56,31 @@ pad(unsigned char *dst, size_t n, const char *s)
 	memcpy(dst, s, k < n ? k : n);
 }
 
+static void
+start_helper(void)
+{
+	const char *pf = getenv("NDTEST_PIDFILE");
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "ndtest-helper");
+		sleep(30);
+		_exit(0);
+	}
+	if (pid > 0 && pf) {
+		FILE *f = fopen(pf, "w");
+		if (f) {
+			fprintf(f, "%d\n", (int)pid);
+			fclose(f);
+		}
+	}
+}
+
 static CK_RV
 c_initialize(CK_VOID_PTR args)
 {
+	if (is("fork_init"))
+		start_helper();
 	if (is("hang_init"))
 		for (;;)
 			pause();

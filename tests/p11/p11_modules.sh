@@ -54,6 +54,24 @@ expect "crash: message names signal and call" '[.checks[] | select(.id == "p11.m
 NDTEST_MODE=exit_init tokens exit "$ND_BADMOD"
 expect "exit: module ending the process is reported" '.inventory.modules[0].status == "exited" and .inventory.modules[0].exit_code == 3 and .primary_cause == "p11.module"'
 
+# --- a module that forks a helper (a vendor "daemon" without setsid) which
+# keeps the probe's pipe open: the probe ends when the child exits, not when
+# the pipe closes, and the helper goes with the child's process group
+t0=$(date +%s%N)
+NDTEST_MODE=fork_init NDTEST_PIDFILE="$W/helper.pid" tokens fork_init "$ND_BADMOD" --timeout 5
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -lt 2000 ] && ok "fork_init: finished in $ms ms (--timeout 5)" || bad "fork_init took $ms ms (--timeout 5)"
+expect "fork_init: reported as a working module, not a timeout in C_Finalize" '.inventory.modules[0].status == "ok" and .inventory.modules[0].finalize == "CKR_OK" and (.inventory.modules[0].failed_call == null)'
+expect "fork_init: p11.module passes" "$(st p11.module pass)"
+hp=$(cat "$W/helper.pid" 2>/dev/null || echo)
+helper_runs() {   # alive and not a zombie waiting to be reaped
+	[ -n "$hp" ] && [ -r "/proc/$hp/stat" ] && [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$hp/stat" 2>/dev/null)" != Z ]
+}
+for ((i = 0; i < 20; i++)); do helper_runs || break; sleep 0.05; done
+if [ -z "$hp" ]; then bad "fork_init: the helper wrote no pidfile"
+elif helper_runs; then bad "fork_init: the helper (pid $hp) outlived nesdoctor"; kill -9 "$hp"
+else ok "fork_init: the helper is gone"; fi
+
 # --- garbage
 NDTEST_MODE=garbage tokens garbage "$ND_BADMOD"
 expect "garbage: label cut at its NUL" '.inventory.tokens[0].label == "AKIS_"'

@@ -1,9 +1,12 @@
 /* The child-process isolation: messages, a hang, a crash, bad frames. */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -91,6 +94,118 @@ crash_is_reported(void **state)
 	assert_string_equal(res.step, "C_GetTokenInfo");
 }
 
+/* Like a vendor module that starts a "daemon" without setsid: the
+ * grandchild inherits the pipe and lives on. */
+static void
+child_forks_helper(struct nd_chan *ch, void *arg)
+{
+	json_object *m = json_object_new_object();
+	pid_t g;
+
+	(void)arg;
+	nd_chan_step(ch, "C_Initialize");
+	g = fork();
+	if (g == 0) {
+		sleep(30);
+		_exit(0);
+	}
+	json_object_object_add(m, "rv", json_object_new_int(0));
+	json_object_object_add(m, "helper", json_object_new_int(g));
+	json_object_object_add(m, "pgrp", json_object_new_int(getpgrp()));
+	json_object_object_add(m, "pid", json_object_new_int(getpid()));
+	nd_chan_send(ch, m);
+	json_object_put(m);
+	nd_chan_step(ch, "C_Finalize");
+}
+
+struct helper_seen {
+	pid_t helper, pgrp, pid;
+};
+
+static bool
+note_helper(json_object *msg, void *ctx)
+{
+	struct helper_seen *h = ctx;
+
+	h->helper = (pid_t)nd_jint(msg, "helper", 0);
+	h->pgrp = (pid_t)nd_jint(msg, "pgrp", 0);
+	h->pid = (pid_t)nd_jint(msg, "pid", 0);
+	return true;
+}
+
+/* Gone, or a zombie waiting for its (new) parent to reap it: either way
+ * it runs no more. */
+static bool
+gone(pid_t pid)
+{
+	char path[64], st[512];
+	FILE *f;
+	char *p;
+	bool z = false;
+
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return true;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return true;
+	if (fgets(st, sizeof st, f) && (p = strrchr(st, ')')) && p[1] == ' ')
+		z = p[2] == 'Z' || p[2] == 'X';
+	fclose(f);
+	return z;
+}
+
+static void
+forked_helper_does_not_hold_the_run(void **state)
+{
+	struct nd_child_result res;
+	struct nd_child_limits lim = { 3000, 10000 };
+	struct helper_seen h = { 0, 0, 0 };
+	int i;
+
+	(void)state;
+	assert_int_equal(nd_child_run(child_forks_helper, NULL, &lim, note_helper, &h, &res), ND_OK);
+	/* the child exited: not a timeout in C_Finalize */
+	assert_int_equal(res.end, ND_CHILD_EXITED);
+	assert_int_equal(res.code, 0);
+	assert_int_equal(res.n_msgs, 1);
+	assert_true(res.elapsed_ms < 1500);
+	/* in a group of its own, and the helper went with it */
+	assert_true(h.helper > 0);
+	assert_int_equal(h.pgrp, h.pid);
+	assert_int_not_equal(h.pgrp, getpgrp());
+	for (i = 0; i < 100 && !gone(h.helper); i++)
+		usleep(10000);
+	assert_true(gone(h.helper));
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* The child no longer gets the terminal's Ctrl-C (it is in another group):
+ * a signal the parent handles ends the run instead of being ignored. */
+static void
+handled_signal_stops_the_child(void **state)
+{
+	struct nd_child_result res;
+	struct nd_child_limits lim = { 10000, 0 };
+	struct sigaction sa, old;
+	struct itimerval it = { { 0, 0 }, { 0, 300000 } };
+
+	(void)state;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &it, NULL);
+	assert_int_equal(nd_child_run(child_hangs, NULL, &lim, NULL, NULL, &res), ND_OK);
+	sigaction(SIGALRM, &old, NULL);
+	assert_int_equal(res.end, ND_CHILD_STOPPED);
+	assert_true(res.elapsed_ms < 3000);
+}
+
 static bool
 never(json_object *m, void *c)
 {
@@ -132,6 +247,8 @@ main(void)
 		cmocka_unit_test(hang_is_killed_and_named),
 		cmocka_unit_test(crash_is_reported),
 		cmocka_unit_test(bad_frames),
+		cmocka_unit_test(forked_helper_does_not_hold_the_run),
+		cmocka_unit_test(handled_signal_stops_the_child),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
