@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "core/i18n.h"
+#include "core/safe.h"
 #include "render/render.h"
 #include "report/report.h"
 #include "setup/setup.h"
@@ -23,7 +24,11 @@ nd_cmd_setup(struct nd_opts *o)
 	if (o->apply)
 		nd_setup_apply(o, &plan);
 	if (o->json) {
-		json_object *doc = nd_setup_json(o, &plan);
+		json_object *raw = nd_setup_json(o, &plan);
+		/* paths under --root and module paths are outside data too */
+		json_object *doc = nd_safe_json(raw, ND_SAFE_JSON, o->show_id);
+
+		json_object_put(raw);
 		fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 		    JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
 		fputc('\n', stdout);

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "core/i18n.h"
+#include "core/safe.h"
 #include "core/util.h"
 #include "render/render.h"
 #include "report/report.h"
@@ -35,7 +36,8 @@ nd_cmd_verify(struct nd_opts *o)
 	for (size_t i = 0; inputs && i < json_object_array_length(inputs); i++) {
 		json_object *in = json_object_array_get_idx(inputs, i);
 		if (nd_jstr(in, "error"))
-			fprintf(stderr, "nesdoctor: %s: %s\n", nd_jstr(in, "file"), nd_jstr(in, "detail"));
+			nd_safe_line(stderr, o->show_id, "nesdoctor: %s: %s", nd_jstr(in, "file"),
+			    nd_jstr(in, "detail") ? nd_jstr(in, "detail") : "?");
 	}
 	code = nd_render(&rep);
 	nd_report_free(&rep);

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "core/i18n.h"
+#include "core/safe.h"
 #include "core/util.h"
 #include "pcsc/atr.h"
 #include "pcsc/cardid.h"
@@ -93,14 +94,16 @@ static bool
 print_event(struct watch_ctx *w, json_object *msg)
 {
 	const char *ev = nd_jstr(msg, "event"), *raw = nd_jstr(msg, "reader"), *atr = nd_jstr(msg, "atr");
-	char *reader = nd_pcsc_printable((const uint8_t *)raw, strlen(raw), 256);
+	char *printable = nd_pcsc_printable((const uint8_t *)raw, strlen(raw), 256);
+	/* a reader name is outside data: escaped, and masked as a label is */
+	char *reader = nd_safe_text(printable, w->o->show_id, false);
 	json_object *card = strcmp(ev, ND_EV_CARD_INSERTED) == 0 ? identify(w, atr) : NULL;
 
 	if (w->o->json) {
-		json_object *line = json_object_new_object();
+		json_object *line = json_object_new_object(), *safe;
 
 		json_object_object_add(line, "event", json_object_new_string(ev));
-		json_object_object_add(line, "reader", json_object_new_string(reader));
+		json_object_object_add(line, "reader", json_object_new_string(printable));
 		nd_jset_str(line, "atr", atr);
 		nd_jset_str(line, "time", nd_jstr(msg, "time"));
 		if (card) {
@@ -109,7 +112,9 @@ print_event(struct watch_ctx *w, json_object *msg)
 			if (nd_jstr(card, "ambiguous_with"))
 				nd_jset_str(line, "ambiguous_with", nd_jstr(card, "ambiguous_with"));
 		}
-		puts(json_object_to_json_string_ext(line, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		safe = nd_safe_json(line, ND_SAFE_JSON, w->o->show_id);
+		puts(json_object_to_json_string_ext(safe, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(safe);
 		json_object_put(line);
 	} else {
 		const char *label = event_label(ev);
@@ -126,6 +131,7 @@ print_event(struct watch_ctx *w, json_object *msg)
 	}
 	json_object_put(card);
 	free(reader);
+	free(printable);
 	return fflush(stdout) == 0 && !ferror(stdout);
 }
 
@@ -141,11 +147,12 @@ print_baseline(struct watch_ctx *w, json_object *msg)
 	for (size_t i = 0; i < n; i++) {
 		json_object *r = json_object_array_get_idx(arr, i), *card;
 		const char *raw = or_empty(nd_jstr(r, "name"));
-		char *name;
+		char *printable, *name;
 
 		if (!reader_wanted(w->o, raw))
 			continue;
-		name = nd_pcsc_printable((const uint8_t *)raw, strlen(raw), 256);
+		printable = nd_pcsc_printable((const uint8_t *)raw, strlen(raw), 256);
+		name = nd_safe_text(printable, w->o->show_id, false);
 		card = identify(w, nd_jstr(r, "atr"));
 		if (card)
 			fprintf(stderr, "  %s: %s (%s)\n", name, card_text(card), nd_jstr(r, "atr"));
@@ -153,6 +160,7 @@ print_baseline(struct watch_ctx *w, json_object *msg)
 			fprintf(stderr, "  %s: %s\n", name, _("(no card)"));
 		json_object_put(card);
 		free(name);
+		free(printable);
 	}
 }
 

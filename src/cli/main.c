@@ -12,6 +12,7 @@
 #include "config.h"
 #include "core/i18n.h"
 #include "core/opts.h"
+#include "core/safe.h"
 #include "report/report.h"
 
 static const struct command {
@@ -64,12 +65,17 @@ int
 nd_usage_error(const char *fmt, ...)
 {
 	va_list ap;
+	char *msg = NULL;
 
-	fputs("nesdoctor: ", stderr);
+	/* the message may hold an option value or a file name: escaped and
+	 * masked as everything outside data brings */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fprintf(stderr, "\n%s\n", _("Try 'nesdoctor --help'."));
+	nd_safe_line(stderr, false, "nesdoctor: %s", msg ? msg : fmt);
+	free(msg);
+	fprintf(stderr, "%s\n", _("Try 'nesdoctor --help'."));
 	return ND_EXIT_USAGE;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/i18n.h"
 #include "core/isolate.h"
+#include "core/safe.h"
 #include "core/util.h"
 #include "p11/p11.h"
 #include "p11/p11_int.h"
@@ -118,8 +119,8 @@ nd_p11_collect(struct nd_report *rep)
 		if (res.end == ND_CHILD_TIMEOUT)
 			json_object_object_add(m, "timeout_s", json_object_new_int(timeout_s));
 		if (o && o->verbose)
-			fprintf(stderr, "nesdoctor: p11: %s: %s (%lld ms)\n", c->path,
-			    nd_jstr(m, "status"), (long long)res.elapsed_ms);
+			nd_safe_line(stderr, o->show_id, "nesdoctor: p11: %s: %s (%lld ms)", c->path,
+			    nd_jstr(m, "status") ? nd_jstr(m, "status") : "?", (long long)res.elapsed_ms);
 	}
 	nd_p11_candidates_free(&cands);
 	json_object_object_add(rep->inventory, "modules", mods);
