@@ -8,6 +8,7 @@
 #include "checks/checks.h"
 #include "core/i18n.h"
 #include "core/util.h"
+#include "x509/x509.h"
 #include "x509/x509_int.h"
 
 /* Kamu SM's help line and online services, named in remedies. */
@@ -99,6 +100,82 @@ input_problem(const struct nd_report *rep, struct nd_result *r)
 	return false;
 }
 
+/* What a certificate that is not a person's NES is: "seal" (Kamu SM's
+ * mali mühür arc, or QcType eseal), "authentication" (digitalSignature
+ * without nonRepudiation), "encryption" (enciphering bits only), or NULL. */
+static const char *
+not_nes_kind(const json_object *sc)
+{
+	json_object *ku = nd_jarr(sc, "key_usage"), *pol = nd_jarr(sc, "policies");
+	json_object *types = nd_jarr(sc, "qc_types");
+
+	for (size_t i = 0; pol && i < json_object_array_length(pol); i++) {
+		const char *p = json_object_get_string(json_object_array_get_idx(pol, i));
+		if (p && strncmp(p, ND_OID_KAMUSM_SEAL_POLICY_PREFIX, strlen(ND_OID_KAMUSM_SEAL_POLICY_PREFIX)) == 0)
+			return "seal";
+	}
+	if (nd_jarr_has_str(types, ND_OID_QC_TYPE_ESEAL) && !nd_jarr_has_str(types, ND_OID_QC_TYPE_ESIGN))
+		return "seal";
+	if (nd_jarr_has_str(ku, "nonRepudiation"))
+		return NULL;
+	if (nd_jarr_has_str(ku, "digitalSignature"))
+		return "authentication";
+	if (nd_jarr_has_str(ku, "keyEncipherment") || nd_jarr_has_str(ku, "dataEncipherment") ||
+	    nd_jarr_has_str(ku, "keyAgreement"))
+		return "encryption";
+	return NULL;
+}
+
+/* A qualified certificate whose details limit signing: warn, naming each
+ * (a monetary limit, a QcType other than esign, a restricting or missing
+ * user notice). Kamu SM's own conformance suite rejects these, but a
+ * signature may still be made, so this is a warning, not a failure. */
+static bool
+limits(const json_object *sc, const char *who, struct nd_result *r)
+{
+	json_object *rs = nd_jarr(sc, "restrictions");
+	size_t n = rs ? json_object_array_length(rs) : 0;
+	char *what = nd_xstrdup("");
+	bool any;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(rs, i), *d = NULL;
+		const char *k = nd_jstr(e, "kind");
+		char *one, *next;
+
+		json_object_object_get_ex(e, "detail", &d);
+		if (!k)
+			continue;
+		if (strcmp(k, "qc_limit") == 0 || strcmp(k, "qc_limit_zero") == 0) {
+			const char *cur = nd_jstr(d, "currency");
+			one = nd_asprintf(_("a monetary limit (QcLimitValue) of %lld×10^%lld %s%s"),
+			    (long long)nd_jint(d, "amount", 0), (long long)nd_jint(d, "exponent", 0), cur ? cur : "?",
+			    strcmp(k, "qc_limit_zero") == 0 ? _(": zero, no transaction is covered") : "");
+		} else if (strcmp(k, "qc_limit_unreadable") == 0)
+			one = nd_xstrdup(_("a monetary limit (QcLimitValue) that cannot be read"));
+		else if (strcmp(k, "qc_type_eseal") == 0 || strcmp(k, "qc_type_other") == 0)
+			one = nd_asprintf(_("a QcType that is not electronic signature (%s)"), json_object_get_string(d));
+		else if (strcmp(k, "user_notice") == 0)
+			one = nd_asprintf(_("a policy notice that restricts use: \"%s\""), json_object_get_string(d));
+		else if (strcmp(k, "no_user_notice") == 0)
+			one = nd_xstrdup(_("no user notice in the certificate policies, which a Kamu SM NES carries"));
+		else
+			one = nd_xstrdup(k);
+		next = nd_asprintf("%s%s%s", what, what[0] ? "; " : "", one);
+		free(one);
+		free(what);
+		what = next;
+	}
+	if (what[0]) {
+		nd_result_set(r, ND_WARN, _("%s's certificate is qualified, but its details limit signing: %s"), who, what);
+		nd_result_remedy(r, _("Kamu SM's conformance rules treat such a certificate as unusable for a NES "
+		    "signature, and DYS may refuse it. Ask Kamu SM (%s) for a NES without these limits."), KAMUSM_PHONE);
+	}
+	any = what[0] != '\0';
+	free(what);
+	return any;
+}
+
 static void
 eval_qualified(const struct nd_report *rep, struct nd_result *r)
 {
@@ -107,7 +184,8 @@ eval_qualified(const struct nd_report *rep, struct nd_result *r)
 	json_object *qc, *ku, *pol;
 	bool nr, qc_c, qc_nes, kamusm_policy = false;
 	size_t ncand = cands ? json_object_array_length(cands) : 0;
-	const char *who;
+	const char *who, *kind, *src = nd_jstr(sc, "source");
+	bool from_files = src && strcmp(src, "file") == 0;
 
 	if (input_problem(rep, r))
 		return;
@@ -150,6 +228,21 @@ eval_qualified(const struct nd_report *rep, struct nd_result *r)
 	who = nd_jstr(nd_jobj(sc, "holder"), "name");
 	if (!who)
 		who = nd_jstr(sc, "subject");
+	kind = not_nes_kind(sc);
+	if (kind) {
+		json_object_object_add(nd_result_details(r), "kind", json_object_new_string(kind));
+		if (strcmp(kind, "seal") == 0)
+			nd_result_set(r, ND_FAIL, _("%s is a company seal (mali mühür), not a person's signing certificate"), who);
+		else if (strcmp(kind, "authentication") == 0)
+			nd_result_set(r, ND_FAIL, _("%s is an authentication certificate (key usage digitalSignature, no nonRepudiation), not a signing certificate"), who);
+		else
+			nd_result_set(r, ND_FAIL, _("%s is an encryption certificate (key usage for enciphering, no nonRepudiation), not a signing certificate"), who);
+		nd_result_remedy(r, _("DYS signs documents with the person's own qualified certificate (NES), whose key usage is "
+		    "nonRepudiation; a company seal, an authentication or an encryption certificate cannot sign there. "
+		    "If the person has a NES card, use that one; otherwise apply through Kamu SM's online services "
+		    "(%s) or call %s."), KAMUSM_WEB, KAMUSM_PHONE);
+		return;
+	}
 	if (!nr) {
 		char *k = join(ku);
 		nd_result_set(r, ND_FAIL, _("%s is not a signing certificate: its key usage lacks nonRepudiation (it has: %s)"),
@@ -160,7 +253,7 @@ eval_qualified(const struct nd_report *rep, struct nd_result *r)
 		    KAMUSM_PHONE);
 		return;
 	}
-	if (!qc_c || !qc_nes) {
+	if (!nd_x509_is_qualified(sc)) {
 		char *miss = nd_asprintf("%s%s%s", !qc_c ? ND_OID_QC_COMPLIANCE : "",
 		    (!qc_c && !qc_nes) ? ", " : "", !qc_nes ? ND_OID_QC_BTK_NES : "");
 		nd_result_set(r, ND_FAIL, _("%s is not a qualified (NES) certificate: QC statements missing: %s"),
@@ -180,7 +273,12 @@ eval_qualified(const struct nd_report *rep, struct nd_result *r)
 		    "institution whether certificates from other providers are accepted, or call %s."), KAMUSM_PHONE);
 		return;
 	}
-	if (ncand > 1)
+	if (limits(sc, who, r))
+		return;
+	if (ncand > 1 && from_files)
+		nd_result_set(r, ND_PASS, _("qualified signing certificate of %s; %zu personal certificates in the files given, a signing program would use this one (serial %s)"),
+		    who, ncand, nd_jstr(sc, "serial") ? nd_jstr(sc, "serial") : "?");
+	else if (ncand > 1)
 		nd_result_set(r, ND_PASS, _("qualified signing certificate of %s; %zu personal certificates on the token, DYS would use this one (serial %s)"),
 		    who, ncand, nd_jstr(sc, "serial") ? nd_jstr(sc, "serial") : "?");
 	else

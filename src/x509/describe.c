@@ -127,10 +127,74 @@ add_oid(json_object *arr, const ASN1_OBJECT *o)
 		json_object_array_add(arr, json_object_new_string(buf));
 }
 
-json_object *
-nd_x509_qc_statements(X509 *x)
+/* An INTEGER that fits in int64, else false. */
+static bool
+int_of(const ASN1_TYPE *t, int64_t *v)
 {
-	json_object *arr = json_object_new_array();
+	return t && ASN1_TYPE_get(t) == V_ASN1_INTEGER && ASN1_INTEGER_get_int64(v, t->value.integer) == 1;
+}
+
+/* QcLimitValue (ETSI EN 319 412-5 4.3.2): MonetaryValue ::= SEQUENCE {
+ * currency (PrintableString SIZE 3 | INTEGER), amount INTEGER, exponent
+ * INTEGER }. Anything else is recorded as unreadable, not ignored. */
+static json_object *
+qc_limit(const ASN1_TYPE *info)
+{
+	json_object *lim = json_object_new_object();
+	STACK_OF(ASN1_TYPE) *mv = NULL;
+	const unsigned char *q;
+	ASN1_TYPE *cur;
+	int64_t amount, exponent, code;
+
+	json_object_object_add(lim, "readable", json_object_new_boolean(0));
+	if (!info || ASN1_TYPE_get(info) != V_ASN1_SEQUENCE)
+		goto out;
+	q = ASN1_STRING_get0_data(info->value.sequence);
+	mv = d2i_ASN1_SEQUENCE_ANY(NULL, &q, ASN1_STRING_length(info->value.sequence));
+	if (!mv || sk_ASN1_TYPE_num(mv) != 3 || !int_of(sk_ASN1_TYPE_value(mv, 1), &amount) ||
+	    !int_of(sk_ASN1_TYPE_value(mv, 2), &exponent))
+		goto out;
+	cur = sk_ASN1_TYPE_value(mv, 0);
+	if (ASN1_TYPE_get(cur) == V_ASN1_PRINTABLESTRING && ASN1_STRING_length(cur->value.printablestring) == 3) {
+		char c[4] = { 0 };
+		memcpy(c, ASN1_STRING_get0_data(cur->value.printablestring), 3);
+		json_object_object_add(lim, "currency", json_object_new_string(c));
+	} else if (int_of(cur, &code))
+		json_object_object_add(lim, "currency", json_object_new_int64(code));
+	else
+		goto out;
+	json_object_object_add(lim, "amount", json_object_new_int64(amount));
+	json_object_object_add(lim, "exponent", json_object_new_int64(exponent));
+	json_object_object_add(lim, "readable", json_object_new_boolean(1));
+out:
+	sk_ASN1_TYPE_pop_free(mv, ASN1_TYPE_free);
+	return lim;
+}
+
+/* QcType (ETSI EN 319 412-5 4.2.3): SEQUENCE OF OID. */
+static void
+qc_types(const ASN1_TYPE *info, json_object *types)
+{
+	STACK_OF(ASN1_TYPE) *ts = NULL;
+	const unsigned char *q;
+
+	if (!info || ASN1_TYPE_get(info) != V_ASN1_SEQUENCE)
+		return;
+	q = ASN1_STRING_get0_data(info->value.sequence);
+	ts = d2i_ASN1_SEQUENCE_ANY(NULL, &q, ASN1_STRING_length(info->value.sequence));
+	for (int i = 0; ts && i < sk_ASN1_TYPE_num(ts); i++) {
+		ASN1_TYPE *t = sk_ASN1_TYPE_value(ts, i);
+		if (ASN1_TYPE_get(t) == V_ASN1_OBJECT)
+			add_oid(types, t->value.object);
+	}
+	sk_ASN1_TYPE_pop_free(ts, ASN1_TYPE_free);
+}
+
+/* The statement ids; with fx, also qc_limit and qc_types into fx. */
+static json_object *
+qc_walk(X509 *x, json_object *fx)
+{
+	json_object *arr = json_object_new_array(), *types = json_object_new_array();
 	int loc = X509_get_ext_by_NID(x, NID_qcStatements, -1);
 	X509_EXTENSION *ext;
 	ASN1_OCTET_STRING *val;
@@ -160,13 +224,139 @@ nd_x509_qc_statements(X509 *x)
 		if (!st)
 			continue;
 		id = sk_ASN1_TYPE_num(st) > 0 ? sk_ASN1_TYPE_value(st, 0) : NULL;
-		if (id && ASN1_TYPE_get(id) == V_ASN1_OBJECT)
+		if (id && ASN1_TYPE_get(id) == V_ASN1_OBJECT) {
+			ASN1_TYPE *info = sk_ASN1_TYPE_num(st) > 1 ? sk_ASN1_TYPE_value(st, 1) : NULL;
+			char oid[128];
+
 			add_oid(arr, id->value.object);
+			OBJ_obj2txt(oid, sizeof oid, id->value.object, 1);
+			if (fx && strcmp(oid, ND_OID_QC_LIMIT) == 0 && !nd_jobj(fx, "qc_limit"))
+				json_object_object_add(fx, "qc_limit", qc_limit(info));
+			else if (fx && strcmp(oid, ND_OID_QC_TYPE) == 0)
+				qc_types(info, types);
+		}
 		sk_ASN1_TYPE_pop_free(st, ASN1_TYPE_free);
 	}
 done:
+	if (fx) {
+		if (!nd_jobj(fx, "qc_limit"))
+			json_object_object_add(fx, "qc_limit", NULL);
+		json_object_object_add(fx, "qc_types", types);
+	} else
+		json_object_put(types);
 	sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free);
 	return arr;
+}
+
+json_object *
+nd_x509_qc_statements(X509 *x)
+{
+	return qc_walk(x, NULL);
+}
+
+/* The first user notice's explicit text in the certificate policies, as
+ * UTF-8 (NULs shown as '?'), or NULL. */
+static char *
+user_notice(X509 *x)
+{
+	CERTIFICATEPOLICIES *cp = X509_get_ext_d2i(x, NID_certificate_policies, NULL, NULL);
+	char *out = NULL;
+
+	for (int i = 0; cp && !out && i < sk_POLICYINFO_num(cp); i++) {
+		POLICYINFO *pi = sk_POLICYINFO_value(cp, i);
+		for (int j = 0; pi->qualifiers && !out && j < sk_POLICYQUALINFO_num(pi->qualifiers); j++) {
+			POLICYQUALINFO *q = sk_POLICYQUALINFO_value(pi->qualifiers, j);
+			unsigned char *u = NULL;
+			int n;
+
+			if (OBJ_obj2nid(q->pqualid) != NID_id_qt_unotice || !q->d.usernotice ||
+			    !q->d.usernotice->exptext)
+				continue;
+			n = ASN1_STRING_to_UTF8(&u, q->d.usernotice->exptext);
+			if (n < 0)
+				continue;
+			out = nd_xcalloc((size_t)n + 1, 1);
+			memcpy(out, u, (size_t)n);
+			for (int k = 0; k < n; k++)
+				if (out[k] == '\0')
+					out[k] = '?';
+			OPENSSL_free(u);
+		}
+	}
+	CERTIFICATEPOLICIES_free(cp);
+	return out;
+}
+
+static bool
+under_prefix(const json_object *arr, const char *prefix)
+{
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		const char *p = json_object_get_string(json_object_array_get_idx(arr, i));
+		if (p && strncmp(p, prefix, strlen(prefix)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Words of a user notice that restrict use (Turkish and English, lower
+ * case ASCII stems; "sınır" as it is written in UTF-8). */
+static bool
+notice_restricts(const char *text)
+{
+	static const char *const words[] = { "kısıt", "kisit", "sınır", "sinir", "yalnızca", "yalnizca",
+		"sadece", "restrict", "limit", "only for", "test amaç", "test amac", "for test" };
+	char *low = nd_xstrdup(text);
+	bool hit = false;
+
+	for (char *c = low; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	for (size_t i = 0; !hit && i < sizeof words / sizeof words[0]; i++)
+		hit = strstr(low, words[i]) != NULL;
+	free(low);
+	return hit;
+}
+
+static void
+add_restriction(json_object *arr, const char *kind, json_object *detail)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "kind", json_object_new_string(kind));
+	json_object_object_add(r, "detail", detail);
+	json_object_array_add(arr, r);
+}
+
+/* What limits signing with a qualified certificate: a monetary limit, a
+ * QcType other than esign, a user notice that restricts use, and a Kamu
+ * SM NES without the user notice its profile requires (see
+ * drivers-notes/kamusm-certificates.md). */
+static void
+restrictions(X509 *x, json_object *fx)
+{
+	json_object *arr = json_object_new_array(), *lim = nd_jobj(fx, "qc_limit");
+	json_object *types = nd_jarr(fx, "qc_types");
+	char *notice = user_notice(x);
+
+	nd_jset_str(fx, "policy_user_notice", notice);
+	if (lim) {
+		bool zero = nd_jbool(lim, "readable", false) && nd_jint(lim, "amount", -1) == 0;
+		add_restriction(arr, !nd_jbool(lim, "readable", false) ? "qc_limit_unreadable" :
+		    zero ? "qc_limit_zero" : "qc_limit", json_object_get(lim));
+	}
+	for (size_t i = 0; types && i < json_object_array_length(types); i++) {
+		const char *t = json_object_get_string(json_object_array_get_idx(types, i));
+		if (t && strcmp(t, ND_OID_QC_TYPE_ESIGN) != 0)
+			add_restriction(arr, strcmp(t, ND_OID_QC_TYPE_ESEAL) == 0 ? "qc_type_eseal" : "qc_type_other",
+			    json_object_new_string(t));
+	}
+	if (notice && notice_restricts(notice))
+		add_restriction(arr, "user_notice", json_object_new_string(notice));
+	if (!notice && under_prefix(nd_jarr(fx, "policies"), ND_OID_KAMUSM_NES_POLICY_PREFIX) &&
+	    nd_jarr_has_str(nd_jarr(fx, "qc_statements"), ND_OID_QC_BTK_NES))
+		add_restriction(arr, "no_user_notice", NULL);
+	json_object_object_add(fx, "restrictions", arr);
+	free(notice);
 }
 
 static json_object *
@@ -363,8 +553,9 @@ nd_x509_describe(X509 *x, bool show_id)
 	json_object_object_add(fx, "key_usage_present", json_object_new_boolean(ku_present));
 	json_object_object_add(fx, "key_usage", ku);
 	json_object_object_add(fx, "ext_key_usage", ext_key_usage(x));
-	json_object_object_add(fx, "qc_statements", nd_x509_qc_statements(x));
+	json_object_object_add(fx, "qc_statements", qc_walk(x, fx));
 	json_object_object_add(fx, "policies", policies(x));
+	restrictions(x, fx);
 	json_object_object_add(fx, "key", key_facts(x));
 	sig_nid = X509_get_signature_nid(x);
 	nd_jset_str(fx, "signature_algorithm", sig_nid != NID_undef ? OBJ_nid2sn(sig_nid) : NULL);

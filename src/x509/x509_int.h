@@ -51,6 +51,15 @@ int64_t nd_x509_parse_time(const char *s);
 #define ND_OID_QC_COMPLIANCE "0.4.0.1862.1.1"
 #define ND_OID_QC_BTK_NES "2.16.792.1.61.0.1.5070.1.1"
 #define ND_OID_KAMUSM_POLICY_PREFIX "2.16.792.1.2.1.1.5.7."
+/* Kamu SM's arcs for personal NES (…7.1.) and company seals, mali mühür
+ * (…7.4.), from its CP/CPS (drivers-notes/kamusm-certificates.md). */
+#define ND_OID_KAMUSM_NES_POLICY_PREFIX "2.16.792.1.2.1.1.5.7.1."
+#define ND_OID_KAMUSM_SEAL_POLICY_PREFIX "2.16.792.1.2.1.1.5.7.4."
+/* ETSI EN 319 412-5: QcLimitValue, QcType and its values. */
+#define ND_OID_QC_LIMIT "0.4.0.1862.1.2"
+#define ND_OID_QC_TYPE "0.4.0.1862.1.6"
+#define ND_OID_QC_TYPE_ESIGN "0.4.0.1862.1.6.1"
+#define ND_OID_QC_TYPE_ESEAL "0.4.0.1862.1.6.2"
 
 /* ---- anchors.c: Kamu SM's certificates pinned by SHA-256 ---------------- */
 

@@ -69,6 +69,8 @@ cert(const char *override)
 
 static struct nd_report rep;
 static struct nd_opts opts;
+/* inventory.signing_candidates for eval() */
+static const char *candidates = "[{}]";
 
 /* Evaluate the cert layer over an inventory made of a certificate (or
  * none), a chain status and a revocation result. */
@@ -81,7 +83,7 @@ eval(json_object *sc, const char *chain_status, const char *revocation)
 	json_object_object_add(rep.inventory, "x509",
 	    json_tokener_parse("{\"certificates_seen\": 1, \"decode_errors\": []}"));
 	json_object_object_add(rep.inventory, "signing_certificate", sc);
-	json_object_object_add(rep.inventory, "signing_candidates", json_tokener_parse("[{}]"));
+	json_object_object_add(rep.inventory, "signing_candidates", json_tokener_parse(candidates));
 	json_object_object_add(rep.inventory, "chain_status", chain_status ? json_tokener_parse(chain_status) : NULL);
 	json_object_object_add(rep.inventory, "chain", json_tokener_parse(
 	    "[{\"source\": \"token\"}, {\"source\": \"aia\"}, {\"source\": \"cache\"}]"));
@@ -185,6 +187,25 @@ qualified_findings(void **state)
 	eval(cert("{\"policies\": [\"1.2.3.4\"]}"), CHAIN_OK, REV_GOOD);
 	expect("cert.qualified", ND_WARN, "1.2.3.4");
 	nd_report_free(&rep);
+}
+
+/* Files given to verify are not a token: the message says where the
+ * certificates came from. */
+static void
+several_certificates_by_source(void **state)
+{
+	(void)state;
+	candidates = "[{}, {}]";
+	eval(cert("{\"source\": \"file\", \"file\": \"a.pem\"}"), CHAIN_OK, REV_GOOD);
+	expect("cert.qualified", ND_PASS, "2 personal certificates in the files given");
+	if (strstr(res("cert.qualified")->message, "token"))
+		fail_msg("files called a token: %s", res("cert.qualified")->message);
+	nd_report_free(&rep);
+
+	eval(cert(NULL), CHAIN_OK, REV_GOOD);
+	expect("cert.qualified", ND_PASS, "2 personal certificates on the token");
+	nd_report_free(&rep);
+	candidates = "[{}]";
 }
 
 static void
@@ -380,6 +401,7 @@ main(void)
 		cmocka_unit_test(no_certificate),
 		cmocka_unit_test(qualified_findings),
 		cmocka_unit_test(validity_findings),
+		cmocka_unit_test(several_certificates_by_source),
 		cmocka_unit_test(expiry_warn_option),
 		cmocka_unit_test(holder_and_key_findings),
 		cmocka_unit_test(chain_findings),

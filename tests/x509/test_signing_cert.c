@@ -212,12 +212,114 @@ qualified_means_one_thing(void **state)
 	X509_free(x);
 }
 
+/* One certificate on the token; its cert.qualified result. */
+static const struct nd_result *
+qualified_of(struct nd_report *rep, const char *ext, const char *sections)
+{
+	X509 *x = mkcert("TEST KULLANICI", -10, 300, ext, sections);
+
+	token_report(rep, &x, 1);
+	X509_free(x);
+	return res(rep, "cert.qualified");
+}
+
+#define QC_SECTIONS(extra_qcs, extra) \
+	"[pol]\npolicyIdentifier = 2.16.792.1.2.1.1.5.7.1.1\nuserNotice.1 = @notice\n" \
+	"[nopol]\npolicyIdentifier = 2.16.792.1.2.1.1.5.7.1.1\n" \
+	"[seal]\npolicyIdentifier = 2.16.792.1.2.1.1.5.7.4.1\nuserNotice.1 = @notice\n" \
+	"[notice]\nexplicitText = \"UTF8:Bu sertifika, 5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifikadır.\"\n" \
+	"[qcs]\nc = SEQUENCE:qc_c\nn = SEQUENCE:qc_nes\n" extra_qcs \
+	"[qc_c]\nid = OID:0.4.0.1862.1.1\n[qc_nes]\nid = OID:2.16.792.1.61.0.1.5070.1.1\n" extra
+
+/* Details that limit a qualified certificate: reported, and a warning. */
+static void
+limits_of_a_qualified_certificate(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+	json_object *sc, *lim;
+
+	(void)state;
+	/* the plain NES passes, with its notice in the inventory */
+	r = qualified_of(&rep, NES_EXT, NULL);
+	assert_int_equal(r->status, ND_PASS);
+	sc = nd_jobj(rep.inventory, "signing_certificate");
+	has(nd_jstr(sc, "policy_user_notice"), "5070");
+	assert_int_equal(json_object_array_length(nd_jarr(sc, "restrictions")), 0);
+	nd_report_free(&rep);
+
+	/* QcLimitValue of 0 TRY */
+	r = qualified_of(&rep, NES_EXT, QC_SECTIONS("l = SEQUENCE:qc_lim\n",
+	    "[qc_lim]\nid = OID:0.4.0.1862.1.2\nv = SEQUENCE:mv\n"
+	    "[mv]\ncur = PRINTABLESTRING:TRY\namount = INTEGER:0\nexp = INTEGER:0\n"));
+	assert_int_equal(r->status, ND_WARN);
+	has(r->message, "QcLimitValue");
+	has(r->message, "zero");
+	assert_non_null(r->remedy);
+	sc = nd_jobj(rep.inventory, "signing_certificate");
+	lim = nd_jobj(sc, "qc_limit");
+	assert_string_equal(nd_jstr(lim, "currency"), "TRY");
+	assert_int_equal(nd_jint(lim, "amount", -1), 0);
+	assert_int_equal(nd_jint(lim, "exponent", -1), 0);
+	assert_string_equal(nd_jstr(json_object_array_get_idx(nd_jarr(sc, "restrictions"), 0), "kind"), "qc_limit_zero");
+	nd_report_free(&rep);
+
+	/* a Kamu SM NES whose policy has no user notice */
+	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\n" KU_NR "certificatePolicies = @nopol\n" QC_NES,
+	    QC_SECTIONS("", ""));
+	assert_int_equal(r->status, ND_WARN);
+	has(r->message, "no user notice");
+	assert_null(nd_jstr(nd_jobj(rep.inventory, "signing_certificate"), "policy_user_notice"));
+	nd_report_free(&rep);
+
+	/* a user notice that restricts use */
+	r = qualified_of(&rep, NES_EXT,
+	    "[pol]\npolicyIdentifier = 2.16.792.1.2.1.1.5.7.1.1\nuserNotice.1 = @notice\n"
+	    "[notice]\nexplicitText = \"UTF8:Bu sertifika yalnızca test amaçlıdır.\"\n"
+	    "[qcs]\nc = SEQUENCE:qc_c\nn = SEQUENCE:qc_nes\n"
+	    "[qc_c]\nid = OID:0.4.0.1862.1.1\n[qc_nes]\nid = OID:2.16.792.1.61.0.1.5070.1.1\n");
+	assert_int_equal(r->status, ND_WARN);
+	has(r->message, "yalnızca test");
+	nd_report_free(&rep);
+}
+
+/* A seal, an authentication and an encryption certificate are named. */
+static void
+what_a_certificate_is(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+
+	(void)state;
+	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\n" KU_NR "certificatePolicies = @seal\n" QC_NES,
+	    QC_SECTIONS("", ""));
+	assert_int_equal(r->status, ND_FAIL);
+	has(r->message, "company seal (mali mühür)");
+	has(r->remedy, "person's own");
+	nd_report_free(&rep);
+
+	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n"
+	    POLICY_NOTICE, NULL);
+	assert_int_equal(r->status, ND_FAIL);
+	has(r->message, "authentication certificate");
+	has(r->remedy, "person's own");
+	nd_report_free(&rep);
+
+	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, keyEncipherment\n"
+	    POLICY_NOTICE, NULL);
+	assert_int_equal(r->status, ND_FAIL);
+	has(r->message, "encryption certificate");
+	nd_report_free(&rep);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_rule_for_the_signing_certificate),
 		cmocka_unit_test(qualified_means_one_thing),
+		cmocka_unit_test(limits_of_a_qualified_certificate),
+		cmocka_unit_test(what_a_certificate_is),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
