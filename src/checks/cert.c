@@ -482,6 +482,12 @@ eval_chain(const struct nd_report *rep, struct nd_result *r)
 		nd_result_remedy(r, "%s", _("Check the network path to the certificate repository. An institutional "
 		    "network often needs an HTTP proxy: set it with `export http_proxy=http://PROXY:PORT` "
 		    "(and no_proxy for local hosts), or ask IT to allow depo.kamusm.gov.tr; then run again."));
+	} else if (strcmp(err, "issuer_not_found") == 0 && nd_jstr(cs, "ldap_url")) {
+		nd_result_set(r, ND_WARN, _("the issuer's certificate (%s) is offered only over LDAP (%s), which nesdoctor does not fetch"),
+		    missing, nd_jstr(cs, "ldap_url"));
+		r->undetermined = true;
+		nd_result_remedy(r, "%s", _("Save the issuing CA's certificate from Kamu SM's repository (http://depo.kamusm.gov.tr) "
+		    "and run `nesdoctor verify` with that file next to this certificate."));
 	} else if (strcmp(err, "issuer_not_found") == 0) {
 		nd_result_set(r, ND_FAIL, _("issued by %s, which is neither Kamu SM nor another known CA: the chain cannot be built"),
 		    missing);

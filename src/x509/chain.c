@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -185,6 +186,12 @@ fetch_issuer(X509 *cur, struct nd_pool *pool, struct nd_net *net, const char *ca
 				seen = true;
 		if (seen || json_object_array_length(tried) >= ND_X509_MAX_AIA)
 			continue;
+		/* LDAP (or anything but HTTP) is never fetched: never ask for it */
+		if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0) {
+			if (!json_object_object_get_ex(status, "ldap_url", NULL))
+				json_object_object_add(status, "ldap_url", json_object_new_string(url));
+			continue;
+		}
 		json_object_array_add(tried, json_object_new_string(url));
 		if (net->offline) {
 			json_object_object_add(status, "needs_download", json_object_new_string(url));

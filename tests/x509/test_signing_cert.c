@@ -312,6 +312,33 @@ what_a_certificate_is(void **state)
 	nd_report_free(&rep);
 }
 
+/* An issuer offered only over LDAP: never "would have to be downloaded
+ * from ldap://", offline or not. */
+static void
+ldap_is_not_downloaded(void **state)
+{
+	struct nd_report rep;
+	X509 *x = mkcert("TEST KULLANICI", -10, 300, NES_EXT
+	    "authorityInfoAccess = caIssuers;URI:ldap://depo.example/cn=Test%20CA?cACertificate\n", NULL);
+	X509_NAME *iss = X509_NAME_new();
+	const struct nd_result *r;
+
+	(void)state;
+	X509_NAME_add_entry_by_txt(iss, "CN", MBSTRING_UTF8, (const unsigned char *)"Test CA", -1, -1, 0);
+	X509_set_issuer_name(x, iss);
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+	token_report(&rep, &x, 1);
+	r = res(&rep, "cert.chain");
+	if (strstr(r->message, "downloaded"))
+		fail_msg("LDAP named as a download: %s", r->message);
+	has(r->message, "only over LDAP");
+	has(r->message, "ldap://depo.example");
+	assert_non_null(r->remedy);
+	nd_report_free(&rep);
+	X509_NAME_free(iss);
+	X509_free(x);
+}
+
 int
 main(void)
 {
@@ -320,6 +347,7 @@ main(void)
 		cmocka_unit_test(qualified_means_one_thing),
 		cmocka_unit_test(limits_of_a_qualified_certificate),
 		cmocka_unit_test(what_a_certificate_is),
+		cmocka_unit_test(ldap_is_not_downloaded),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
