@@ -569,6 +569,14 @@ eval_revocation(const struct nd_report *rep, struct nd_result *r)
 		nd_result_remedy(r, _("An institutional network often needs an HTTP proxy: set it with "
 		    "`export http_proxy=http://PROXY:PORT` (and no_proxy for local hosts), or ask IT to allow "
 		    "%s and depo.kamusm.gov.tr; then run again."), host_hint);
+	} else if (strcmp(err, "crl_scope") == 0 || strcmp(err, "crl_unusable") == 0 ||
+	    strcmp(err, "crl_too_large") == 0) {
+		/* the CRL came, signed and in date, but cannot decide: never a pass */
+		nd_result_set(r, ND_WARN, _("could not be checked: the CRL from %s cannot decide for this "
+		    "certificate (%s)"), host_hint, detail ? detail : err);
+		nd_result_remedy(r, _("nesdoctor reads only a complete CRL that covers the certificate; an OCSP "
+		    "answer would decide. Make sure the OCSP responder named in the certificate can be reached "
+		    "(http_proxy) and run again; if it persists, call %s."), KAMUSM_PHONE);
 	} else if (strcmp(err, "ocsp_unknown") == 0) {
 		nd_result_set(r, ND_WARN, "%s", _("the OCSP responder does not know this certificate, and no CRL answered"));
 		nd_result_remedy(r, _("Call Kamu SM's help line %s."), KAMUSM_PHONE);

@@ -56,6 +56,19 @@ rev_init(struct nd_rev *res)
 }
 
 static void
+rev_vfail(struct nd_rev *res, nd_err code, const char *error, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static void
+rev_vfail(struct nd_rev *res, nd_err code, const char *error, const char *fmt, va_list ap)
+{
+	res->status = ND_REV_NONE;
+	res->code = code;
+	res->error = error;
+	vsnprintf(res->err, sizeof res->err, fmt, ap);
+}
+
+static void
 rev_fail(struct nd_rev *res, nd_err code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
@@ -63,22 +76,60 @@ rev_fail(struct nd_rev *res, nd_err code, const char *fmt, ...)
 {
 	va_list ap;
 
-	res->status = ND_REV_NONE;
-	res->code = code;
 	va_start(ap, fmt);
-	vsnprintf(res->err, sizeof res->err, fmt, ap);
+	rev_vfail(res, code, NULL, fmt, ap);
 	va_end(ap);
+}
+
+/* A CRL that cannot decide for this certificate: error is "crl_scope" (it
+ * does not cover it) or "crl_unusable" (it holds what we cannot read). */
+static void
+rev_unusable(struct nd_rev *res, const char *error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+rev_unusable(struct nd_rev *res, const char *error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rev_vfail(res, ND_ERR_UNSUPPORTED, error, fmt, ap);
+	va_end(ap);
+}
+
+/* X509_cmp_time with its error (0) folded into "not ok" by the callers:
+ * -1 before t, 1 after t, 0 unreadable. */
+static int
+time_cmp(const ASN1_TIME *a, time_t t)
+{
+	return a ? X509_cmp_time(a, &t) : 0;
+}
+
+/* thisUpdate not in the future, not older than maxage (when >= 0);
+ * nextUpdate (when given) not passed and not before thisUpdate. */
+static bool
+ocsp_fresh(const ASN1_GENERALIZEDTIME *thisupd, const ASN1_GENERALIZEDTIME *nextupd, time_t now,
+           long maxage)
+{
+	if (!thisupd || !ASN1_GENERALIZEDTIME_check(thisupd) || time_cmp(thisupd, now + ND_X509_SKEW_S) >= 0)
+		return false;
+	if (maxage >= 0 && time_cmp(thisupd, now - ND_X509_SKEW_S - maxage) <= 0)
+		return false;
+	if (nextupd && (!ASN1_GENERALIZEDTIME_check(nextupd) || time_cmp(nextupd, now - ND_X509_SKEW_S) <= 0 ||
+	    ASN1_TIME_compare(nextupd, thisupd) < 0))
+		return false;
+	return true;
 }
 
 void
 nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *id, X509_STORE *st,
-             STACK_OF(X509) *certs, struct nd_rev *res)
+             STACK_OF(X509) *certs, time_t now, struct nd_rev *res)
 {
 	const unsigned char *p = der;
 	OCSP_RESPONSE *resp = NULL;
 	OCSP_BASICRESP *bs = NULL;
 	ASN1_GENERALIZEDTIME *rev = NULL, *thisupd = NULL, *nextupd = NULL;
 	int rs, status = -1, reason = -1, nonce;
+	long maxage;
 	char why[160];
 
 	rev_init(res);
@@ -104,14 +155,17 @@ nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *id, X
 		goto fail;
 	}
 	if (req) {
-		/* 1: echoed; 2: neither side has one; 3: the responder ignores
-		 * nonces (common, allowed); 0 or -1: a replayed or foreign answer */
+		/* 1: echoed; -1: asked and not echoed (RFC 5019 responders,
+		 * answers cached by a CDN): taken when fresh, below; 2, 3: we
+		 * did not ask; 0: a different nonce, a replayed or foreign
+		 * answer */
 		nonce = OCSP_check_nonce(req, bs);
-		if (nonce <= 0) {
+		if (nonce == 0) {
 			rev_fail(res, ND_ERR_CRYPTO, "%s", _("the answer's nonce does not match the question"));
 			goto fail;
 		}
 		res->nonce_echoed = nonce == 1;
+		res->nonce = nonce == 1 ? "echoed" : "absent";
 	}
 	if (!st || OCSP_basic_verify(bs, certs, st, 0) <= 0) {
 		nd_err_from_openssl(why, sizeof why);
@@ -123,13 +177,21 @@ nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *id, X
 		rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the answer is about another certificate"));
 		goto fail;
 	}
+	nd_x509_time_str(thisupd, res->this_update, sizeof res->this_update);
+	nd_x509_time_str(nextupd, res->next_update, sizeof res->next_update);
 	/* without a next update, an answer older than a week is too old */
-	if (!OCSP_check_validity(thisupd, nextupd, ND_X509_SKEW_S, nextupd ? -1 : 7L * 86400)) {
+	maxage = nextupd ? -1 : 7L * 86400;
+	if (req && !res->nonce_echoed) {
+		if (!ocsp_fresh(thisupd, nextupd, now, ND_OCSP_NONCELESS_MAX_AGE_S)) {
+			rev_fail(res, ND_ERR_PROTOCOL, _("the answer does not echo the nonce and is not fresh "
+			    "(produced %s, at most %ld days old is taken): it may be a replay"),
+			    res->this_update[0] ? res->this_update : "-", ND_OCSP_NONCELESS_MAX_AGE_S / 86400);
+			goto fail;
+		}
+	} else if (!ocsp_fresh(thisupd, nextupd, now, maxage)) {
 		rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the answer is out of date (or from the future: check the clock)"));
 		goto fail;
 	}
-	nd_x509_time_str(thisupd, res->this_update, sizeof res->this_update);
-	nd_x509_time_str(nextupd, res->next_update, sizeof res->next_update);
 	switch (status) {
 	case V_OCSP_CERTSTATUS_GOOD:
 		res->status = ND_REV_GOOD;
@@ -173,8 +235,241 @@ parse_crl(const uint8_t *buf, size_t n)
 	return crl;
 }
 
+/* ---- does the CRL cover the certificate (RFC 5280 6.3.3)? --------------- */
+
+/* The CRL extensions read here (RFC 5280 5.2). A critical one outside this
+ * list makes the CRL unusable: freshestCRL is left out on purpose, since a
+ * critical one would oblige us to fetch delta CRLs, which we do not. */
+static bool
+crl_ext_known(int nid)
+{
+	switch (nid) {
+	case NID_crl_number:
+	case NID_authority_key_identifier:
+	case NID_issuing_distribution_point:
+	case NID_delta_crl:
+	case NID_issuer_alt_name:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* CRL entry extensions read here (5.3); certificateIssuer is handled apart. */
+static bool
+crl_entry_ext_known(int nid)
+{
+	return nid == NID_crl_reason || nid == NID_invalidity_date || nid == NID_hold_instruction_code;
+}
+
+static void
+ext_name(X509_EXTENSION *ext, char *buf, size_t bufsz)
+{
+	if (OBJ_obj2txt(buf, (int)bufsz, X509_EXTENSION_get_object(ext), 1) <= 0)
+		snprintf(buf, bufsz, "?");
+}
+
+static bool
+gn_is_dir(GENERAL_NAME *gn, const X509_NAME *dir)
+{
+	return gn->type == GEN_DIRNAME && dir && X509_NAME_cmp(gn->d.directoryName, dir) == 0;
+}
+
+/* Whether two distribution point names share a name: full names any
+ * GENERAL_NAME, a name relative to the CRL issuer as the directory name
+ * it stands for (dpname, filled by DIST_POINT_set_dpname). */
+static bool
+dpn_match(DIST_POINT_NAME *a, DIST_POINT_NAME *b)
+{
+	if (a->type == 0 && b->type == 0) {
+		for (int i = 0; i < sk_GENERAL_NAME_num(a->name.fullname); i++)
+			for (int j = 0; j < sk_GENERAL_NAME_num(b->name.fullname); j++)
+				if (GENERAL_NAME_cmp(sk_GENERAL_NAME_value(a->name.fullname, i),
+				    sk_GENERAL_NAME_value(b->name.fullname, j)) == 0)
+					return true;
+		return false;
+	}
+	if (a->type == 1 && b->type == 1)
+		return a->dpname && b->dpname && X509_NAME_cmp(a->dpname, b->dpname) == 0;
+	if (a->type == 1) {
+		DIST_POINT_NAME *t = a;
+		a = b;
+		b = t;
+	}
+	for (int i = 0; i < sk_GENERAL_NAME_num(a->name.fullname); i++)
+		if (gn_is_dir(sk_GENERAL_NAME_value(a->name.fullname, i), b->dpname))
+			return true;
+	return false;
+}
+
+static bool
+dpn_has_url(const DIST_POINT_NAME *d, const char *url)
+{
+	size_t n = strlen(url);
+
+	if (d->type != 0)
+		return false;
+	for (int i = 0; i < sk_GENERAL_NAME_num(d->name.fullname); i++) {
+		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(d->name.fullname, i);
+		if (gn->type == GEN_URI && (size_t)ASN1_STRING_length(gn->d.uniformResourceIdentifier) == n &&
+		    memcmp(ASN1_STRING_get0_data(gn->d.uniformResourceIdentifier), url, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Does the IDP's distribution point name one of leaf's CRL distribution
+ * points: the one url came from, or any when url is not among them? */
+static bool
+idp_matches_leaf(DIST_POINT_NAME *idp_dp, X509_CRL *crl, X509 *leaf, const char *url)
+{
+	STACK_OF(DIST_POINT) *dps = X509_get_ext_d2i(leaf, NID_crl_distribution_points, NULL, NULL);
+	bool ok = false, by_url = false;
+
+	if (!dps || !DIST_POINT_set_dpname(idp_dp, X509_CRL_get_issuer(crl)))
+		goto out;
+	for (int i = 0; url && i < sk_DIST_POINT_num(dps); i++) {
+		DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
+		if (dp->distpoint && dpn_has_url(dp->distpoint, url))
+			by_url = true;
+	}
+	for (int i = 0; !ok && i < sk_DIST_POINT_num(dps); i++) {
+		DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
+		if (!dp->distpoint || (by_url && !dpn_has_url(dp->distpoint, url)))
+			continue;
+		if (DIST_POINT_set_dpname(dp->distpoint, X509_get_issuer_name(leaf)) &&
+		    dpn_match(idp_dp, dp->distpoint))
+			ok = true;
+	}
+out:
+	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+	return ok;
+}
+
+static bool
+leaf_is_ca(X509 *leaf)
+{
+	BASIC_CONSTRAINTS *bc = X509_get_ext_d2i(leaf, NID_basic_constraints, NULL, NULL);
+	bool ca = bc && bc->ca;
+
+	BASIC_CONSTRAINTS_free(bc);
+	return ca;
+}
+
+/* The CRL's own extensions and its scope. false (res filled) when the CRL
+ * cannot decide for leaf at all; *partial when it can only say "revoked"
+ * (a delta CRL, a CRL for some reasons only). */
+static bool
+crl_covers(X509_CRL *crl, X509 *leaf, const char *url, struct nd_rev *res, bool *partial)
+{
+	ISSUING_DIST_POINT *idp = NULL;
+	char oid[80];
+	int crit = -1;
+	bool ok = false;
+
+	*partial = false;
+	for (int i = 0; i < X509_CRL_get_ext_count(crl); i++) {
+		X509_EXTENSION *ext = X509_CRL_get_ext(crl, i);
+		if (X509_EXTENSION_get_critical(ext) &&
+		    !crl_ext_known(OBJ_obj2nid(X509_EXTENSION_get_object(ext)))) {
+			ext_name(ext, oid, sizeof oid);
+			rev_unusable(res, "crl_unusable", _("the CRL has a critical extension nesdoctor does not "
+			    "know (%s)"), oid);
+			goto out;
+		}
+	}
+	idp = X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, &crit, NULL);
+	if (!idp && crit != -1) {
+		/* present but unreadable, or twice */
+		rev_unusable(res, "crl_unusable", "%s", _("the CRL's issuing distribution point cannot be read"));
+		goto out;
+	}
+	if (idp && idp->indirectCRL) {
+		rev_unusable(res, "crl_scope", "%s", _("the CRL is an indirect CRL (it lists certificates of "
+		    "other issuers too), which nesdoctor does not read"));
+		goto out;
+	}
+	if (idp && idp->onlyattr) {
+		rev_unusable(res, "crl_scope", "%s", _("the CRL covers only attribute certificates"));
+		goto out;
+	}
+	if (idp && idp->onlyCA && !leaf_is_ca(leaf)) {
+		rev_unusable(res, "crl_scope", "%s", _("the CRL covers only CA certificates"));
+		goto out;
+	}
+	if (idp && idp->onlyuser && leaf_is_ca(leaf)) {
+		rev_unusable(res, "crl_scope", "%s", _("the CRL covers only end-user certificates"));
+		goto out;
+	}
+	if (idp && idp->distpoint && !idp_matches_leaf(idp->distpoint, crl, leaf, url)) {
+		rev_unusable(res, "crl_scope", "%s", _("the CRL is for another distribution point than the "
+		    "certificate's"));
+		goto out;
+	}
+	if (idp && idp->onlysomereasons) {
+		rev_fail(res, ND_ERR_UNSUPPORTED, "%s", _("the CRL covers only some revocation reasons: it "
+		    "cannot say alone that a certificate is not revoked"));
+		res->error = "crl_scope";
+		*partial = true;
+	}
+	if (X509_CRL_get_ext_by_NID(crl, NID_delta_crl, -1) >= 0) {
+		rev_fail(res, ND_ERR_UNSUPPORTED, "%s", _("the CRL is a delta CRL (the changes since a base "
+		    "CRL): it cannot say alone that a certificate is not revoked"));
+		res->error = "crl_scope";
+		*partial = true;
+	}
+	ok = true;
+out:
+	ISSUING_DIST_POINT_free(idp);
+	return ok;
+}
+
+/* The entries: no critical extension we do not know, no certificateIssuer
+ * (indirect). *removes: an entry says removeFromCRL. */
+static bool
+crl_entries_ok(X509_CRL *crl, struct nd_rev *res, bool *removes)
+{
+	STACK_OF(X509_REVOKED) *revs = X509_CRL_get_REVOKED(crl);
+	char oid[80];
+
+	*removes = false;
+	for (int i = 0; i < sk_X509_REVOKED_num(revs); i++) {
+		X509_REVOKED *rv = sk_X509_REVOKED_value(revs, i);
+		for (int j = 0; j < X509_REVOKED_get_ext_count(rv); j++) {
+			X509_EXTENSION *ext = X509_REVOKED_get_ext(rv, j);
+			int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+			ASN1_ENUMERATED *e;
+			long reason;
+
+			if (nid == NID_certificate_issuer) {
+				rev_unusable(res, "crl_unusable", "%s", _("a CRL entry names another certificate "
+				    "issuer (an indirect CRL), which nesdoctor does not read"));
+				return false;
+			}
+			if (X509_EXTENSION_get_critical(ext) && !crl_entry_ext_known(nid)) {
+				ext_name(ext, oid, sizeof oid);
+				rev_unusable(res, "crl_unusable", _("a CRL entry has a critical extension nesdoctor "
+				    "does not know (%s)"), oid);
+				return false;
+			}
+			if (nid != NID_crl_reason)
+				continue;
+			e = X509V3_EXT_d2i(ext);
+			reason = e ? ASN1_ENUMERATED_get(e) : -1;
+			ASN1_ENUMERATED_free(e);
+			if (reason < 0) {
+				rev_unusable(res, "crl_unusable", "%s", _("a CRL entry's reason cannot be read"));
+				return false;
+			}
+			if (reason == CRL_REASON_REMOVE_FROM_CRL)
+				*removes = true;
+		}
+	}
+	return true;
+}
+
 void
-nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, time_t now,
+nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, const char *url, time_t now,
             struct nd_rev *res, X509_CRL **crl_out)
 {
 	X509_CRL *crl = NULL;
@@ -185,11 +480,18 @@ nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, time_t now,
 	ASN1_ENUMERATED *reason = NULL;
 	char why[160];
 	int found;
+	bool partial, removes;
 
 	rev_init(res);
 	if (crl_out)
 		*crl_out = NULL;
 	ERR_clear_error();
+	if (buf && n > ND_X509_MAX_CRL) {
+		rev_fail(res, ND_ERR_PROTOCOL, _("the CRL is larger than nesdoctor reads (%u MiB at most)"),
+		    ND_X509_MAX_CRL / (1024 * 1024));
+		res->error = "crl_too_large";
+		goto fail;
+	}
 	if (!buf || n == 0 || !(crl = parse_crl(buf, n))) {
 		rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not a CRL"));
 		goto fail;
@@ -217,6 +519,8 @@ nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, time_t now,
 		    res->next_update[0] ? res->next_update : "-");
 		goto fail;
 	}
+	if (!leaf || !crl_covers(crl, leaf, url, res, &partial) || !crl_entries_ok(crl, res, &removes))
+		goto fail;
 	/* 1: listed; 2: listed as removeFromCRL (that is: not revoked) */
 	found = X509_CRL_get0_by_cert(crl, &rev, leaf);
 	if (found == 1) {
@@ -224,8 +528,21 @@ nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, time_t now,
 		nd_x509_time_str(X509_REVOKED_get0_revocationDate(rev), res->date, sizeof res->date);
 		reason = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
 		res->reason = reason ? (int)ASN1_ENUMERATED_get(reason) : -1;
+	} else if (partial) {
+		/* res already says why */
+		goto fail;
+	} else if (removes) {
+		/* removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1): a
+		 * complete CRL with it is not built the way we read it, and its
+		 * silence about a certificate proves nothing */
+		rev_unusable(res, "crl_unusable", "%s", _("the CRL lists entries as removeFromCRL, which only a "
+		    "delta CRL may do"));
+		goto fail;
 	} else
 		res->status = ND_REV_GOOD;
+	res->code = ND_OK;
+	res->error = NULL;
+	res->err[0] = '\0';
 	if (crl_out) {
 		*crl_out = crl;
 		crl = NULL;
@@ -238,6 +555,12 @@ fail:
 
 /* ---- the driver ------------------------------------------------------------ */
 
+static const char *
+rev_error_name(const struct nd_rev *r)
+{
+	return r->error ? r->error : nd_err_name(r->code);
+}
+
 static json_object *
 attempt_json(const char *method, const char *url, const struct nd_rev *r, bool cached)
 {
@@ -249,7 +572,7 @@ attempt_json(const char *method, const char *url, const struct nd_rev *r, bool c
 	if (cached)
 		json_object_object_add(a, "cached", json_object_new_boolean(1));
 	if (r->status == ND_REV_NONE) {
-		json_object_object_add(a, "error", json_object_new_string(nd_err_name(r->code)));
+		json_object_object_add(a, "error", json_object_new_string(rev_error_name(r)));
 		json_object_object_add(a, "detail", json_object_new_string(r->err));
 	}
 	return a;
@@ -288,13 +611,23 @@ ocsp_try(const char *url, X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X50
 		rev_fail(res, e, "%s", err);
 		goto fail;
 	}
-	nd_ocsp_eval(ans, ans_len, req, id, st, chain, res);
+	nd_ocsp_eval(ans, ans_len, req, id, st, chain, time(NULL), res);
 fail:
 	ERR_clear_error();
 	free(ans);
 	OPENSSL_free(der);
 	OCSP_REQUEST_free(req);
 	OCSP_CERTID_free(id);
+}
+
+/* Was the last download refused for its size (net.c's log says so)? */
+static bool
+last_too_large(const struct nd_net *net)
+{
+	size_t n = net->log ? json_object_array_length(net->log) : 0;
+	const char *e = n ? nd_jstr(json_object_array_get_idx(net->log, n - 1), "error") : NULL;
+
+	return e && strcmp(e, "too_large") == 0;
 }
 
 /* A CRL from the cache when it is still good, else downloaded. */
@@ -312,7 +645,7 @@ crl_try(const char *url, X509 *leaf, X509 *issuer, struct nd_net *net, const cha
 	*cached = false;
 	rev_init(res);
 	if (nd_cache_load_url(cache_dir, "crl", url, &buf, &len) == ND_OK) {
-		nd_crl_eval(buf, len, leaf, issuer, now, res, &crl);
+		nd_crl_eval(buf, len, leaf, issuer, url, now, res, &crl);
 		free(buf);
 		buf = NULL;
 		if (crl) {
@@ -325,11 +658,19 @@ crl_try(const char *url, X509 *leaf, X509 *issuer, struct nd_net *net, const cha
 		goto done;
 	}
 	e = nd_net_fetch(net, "crl", url, NULL, NULL, 0, ND_X509_MAX_CRL, &buf, &len, err, sizeof err);
+	if (e != ND_OK && last_too_large(net)) {
+		rev_fail(res, e, _("the CRL is larger than nesdoctor reads (%u MiB at most)"),
+		    ND_X509_MAX_CRL / (1024 * 1024));
+		res->error = "crl_too_large";
+		goto done;
+	}
 	if (e != ND_OK) {
 		rev_fail(res, e, "%s", err);
 		goto done;
 	}
-	nd_crl_eval(buf, len, leaf, issuer, now, res, &crl);
+	/* crl is set only when it answered good or revoked: a CRL that
+	 * cannot decide is never cached */
+	nd_crl_eval(buf, len, leaf, issuer, url, now, res, &crl);
 	if (crl)
 		nd_cache_store_url(cache_dir, "crl", url, buf, len);
 done:
@@ -379,6 +720,7 @@ nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *cha
 		if (r.status == ND_REV_GOOD || r.status == ND_REV_REVOKED) {
 			set_final(out, "ocsp", url, &r, false);
 			json_object_object_add(out, "nonce_echoed", json_object_new_boolean(r.nonce_echoed));
+			nd_jset_str(out, "nonce", r.nonce);
 			done = true;
 		} else if (r.status == ND_REV_UNKNOWN) {
 			ocsp_unknown = true;
@@ -418,7 +760,7 @@ unknown:
 	else if (net->offline && !first_url && issuer)
 		json_object_object_add(out, "error", json_object_new_string("offline"));
 	else
-		json_object_object_add(out, "error", json_object_new_string(nd_err_name(first_err.code)));
+		json_object_object_add(out, "error", json_object_new_string(rev_error_name(&first_err)));
 	json_object_object_add(out, "detail", json_object_new_string(first_err.err));
 out:
 	json_object_object_add(out, "attempts", attempts);

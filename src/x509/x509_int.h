@@ -20,12 +20,21 @@
  * a national CA's CRL can hold hundreds of thousands of entries). */
 #define ND_X509_MAX_CERT (256u * 1024)
 #define ND_X509_MAX_OCSP (1u * 1024 * 1024)
-#define ND_X509_MAX_CRL (64u * 1024 * 1024)
+/* A CRL is parsed whole in memory (about ten times its size) before its
+ * signature can be checked; until CRLs are streamed, at most this much is
+ * read: 400 000 entries or so, a few times the largest Kamu SM CRL seen. */
+#define ND_X509_MAX_CRL (16u * 1024 * 1024)
 #define ND_X509_MAX_FILE (64u * 1024 * 1024)
 /* How many AIA downloads one chain may need (issuing CA, root, a cross). */
 #define ND_X509_MAX_AIA 4
 /* Clock skew allowed on OCSP and CRL times. */
 #define ND_X509_SKEW_S 300
+/* An OCSP answer that does not echo our nonce (RFC 5019 responders, answers
+ * cached by a CDN) may be a replay: it is taken only when its thisUpdate is
+ * at most this old and its nextUpdate has not passed. CA/Browser Forum
+ * Baseline Requirements 4.9.10: a responder refreshes its answers at the
+ * latest four days after their thisUpdate. */
+#define ND_OCSP_NONCELESS_MAX_AGE_S (4L * 86400)
 
 /* ---- describe.c: facts about one certificate ---------------------------- */
 
@@ -129,19 +138,31 @@ struct nd_rev {
 	char this_update[32];
 	char next_update[32];
 	nd_err code;                 /* why there was no answer */
+	const char *error;           /* a finer, stable name for code (JSON
+	                                "error"): "crl_scope", "crl_unusable",
+	                                "crl_too_large"; NULL: nd_err_name(code) */
 	char err[256];
 	bool nonce_echoed;
+	const char *nonce;           /* OCSP: "echoed", "absent"; NULL: not asked */
 };
 
 /* Judge an OCSP response for (id) asked with req (req may be NULL: no
- * nonce check). Signature checked against st + certs. */
+ * nonce check) at time now. Signature checked against st + certs. An
+ * answer without our nonce is taken only when fresh (see
+ * ND_OCSP_NONCELESS_MAX_AGE_S); a wrong nonce never. */
 void nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *id,
-                  X509_STORE *st, STACK_OF(X509) *certs, struct nd_rev *res);
-/* Judge a CRL (DER or PEM) for leaf, issued and signed by issuer. Fills
- * crl_out (when not NULL) with the parsed CRL when its signature and
- * times are good (for caching). */
-void nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, time_t now,
-                 struct nd_rev *res, X509_CRL **crl_out);
+                  X509_STORE *st, STACK_OF(X509) *certs, time_t now, struct nd_rev *res);
+/* Judge a CRL (DER or PEM) for leaf, issued and signed by issuer, fetched
+ * from url (one of leaf's CRL distribution points; NULL: any of them).
+ * The CRL must cover leaf (RFC 5280 6.3.3): a delta CRL, a CRL limited to
+ * CA or attribute certificates, to some reasons or to another distribution
+ * point, an indirect CRL, unknown critical extensions and removeFromCRL
+ * entries in a complete CRL leave the status NONE with res->error
+ * "crl_scope" or "crl_unusable" (a listing of leaf in a delta or partial-
+ * reasons CRL still says revoked). Fills crl_out (when not NULL) with the
+ * parsed CRL only when it answered good or revoked (for caching). */
+void nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, const char *url,
+                 time_t now, struct nd_rev *res, X509_CRL **crl_out);
 const char *nd_rev_status_name(enum nd_rev_status s);
 const char *nd_crl_reason_name(int reason);
 

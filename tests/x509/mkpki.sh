@@ -166,3 +166,21 @@ openssl ca -config pki.cnf -gencrl -crlexts crl_ext -out int.crl.pem 2>/dev/null
 openssl crl -in int.crl.pem -outform DER -out www/int.crl
 openssl x509 -in int.pem -outform DER -out www/int.der
 openssl x509 -in root.pem -outform DER -out www/root.der
+
+# narrowcrl: no OCSP; its distribution point serves a CRL whose issuing
+# distribution point limits it to CA certificates (RFC 5280 5.2.5): signed,
+# in date, and yet no answer for an end-user certificate
+{
+ee_ext v3_ee_narrow "" "http://127.0.0.1:$HTTP/narrow.crl" nonRepudiation yes
+cat <<EOC
+[ crl_onlyca ]
+authorityKeyIdentifier   = keyid:always
+issuingDistributionPoint = critical, @idp_onlyca
+[ idp_onlyca ]
+fullname = URI:http://127.0.0.1:$HTTP/narrow.crl
+onlyCA   = TRUE
+EOC
+} >> pki.cnf
+issue narrowcrl ec v3_ee_narrow 10000000146
+openssl ca -config pki.cnf -gencrl -crlexts crl_onlyca -out narrow.crl.pem 2>/dev/null
+openssl crl -in narrow.crl.pem -outform DER -out www/narrow.crl

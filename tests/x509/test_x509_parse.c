@@ -84,15 +84,15 @@ garbage_ocsp_and_crl(void **state)
 	const uint8_t junk2[] = { 0x30, 0x80, 0x00 };
 
 	(void)state;
-	nd_ocsp_eval(junk, sizeof junk, NULL, NULL, NULL, NULL, &r);
+	nd_ocsp_eval(junk, sizeof junk, NULL, NULL, NULL, NULL, 0, &r);
 	assert_int_equal(r.status, ND_REV_NONE);
 	assert_int_equal(r.code, ND_ERR_PROTOCOL);
 	assert_non_null(strstr(r.err, "refused"));
-	nd_ocsp_eval(junk2, sizeof junk2, NULL, NULL, NULL, NULL, &r);
+	nd_ocsp_eval(junk2, sizeof junk2, NULL, NULL, NULL, NULL, 0, &r);
 	assert_int_equal(r.code, ND_ERR_PARSE);
-	nd_ocsp_eval(NULL, 0, NULL, NULL, NULL, NULL, &r);
+	nd_ocsp_eval(NULL, 0, NULL, NULL, NULL, NULL, 0, &r);
 	assert_int_equal(r.code, ND_ERR_PARSE);
-	nd_crl_eval(junk2, sizeof junk2, NULL, NULL, 0, &r, NULL);
+	nd_crl_eval(junk2, sizeof junk2, NULL, NULL, NULL, 0, &r, NULL);
 	assert_int_equal(r.status, ND_REV_NONE);
 	assert_int_equal(r.code, ND_ERR_PARSE);
 	assert_string_equal(nd_crl_reason_name(1), "keyCompromise");

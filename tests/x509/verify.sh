@@ -87,6 +87,13 @@ t revcrl-online $A $(C crl) "$P/revcrl.pem" -- exit=2 primary=cert.revocation \
 	cert.revocation=fail inv:revocation.method=crl inv:revocation.reason=superseded remedy=cert.revocation
 t revcrl-cached $A $(C crl) --offline "$P/revcrl.pem" -- exit=2 cert.revocation=fail \
 	inv:revocation.cached=true
+# a CRL limited to CA certificates (issuingDistributionPoint onlyCA) says
+# nothing about an end-user certificate: a warning, never a pass; not cached
+t narrow-crl $A $(C narrow) "$P/narrowcrl.pem" -- exit=1 primary=null cert.revocation=warn \
+	inv:revocation.status=unknown inv:revocation.error=crl_scope inv:revocation.method=crl \
+	msg:cert.revocation~"only CA certificates" remedy=cert.revocation
+t narrow-crl-offline $A $(C narrow) --offline "$P/narrowcrl.pem" "$P/int.pem" -- exit=1 cert.revocation=warn \
+	inv:revocation.error=offline
 t expired $A $(C x) "$P/expired.pem" "$P/int.pem" -- exit=2 primary=cert.validity cert.validity=fail \
 	msg:cert.validity~expired remedy:cert.validity~kamusm.bilgem.tubitak.gov.tr remedy:cert.validity~"444 5 576" \
 	cert.chain=pass
