@@ -94,11 +94,14 @@ run shownjson --show-id --json
 check "--show-id --json: the numbers in full, valid UTF-8" \
 	'grep -aqF 12345678950 shownjson.out && json_ok shownjson.out FFFE2031323334353637383935302E70656D'
 
-# a usage error names what it did not understand: escaped and masked too
-"$ND_BIN" $'frob\e]0;x\a 12345678950' >usage.out 2>usage.err
-echo $? >usage.code
-check "usage error: exit 64, the command's name escaped, masked" \
-	'[ "$(cat usage.code)" = 64 ] && ! raw "\\033" usage.err && ! has_tckn usage.err && grep -aqF "frob\\x1b]0;x\\x07 123******50" usage.err'
+# a usage error that names what it did not understand (a setup part, a
+# command) escapes and masks it too
+for cmd in "setup" ""; do
+	"$ND_BIN" $cmd $'frob\e]0;x\a 12345678950' >usage.out 2>usage.err
+	echo $? >usage.code
+	check "usage error${cmd:+ of $cmd}: exit 64, no raw ESC or BEL, no TCKN" \
+		'[ "$(cat usage.code)" = 64 ] && ! raw "\\033" usage.err && ! raw "\\007" usage.err && ! has_tckn usage.err'
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
