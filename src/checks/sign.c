@@ -6,6 +6,7 @@
 #include "checks/checks.h"
 #include "core/i18n.h"
 #include "core/util.h"
+#include "p11/p11.h"
 
 #define KAMUSM_HELP N_("Kamu SM help line: 444 5 576.")
 #define PIN_UNBLOCK N_("Unblock the PIN online with the card in the reader: www.kamusm.gov.tr → Online İşlemler → Nitelikli Elektronik Sertifika İşlemleri → Kilit Çözme (or e-Devlet → NES işlemleri → PIN oluşturma/kilit çözme).")
@@ -69,6 +70,20 @@ eval_sign(const struct nd_report *rep, struct nd_result *r)
 	} else if (is(why, "no_pin")) {
 		nd_result_set(r, ND_FAIL, "%s", _("Not tried: no PIN was given"));
 		nd_result_remedy(r, "%s", _("Run it in a terminal to type the PIN, or pass it with --pin-fd N or the NESDOCTOR_PIN environment variable (never on the command line)."));
+	} else if (is(why, "pin_unreadable")) {
+		nd_result_set(r, ND_FAIL, _("Not tried: the PIN could not be read from %s: %s"),
+		    is(nd_jstr(st, "pin_source"), "fd") ? _("the descriptor given with --pin-fd") : _("the terminal"),
+		    strerror((int)nd_jint(st, "pin_errno", 0)));
+		nd_result_remedy(r, "%s", _("Give --pin-fd a descriptor that is open for reading, for example: nesdoctor sign-test --pin-fd 3 3< FILE"));
+	} else if (is(why, "pin_too_long")) {
+		nd_result_set(r, ND_FAIL, _("Not tried: the PIN given is longer than %d bytes (no try was used)"), ND_P11_PIN_MAX - 1);
+		nd_result_remedy(r, "%s", _("Check what is given as the PIN: a smart card's PIN is a few digits, not a file or a pasted text."));
+	} else if (is(why, "pin_empty")) {
+		nd_result_set(r, ND_FAIL, "%s", _("Not tried: the PIN given is empty (no try was used)"));
+		nd_result_remedy(r, "%s", _("Check what is given as the PIN (an empty line, an empty file or an empty NESDOCTOR_PIN) and give it again."));
+	} else if (is(why, "pin_has_nul")) {
+		nd_result_set(r, ND_FAIL, "%s", _("Not tried: the PIN given contains a NUL byte, which the token would cut it at (no try was used)"));
+		nd_result_remedy(r, "%s", _("Check what is given as the PIN: a PIN is a few digits, ended by a newline at most."));
 	} else if (is(why, "pin_length")) {
 		nd_result_set(r, ND_FAIL, "%s", _("Not tried: the PIN given has a length the token does not accept (no try was used)"));
 		nd_result_remedy(r, "%s", _("Check the PIN and give it again."));

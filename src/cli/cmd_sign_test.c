@@ -40,25 +40,33 @@ restore_tty(int sig)
 	raise(sig);
 }
 
-/* Read one line (without its newline) into buf; -1 on nothing at all. The
- * rest of an overlong line is read and dropped, so it cannot end up as the
- * next command in an interactive shell. */
+/* Read one line (without its newline) into buf. Returns its length (0 for
+ * an empty line or nothing at all), or ND_PIN_UNREADABLE (errno says why),
+ * ND_PIN_TOO_LONG, ND_PIN_HAS_NUL: a NUL byte would cut the PIN short at
+ * the token, spending a try on a PIN the person never meant. The rest of
+ * an overlong line is read and dropped, so it cannot end up as the next
+ * command in an interactive shell. */
 static long
 read_line(int fd, char *buf, size_t bufsz)
 {
 	size_t n = 0;
-	bool any = false, overflow = false;
+	bool overflow = false, nul = false;
+	int err = 0;
 	char c;
+	long rv;
 
 	for (;;) {
 		ssize_t k = read(fd, &c, 1);
 		if (k < 0 && errno == EINTR)
 			continue;
+		if (k < 0)
+			err = errno;
 		if (k <= 0)
 			break;
-		any = true;
 		if (c == '\n')
 			break;
+		if (c == '\0')
+			nul = true;
 		if (n + 1 < bufsz)
 			buf[n++] = c;
 		else
@@ -68,11 +76,11 @@ read_line(int fd, char *buf, size_t bufsz)
 		n--;
 	buf[n] = '\0';
 	c = 0;
-	if (!any || overflow) {
+	rv = err ? ND_PIN_UNREADABLE : overflow ? ND_PIN_TOO_LONG : nul ? ND_PIN_HAS_NUL : (long)n;
+	if (rv < 0)
 		explicit_bzero(buf, bufsz);
-		return -1;
-	}
-	return (long)n;
+	errno = err;
+	return rv;
 }
 
 static long
@@ -84,10 +92,10 @@ read_tty(char *buf, size_t bufsz, const char *token)
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
-		return -1;
+		return ND_PIN_NONE;   /* no terminal to ask on */
 	if (tcgetattr(fd, &tty_saved) != 0) {
 		close(fd);
-		return -1;
+		return ND_PIN_NONE;
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = restore_tty;
@@ -118,13 +126,14 @@ static long
 read_pin(void *ctx, char *buf, size_t bufsz, const char *token, const char **source)
 {
 	struct pin_ctx *pc = ctx;
-	long n = -1;
+	long n = ND_PIN_NONE;
 
 	if (pc->o->pin_fd >= 0) {
 		*source = "fd";
 		n = read_line(pc->o->pin_fd, buf, bufsz);
 	} else if (pc->env) {
 		*source = "env";
+		n = ND_PIN_TOO_LONG;
 		if (pc->env_len < bufsz) {
 			memcpy(buf, pc->env, pc->env_len + 1);
 			n = (long)pc->env_len;

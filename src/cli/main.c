@@ -154,6 +154,24 @@ inexact_long_option(int argc, char **argv)
 	return NULL;
 }
 
+/* Usage errors never echo a value: "--pin=1234" is named "--pin", and a
+ * word that does not look like a command (a PIN typed in the wrong place)
+ * is not repeated. */
+static const char *
+option_name(const char *arg, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "%.*s", (int)strcspn(arg, "="), arg);
+	return buf;
+}
+
+static bool
+command_like(const char *a)
+{
+	size_t n = strspn(a, "abcdefghijklmnopqrstuvwxyz-");
+
+	return n > 0 && n <= 32 && a[n] == '\0';
+}
+
 /* --lang must be known before any message is printed. */
 static const char *
 prescan_lang(int argc, char **argv)
@@ -176,6 +194,7 @@ main(int argc, char **argv)
 	const char *lang_arg = prescan_lang(argc, argv);
 	const struct command *cmd = NULL;
 	const char *bad;
+	char name[64];
 	int c;
 	long v;
 
@@ -184,11 +203,11 @@ main(int argc, char **argv)
 	o.lang = nd_i18n_init(lang_arg);
 	if (!o.lang) {
 		o.lang = nd_i18n_init(NULL);
-		return nd_usage_error(_("unknown language '%s' (use tr or en)"), lang_arg);
+		return nd_usage_error("%s", _("unknown language given with --lang (use tr or en)"));
 	}
 
 	if ((bad = inexact_long_option(argc, argv)))
-		return nd_usage_error(_("unknown option '%s'"), bad);
+		return nd_usage_error(_("unknown option '%s'"), option_name(bad, name, sizeof name));
 	opterr = 0;
 	/* GNU getopt permutes: options may stand before or after the command
 	 * and its arguments. */
@@ -241,9 +260,15 @@ main(int argc, char **argv)
 		case OPT_ROOT: o.root = optarg; break;
 		case OPT_POLKIT_GROUP: o.polkit_group = optarg; break;
 		case ':':
-			return nd_usage_error(_("option '%s' needs a value"), argv[optind - 1]);
+			return nd_usage_error(_("option '%s' needs a value"), option_name(argv[optind - 1], name, sizeof name));
 		default:
-			return nd_usage_error(_("unknown option '%s'"), argv[optind - 1]);
+			/* an unknown short option, or a known long one given a
+			 * value it does not take (--json=1) */
+			if (optopt > 0 && optopt < 128 && !strchr("jvh", optopt)) {
+				snprintf(name, sizeof name, "-%c", optopt);
+				return nd_usage_error(_("unknown option '%s'"), name);
+			}
+			return nd_usage_error(_("option '%s' takes no value"), option_name(argv[optind - 1], name, sizeof name));
 		}
 	}
 	if (optind < argc && strcmp(argv[optind], "help") == 0) {
@@ -255,12 +280,13 @@ main(int argc, char **argv)
 			if (strcmp(argv[optind], commands[i].name) == 0)
 				cmd = &commands[i];
 		if (!cmd)
-			return nd_usage_error(_("unknown command '%s'"), argv[optind]);
+			return command_like(argv[optind]) ? nd_usage_error(_("unknown command '%s'"), argv[optind]) :
+			    nd_usage_error("%s", _("unknown command (the commands are listed by nesdoctor --help)"));
 		optind++;
 	} else
 		cmd = &commands[0];
 	if (!cmd->takes_args && optind < argc)
-		return nd_usage_error(_("'%s' takes no arguments (got '%s')"), cmd->name, argv[optind]);
+		return nd_usage_error(_("'%s' takes no arguments"), cmd->name);
 	o.command = cmd->name;
 	o.args = argv + optind;
 	o.nargs = argc - optind;

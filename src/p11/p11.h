@@ -21,8 +21,12 @@ nd_err nd_p11_collect(struct nd_report *rep);
 /* Where the signing test gets the PIN. read() is called at most once, and
  * only when a login is really going to happen (never for a locked token or
  * a refused final try): it writes the PIN into buf (NUL-terminated, at most
- * bufsz - 1 bytes) and returns its length, or -1 when there is no PIN. It
- * sets *source to "terminal", "fd" or "env". */
+ * bufsz - 1 bytes) and returns its length (0: an empty PIN), or one of the
+ * ND_PIN_* below. It sets *source to "terminal", "fd" or "env". */
+#define ND_PIN_NONE       (-1)  /* nothing to ask: no terminal, no --pin-fd, no NESDOCTOR_PIN */
+#define ND_PIN_UNREADABLE (-2)  /* the source could not be read; errno says why */
+#define ND_PIN_TOO_LONG   (-3)  /* longer than bufsz - 1 bytes */
+#define ND_PIN_HAS_NUL    (-4)  /* a NUL byte inside: the token would get less than was typed */
 struct nd_p11_pin_source {
 	long (*read)(void *ctx, char *buf, size_t bufsz, const char *token, const char **source);
 	void *ctx;

@@ -6,6 +6,7 @@
  * once. A wrong PIN is reported with the token's flags after it, never
  * tried again. The module runs in a child; the child only signs, the
  * parent checks the signature with OpenSSL against the certificate. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -754,8 +755,16 @@ nd_p11_sign_test(struct nd_report *rep, const struct nd_p11_pin_source *pinsrc)
 		len = pinsrc && pinsrc->read ? pinsrc->read(pinsrc->ctx, pin, ND_P11_PIN_MAX,
 		    nd_jstr(tok, "label"), &source) : -1;
 		if (len <= 0) {
+			/* no login with a PIN that cannot be the one meant */
+			int e = errno;
+
 			nd_jset_str(st, "pin_source", source);
-			result(st, "not_run", "no_pin");
+			result(st, "not_run", len == 0 ? "pin_empty" : len == ND_PIN_UNREADABLE ? "pin_unreadable" :
+			    len == ND_PIN_TOO_LONG ? "pin_too_long" : len == ND_PIN_HAS_NUL ? "pin_has_nul" : "no_pin");
+			if (len == ND_PIN_UNREADABLE) {
+				json_object_object_add(st, "pin_errno", json_object_new_int(e));
+				nd_jset_str(st, "pin_error", strerrorname_np(e));
+			}
 			goto out;
 		}
 		/* a PIN the token cannot accept would cost a try for nothing */

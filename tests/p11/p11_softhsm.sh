@@ -87,6 +87,39 @@ expect "--pin-fd: verified" '.inventory.sign_test.status == "verified" and .inve
 run_nd "$W/t3.json" tokens --module "$M"
 expect "after the right PIN, p11.pin passes again" "$(st p11.pin pass)"
 
+# --- PINs that cannot be the one meant are refused before any login, each
+# with its own message: no try is spent (COUNT_LOW stays clear)
+sign_check() { [ "$(jq -r "[.checks[] | select(.id == \"sign.test\")][0].$1" "$T_LAST")" ] && jq -r "[.checks[] | select(.id == \"sign.test\")][0].$1" "$T_LAST"; }
+run_nd "$W/nul.json" sign-test --module "$M" --pin-fd 3 3< <(printf '%s\0%s\n' "$PIN" 99)
+expect "PIN with a NUL byte: refused, no login" '.inventory.sign_test | .status == "not_run" and .reason == "pin_has_nul" and .login == null'
+sign_check message | grep -q "NUL byte" && ok "PIN with a NUL byte: the message says so" || bad "NUL message: $(sign_check message)"
+run_nd "$W/nul2.json" sign-test --module "$M" --pin-fd 3 3< <(printf '\0%s\n' "$PIN")
+expect "PIN starting with a NUL byte: refused, no login" '.inventory.sign_test.reason == "pin_has_nul" and .inventory.sign_test.login == null'
+run_nd "$W/closed.json" sign-test --module "$M" --pin-fd 9 9<&-
+expect "closed --pin-fd: unreadable, EBADF, no login" '.inventory.sign_test | .reason == "pin_unreadable" and .pin_error == "EBADF" and .pin_source == "fd" and .login == null'
+sign_check message | grep -q "could not be read from the descriptor given with --pin-fd: Bad file descriptor" && ok "closed --pin-fd: the message names the error" || bad "closed fd message: $(sign_check message)"
+run_nd "$W/long.json" sign-test --module "$M" --pin-fd 3 3< <(printf '%0100d\n' 7)
+expect "oversized PIN: too long, no login" '.inventory.sign_test.reason == "pin_too_long" and .inventory.sign_test.login == null'
+sign_check message | grep -q "longer than 63 bytes" && ok "oversized PIN: the message gives the limit" || bad "too long message: $(sign_check message)"
+NESDOCTOR_PIN=$(printf '%0100d' 7) run_nd "$W/long2.json" sign-test --module "$M"
+expect "oversized NESDOCTOR_PIN: too long" '.inventory.sign_test.reason == "pin_too_long" and .inventory.sign_test.pin_source == "env"'
+run_nd "$W/empty.json" sign-test --module "$M" --pin-fd 3 3<<< ""
+expect "empty PIN on --pin-fd: empty, no login" '.inventory.sign_test.reason == "pin_empty" and .inventory.sign_test.login == null'
+sign_check message | grep -q "PIN given is empty" && ok "empty PIN: the message says so" || bad "empty message: $(sign_check message)"
+run_nd "$W/empty2.json" sign-test --module "$M" --pin-fd 3 3< /dev/null
+expect "nothing at all on --pin-fd: empty" '.inventory.sign_test.reason == "pin_empty"'
+NESDOCTOR_PIN= run_nd "$W/empty3.json" sign-test --module "$M"
+expect "empty NESDOCTOR_PIN: empty" '.inventory.sign_test.reason == "pin_empty" and .inventory.sign_test.pin_source == "env"'
+for f in nul nul2 closed long long2 empty empty2 empty3; do
+	if jq -e '[.checks[] | select(.id == "sign.test")][0].message | test("no PIN was given")' "$W/$f.json" > /dev/null; then
+		bad "$f: still 'no PIN was given'"
+	fi
+done
+run_nd "$W/t4.json" tokens --module "$M"
+expect "after the refused PINs no try was spent (p11.pin passes, COUNT_LOW clear)" "$(st p11.pin pass) and .inventory.tokens[0].flags.user_pin_count_low == false"
+run_nd "$W/s6.json" sign-test --module "$M" --pin-fd 3 3<<< "$PIN"
+expect "the right PIN still works" '.inventory.sign_test.status == "verified"'
+
 # --- the terminal, echo off (a pseudo-terminal through script(1))
 if command -v script > /dev/null; then
 	# typed after the prompt: input typed ahead is flushed with echo off,

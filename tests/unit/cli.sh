@@ -27,6 +27,21 @@ expect 64 "option without its value" readers --reader
 expect 64 "readers takes no arguments" readers extra
 expect 64 "a PIN on the command line is not an option" sign-test --pin 1234
 expect 64 "verify without a file" verify
+# usage errors name the option, never its value: it may be a PIN
+noecho() {
+	local desc=$1; shift
+	expect 64 "$desc" "$@"
+	if grep -q 739184 "$t/err"; then echo "FAIL - $desc: the value is echoed: $(cat "$t/err")"; fail=$((fail + 1))
+	else echo "ok   - $desc: the value is not echoed"; pass=$((pass + 1)); fi
+}
+noecho "--pin=VALUE" sign-test --pin=739184
+grep -q "'--pin'" "$t/err" && { echo "ok   - --pin=VALUE: the option is named"; pass=$((pass + 1)); } || { echo "FAIL - --pin=VALUE: option not named: $(cat "$t/err")"; fail=$((fail + 1)); }
+noecho "--pinfd=VALUE (unknown, with a value)" sign-test --pinfd=739184
+noecho "a value given to an option that takes none" sign-test --force=739184
+noecho "a short option with a value glued to it" sign-test -p739184
+noecho "a PIN as an argument" sign-test 739184
+noecho "a PIN as the command" 739184
+noecho "a PIN as the language" --lang 739184
 expect 0 "help" help
 grep -q "^Usage: nesdoctor" "$t/out" && { echo "ok   - help prints the usage"; pass=$((pass + 1)); } || { echo "FAIL - help output"; fail=$((fail + 1)); }
 expect 0 "--help in Turkish" --help --lang tr
