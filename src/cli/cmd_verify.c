@@ -35,9 +35,14 @@ nd_cmd_verify(struct nd_opts *o)
 	inputs = nd_jarr(rep.inventory, "inputs");
 	for (size_t i = 0; inputs && i < json_object_array_length(inputs); i++) {
 		json_object *in = json_object_array_get_idx(inputs, i);
+		json_object *sk = nd_jarr(in, "skipped");
+
 		if (nd_jstr(in, "error"))
 			nd_safe_line(stderr, o->show_id, "nesdoctor: %s: %s", nd_jstr(in, "file"),
 			    nd_jstr(in, "detail") ? nd_jstr(in, "detail") : "?");
+		for (size_t k = 0; sk && k < json_object_array_length(sk); k++)
+			nd_safe_line(stderr, o->show_id, "nesdoctor: %s: %s %s", nd_jstr(in, "file"), _("skipped:"),
+			    json_object_get_string(json_object_array_get_idx(sk, k)));
 	}
 	code = nd_render(&rep);
 	nd_report_free(&rep);

@@ -44,8 +44,110 @@ take_p7(PKCS7 *p7, STACK_OF(X509) *out)
 	return n;
 }
 
+static void
+note(json_object *skipped, const char *what)
+{
+	if (skipped && json_object_array_length(skipped) < 64)
+		json_object_array_add(skipped, json_object_new_string(what));
+}
+
+/* Non-empty lines outside -----BEGIN/-----END blocks. */
+static size_t
+text_lines(const uint8_t *buf, size_t len)
+{
+	size_t n = 0, i = 0;
+	bool in = false;
+
+	while (i < len) {
+		const uint8_t *nl = memchr(buf + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - buf) : len, k = i;
+
+		while (k < e && (buf[k] == ' ' || buf[k] == '\t' || buf[k] == '\r'))
+			k++;
+		if (e - k >= 11 && memcmp(buf + k, "-----BEGIN ", 11) == 0)
+			in = true;
+		else if (e - k >= 9 && memcmp(buf + k, "-----END ", 9) == 0)
+			in = false;
+		else if (!in && k < e)
+			n++;
+		i = e + 1;
+	}
+	return n;
+}
+
+/* Every PEM block: certificates and PKCS#7 bundles are taken wherever they
+ * are, anything else (a key, a damaged block) is named in skipped. */
+static int
+take_pem(const uint8_t *buf, size_t len, STACK_OF(X509) *out, json_object *skipped)
+{
+	BIO *b = BIO_new_mem_buf(buf, (int)len);
+	int n = 0;
+	size_t lines = text_lines(buf, len);
+
+	while (b && BIO_pending(b) > 0) {
+		char *name = NULL, *hdr = NULL;
+		unsigned char *data = NULL;
+		long dlen = 0;
+		int before = BIO_pending(b);
+
+		if (!PEM_read_bio(b, &name, &hdr, &data, &dlen)) {
+			if (ERR_GET_REASON(ERR_peek_last_error()) == PEM_R_NO_START_LINE)
+				break;
+			note(skipped, _("a damaged PEM block"));
+			ERR_clear_error();
+			if (BIO_pending(b) >= before)
+				break;
+			continue;
+		}
+		if (strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0 ||
+		    strcmp(name, "TRUSTED CERTIFICATE") == 0) {
+			const unsigned char *p = data;
+			X509 *x = strcmp(name, "TRUSTED CERTIFICATE") == 0 ? d2i_X509_AUX(NULL, &p, dlen) :
+			    d2i_X509(NULL, &p, dlen);
+
+			if (x && p == data + dlen && sk_X509_push(out, x) > 0)
+				n++;
+			else {
+				X509_free(x);
+				note(skipped, _("a damaged certificate block"));
+			}
+		} else if (strcmp(name, "PKCS7") == 0 || strcmp(name, "CERTIFICATE CHAIN") == 0) {
+			const unsigned char *p = data;
+			PKCS7 *p7 = d2i_PKCS7(NULL, &p, dlen);
+			int k = take_p7(p7, out);
+
+			if (!k)
+				note(skipped, _("a PKCS#7 block without certificates"));
+			n += k;
+			PKCS7_free(p7);
+		} else {
+			char *w = nd_asprintf(_("a %s block"), name);
+			note(skipped, w);
+			free(w);
+		}
+		OPENSSL_free(name);
+		OPENSSL_free(hdr);
+		OPENSSL_free(data);
+		ERR_clear_error();
+	}
+	BIO_free(b);
+	if (lines) {
+		char *w = nd_asprintf(_("text outside PEM blocks (%zu lines)"), lines);
+		note(skipped, w);
+		free(w);
+	}
+	return n;
+}
+
 nd_err
 nd_x509_decode_certs(const uint8_t *buf, size_t len, STACK_OF(X509) *out, char *err, size_t errsz)
+{
+	return nd_x509_decode_certs_skipped(buf, len, out, NULL, err, errsz);
+}
+
+nd_err
+nd_x509_decode_certs_skipped(const uint8_t *buf, size_t len, STACK_OF(X509) *out, json_object *skipped,
+                             char *err, size_t errsz)
 {
 	int n = 0;
 	nd_err rv = ND_ERR_PARSE;
@@ -58,23 +160,7 @@ nd_x509_decode_certs(const uint8_t *buf, size_t len, STACK_OF(X509) *out, char *
 	}
 	ERR_clear_error();
 	if (looks_pem(buf, len)) {
-		BIO *b = BIO_new_mem_buf(buf, (int)len);
-		X509 *x;
-		PKCS7 *p7;
-
-		while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
-			if (sk_X509_push(out, x) > 0)
-				n++;
-			else
-				X509_free(x);
-		}
-		BIO_free(b);
-		if (n == 0 && (b = BIO_new_mem_buf(buf, (int)len)) != NULL) {
-			p7 = PEM_read_bio_PKCS7(b, NULL, NULL, NULL);
-			n += take_p7(p7, out);
-			PKCS7_free(p7);
-			BIO_free(b);
-		}
+		n = take_pem(buf, len, out, skipped);
 	} else {
 		const unsigned char *p = buf;
 		X509 *x = d2i_X509(NULL, &p, (long)len);

@@ -32,7 +32,7 @@ nd_x509_add_files(struct nd_report *rep, char *const *files, size_t n)
 	size_t total = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		json_object *in = json_object_new_object();
+		json_object *in = json_object_new_object(), *skipped = json_object_new_array();
 		STACK_OF(X509) *sk = sk_X509_new_null();
 		uint8_t *buf = NULL;
 		size_t len = 0;
@@ -42,7 +42,7 @@ nd_x509_add_files(struct nd_report *rep, char *const *files, size_t n)
 		json_object_object_add(in, "file", json_object_new_string(files[i]));
 		e = nd_x509_read_file(files[i], ND_X509_MAX_FILE, &buf, &len, err, sizeof err);
 		if (e == ND_OK)
-			e = nd_x509_decode_certs(buf, len, sk, err, sizeof err);
+			e = nd_x509_decode_certs_skipped(buf, len, sk, skipped, err, sizeof err);
 		for (int k = 0; e == ND_OK && sk && k < sk_X509_num(sk); k++) {
 			X509 *x = sk_X509_value(sk, k);
 			json_object *fx = nd_x509_describe(x, show_id), *c = json_object_new_object(), *v;
@@ -67,6 +67,8 @@ nd_x509_add_files(struct nd_report *rep, char *const *files, size_t n)
 			total++;
 		}
 		json_object_object_add(in, "certificates", json_object_new_int(e == ND_OK && sk ? sk_X509_num(sk) : 0));
+		/* what was read past: a key, a damaged block, text around blocks */
+		json_object_object_add(in, "skipped", skipped);
 		if (e != ND_OK) {
 			json_object_object_add(in, "error", json_object_new_string(nd_err_name(e)));
 			json_object_object_add(in, "detail", json_object_new_string(err));

@@ -87,6 +87,11 @@ const struct nd_pin *nd_x509_pin_find(const char *sha256_hex);
  * least one was read; ND_ERR_PARSE otherwise (err says why). */
 nd_err nd_x509_decode_certs(const uint8_t *buf, size_t len, STACK_OF(X509) *out,
                             char *err, size_t errsz);
+/* The same; every PEM block is read wherever it is, and what was not a
+ * certificate (a key, a damaged block, text around the blocks) is named
+ * in skipped (an array of strings) when it is not NULL. */
+nd_err nd_x509_decode_certs_skipped(const uint8_t *buf, size_t len, STACK_OF(X509) *out,
+                                    json_object *skipped, char *err, size_t errsz);
 /* Read a whole regular file with a size limit ("-" and /dev/stdin: standard
  * input, a pipe too). Anything else (a FIFO, a device) is refused without
  * blocking: "not a regular file (a FIFO)". */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <openssl/conf.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "checks/checks.h"
@@ -339,6 +340,64 @@ ldap_is_not_downloaded(void **state)
 	X509_free(x);
 }
 
+/* Garbage before a good certificate and garbage after it are treated
+ * alike: the certificate is read, and what was skipped is said. */
+static void
+pem_garbage_before_and_after(void **state)
+{
+	X509 *x = mkcert("TEST KULLANICI", -10, 300, NES_EXT, NULL);
+	BIO *b = BIO_new(BIO_s_mem());
+	char *pem, *before, *after, *path;
+	long n;
+	const char bad[] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+	const char pkey[] = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+	struct nd_report rep;
+	json_object *in, *sk;
+	FILE *f;
+
+	(void)state;
+	assert_true(PEM_write_bio_X509(b, x) == 1);
+	n = BIO_get_mem_data(b, &pem);
+	before = nd_asprintf("some notes\n%s%.*s", bad, (int)n, pem);
+	after = nd_asprintf("%.*s%s%strailing words\n", (int)n, pem, pkey, bad);
+	for (int i = 0; i < 2; i++) {
+		const char *buf = i ? after : before;
+		STACK_OF(X509) *out = sk_X509_new_null();
+		json_object *skipped = json_object_new_array();
+		char err[256];
+
+		assert_int_equal(nd_x509_decode_certs_skipped((const uint8_t *)buf, strlen(buf), out, skipped,
+		    err, sizeof err), ND_OK);
+		assert_int_equal(sk_X509_num(out), 1);
+		has(json_object_to_json_string(skipped), "damaged certificate block");
+		has(json_object_to_json_string(skipped), "text outside PEM blocks (1 lines)");
+		if (i)
+			has(json_object_to_json_string(skipped), "PRIVATE KEY");
+		sk_X509_pop_free(out, X509_free);
+		json_object_put(skipped);
+	}
+	/* and verify's inputs[] says it */
+	path = nd_asprintf("%s/before.pem", cache);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(before, f);
+	fclose(f);
+	nd_opts_defaults(&opts);
+	nd_report_init(&rep, &opts);
+	assert_int_equal(nd_x509_add_files(&rep, &path, 1), 1);
+	in = json_object_array_get_idx(nd_jarr(rep.inventory, "inputs"), 0);
+	assert_int_equal(nd_jint(in, "certificates", 0), 1);
+	sk = nd_jarr(in, "skipped");
+	assert_non_null(sk);
+	assert_int_equal(json_object_array_length(sk), 2);
+	nd_report_free(&rep);
+	free(path);
+	free(before);
+	free(after);
+	BIO_free(b);
+	X509_free(x);
+}
+
 int
 main(void)
 {
@@ -348,6 +407,7 @@ main(void)
 		cmocka_unit_test(limits_of_a_qualified_certificate),
 		cmocka_unit_test(what_a_certificate_is),
 		cmocka_unit_test(ldap_is_not_downloaded),
+		cmocka_unit_test(pem_garbage_before_and_after),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
