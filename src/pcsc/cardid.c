@@ -11,7 +11,8 @@ enum match_on {
 	MATCH_CONTAINS,   /* these bytes anywhere in the ATR */
 };
 
-/* Patterns are hex bytes, ".." matches any byte.
+/* Patterns are hex bytes, ".." matches any byte, "6." any byte whose
+ * high nibble is 6.
  *
  * Sources: Kamu SM's published AKIS ATRs and the AKIS cards seen in the
  * field, as summarised in the project's DESIGN.md ("Facts to build on").
@@ -31,9 +32,22 @@ static const struct card_row {
 } card_table[] = {
 	/* 3B BA 11 00 81 31 FE 4D 55 45 4B 41 45 20 56 31 2E 30 AE: "UEKAE V1.0" */
 	{ MATCH_HIST, "55 45 4B 41 45 20 56 31 2E 30", ND_FAMILY_AKIS_V1, "AKIS v1.0", NULL },
-	/* e.g. 3B 9F 96 81 31 FE 45 80 67 55 45 4B 41 45 12 12 31 80 73 B3 A1 80 EA (AKIS v1.2) */
-	{ MATCH_HIST, "80 67 55 45 4B 41 45 .. .. 31 80 73 B3 A1 80", ND_FAMILY_AKIS_UEKAE,
+	/* e.g. 3B 9F 96 81 31 FE 45 80 67 55 45 4B 41 45 12 12 31 80 73 B3 A1 80 EA (AKIS v1.2).
+	 * Other Turkish card operating systems (UKiS 1.2.1) share this layout;
+	 * what tells AKIS apart is the byte after "UEKAE 12": its high nibble
+	 * is 1, 2, 5 or 9 on AKIS (v1.2, eID, v1.2.1, v1.2.2 and v1.3) and 6 on
+	 * UKiS (drivers-notes/akis.md, from pcsc-tools' smartcard_list.txt). */
+	{ MATCH_HIST, "80 67 55 45 4B 41 45 12 1. 31 80 73 B3 A1 80", ND_FAMILY_AKIS_UEKAE,
 	  "AKIS (UEKAE family)", NULL },
+	{ MATCH_HIST, "80 67 55 45 4B 41 45 12 2. 31 80 73 B3 A1 80", ND_FAMILY_AKIS_UEKAE,
+	  "AKIS (UEKAE family)", NULL },
+	{ MATCH_HIST, "80 67 55 45 4B 41 45 12 5. 31 80 73 B3 A1 80", ND_FAMILY_AKIS_UEKAE,
+	  "AKIS (UEKAE family)", NULL },
+	{ MATCH_HIST, "80 67 55 45 4B 41 45 12 9. 31 80 73 B3 A1 80", ND_FAMILY_AKIS_UEKAE,
+	  "AKIS (UEKAE family)", NULL },
+	/* the same layout, not AKIS: unknown (smartcard_list.txt names it) */
+	{ MATCH_HIST, "80 67 55 45 4B 41 45 .. .. 31 80 73 B3 A1 80", ND_FAMILY_UNKNOWN,
+	  "Unknown card (UEKAE layout, not AKIS)", NULL },
 	/* e.g. 3B 9F 97 81 31 FE 45 80 65 54 43 D3 23 02 31 C0 73 F6 21 80 81 05 52 */
 	{ MATCH_HIST, "80 65 54 43 .. .. .. 31 C0 73 F6 21 80 81 ..", ND_FAMILY_AKIS_TC,
 	  "AKIS (TC family) or Turkish ID card (TCKK)", ND_FAMILY_TCKK },
@@ -73,6 +87,13 @@ pattern_at(const char *pat, const uint8_t *p, size_t n, size_t *plen)
 			continue;
 		}
 		hi = hexval(s[0]);
+		if (hi >= 0 && s[1] == '.') {   /* a nibble: "6." */
+			if (p[k] >> 4 != hi)
+				return false;
+			s += 2;
+			k++;
+			continue;
+		}
 		lo = s[1] ? hexval(s[1]) : -1;
 		if (hi < 0 || lo < 0 || p[k] != (uint8_t)(hi << 4 | lo))
 			return false;
@@ -115,6 +136,11 @@ nd_card_identify(const struct nd_atr *a, struct nd_card_id *id)
 			for (size_t off = 0; !hit && off < len; off++)
 				hit = pattern_at(row->pattern, a->raw + off, len - off, &plen);
 			id->matched_by = "ATR bytes";
+		}
+		if (hit && strcmp(row->family, ND_FAMILY_UNKNOWN) == 0) {
+			id->name = row->name;
+			id->matched_by = NULL;
+			return;
 		}
 		if (hit) {
 			id->family = row->family;

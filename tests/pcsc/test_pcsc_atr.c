@@ -44,6 +44,51 @@ parse_hex(const char *hex, struct nd_atr *a, nd_err expect)
 	assert_int_equal(nd_atr_parse(b, n, a), expect);
 }
 
+/* Another Turkish card OS in the UEKAE layout (UKiS 1.2.1, from pcsc-tools'
+ * list) is not AKIS: unknown, named by smartcard_list.txt when installed.
+ * Every AKIS ATR of DESIGN.md stays AKIS. */
+static void
+uekae_layout_is_not_always_akis(void **state)
+{
+	static const char *const ukis[] = {
+		"3B9F138131FE45806755454B414512613180 73B3A1801C",
+		"3B9F138131FE45806755454B414512643180 73B3A18019",
+		"3B9F138131FE45806755454B414512653180 73B3A18018",
+	};
+	static const char *const akis[] = { ATR_UEKAE, ATR_V1,
+		"3B9F968131FE45806755454B41451252318073B3A180AA",
+		"3B9F968131FE45806755454B41451293318073B3A1806B",
+		"3B9F158131FE45806755454B41451221318073B3A1805A" };
+	static const char list[] = "3B 9F 13 81 31 FE 45 80 67 55 45 4B 41 45 12 64 31 80 73 B3 A1 80 19\n"
+	    "\tUKiS 1.2.1 on HNEC chip\n";
+	struct nd_atr a;
+	struct nd_card_id id;
+	struct nd_cardlist *l;
+	uint8_t b[64];
+	size_t n;
+	json_object *m;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof ukis / sizeof ukis[0]; i++) {
+		parse_hex(ukis[i], &a, ND_OK);
+		nd_card_identify(&a, &id);
+		assert_string_equal(id.family, ND_FAMILY_UNKNOWN);
+		assert_false(nd_card_family_is_akis(id.family));
+	}
+	for (size_t i = 0; i < sizeof akis / sizeof akis[0]; i++) {
+		parse_hex(akis[i], &a, ND_OK);
+		nd_card_identify(&a, &id);
+		assert_true(nd_card_family_is_akis(id.family));
+	}
+	assert_int_equal(nd_cardlist_parse((const uint8_t *)list, sizeof list - 1, &l), ND_OK);
+	n = unhex(ukis[1], b, sizeof b);
+	m = nd_cardlist_match(l, b, n);
+	assert_non_null(m);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(m, 0)), "UKiS 1.2.1 on HNEC chip");
+	json_object_put(m);
+	nd_cardlist_free(l);
+}
+
 static void
 akis_uekae_parses_and_is_identified(void **state)
 {
@@ -468,6 +513,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(akis_uekae_parses_and_is_identified),
+		cmocka_unit_test(uekae_layout_is_not_always_akis),
 		cmocka_unit_test(akis_tc_is_ambiguous_with_tckk),
 		cmocka_unit_test(akis_v1_is_identified),
 		cmocka_unit_test(uekae_anywhere_is_akis),
