@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "checks/checks.h"
+#include "checks/pcscd_advice.h"
 #include "core/i18n.h"
 #include "core/util.h"
 #include "pcsc/cardid.h"
@@ -85,13 +86,25 @@ eval_service(const struct nd_report *rep, struct nd_result *r)
 		nd_result_set(r, ND_PASS, _("pcscd, the smart card service, answers"));
 	} else if (strcmp(svc, "not_running") == 0 && !nd_jbool(p, "pcscd_installed", true)) {
 		nd_result_set(r, ND_FAIL, _("pcscd, the smart card service, is not installed (%s)"), rv);
-		nd_result_remedy(r, "%s\n  sudo apt install pcscd\n  sudo systemctl enable --now pcscd.socket",
-		    _("Install the smart card service and start it:"));
+		/* the cause is sys.pcscd's: its advice, not another one
+		 * (systemctl in a container without systemd) */
+		if (nd_sys_pcscd_advice(rep))
+			nd_result_remedy(r, _("See sys.pcscd: %s"), nd_sys_pcscd_advice(rep));
+		else
+			nd_result_remedy(r, "%s\n  sudo apt install pcscd\n  sudo systemctl enable --now pcscd.socket",
+			    _("Install the smart card service and start it:"));
 	} else if (strcmp(svc, "not_running") == 0) {
 		nd_result_set(r, ND_FAIL, _("pcscd, the smart card service, is not running (%s)"), rv);
-		nd_result_remedy(r, "%s\n  sudo systemctl enable --now pcscd.socket\n%s\n  sudo apt install pcscd",
-		    _("Start the smart card service, and let it start by itself from now on:"),
-		    _("If systemctl says the unit does not exist, install the package first:"));
+		if (nd_sys_pcscd_advice(rep))
+			nd_result_remedy(r, _("See sys.pcscd: %s"), nd_sys_pcscd_advice(rep));
+		else
+			nd_result_remedy(r, "%s\n  sudo systemctl enable --now pcscd.socket\n%s\n  sudo apt install pcscd",
+			    _("Start the smart card service, and let it start by itself from now on:"),
+			    _("If systemctl says the unit does not exist, install the package first:"));
+	} else if (strcmp(svc, "refused") == 0 && nd_sys_polkit_advice(rep)) {
+		nd_result_set(r, ND_FAIL, _("pcscd refused this session (%s): polkit lets only the person "
+		    "at the computer use smart cards"), rv);
+		nd_result_remedy(r, _("See sys.polkit: %s"), nd_sys_polkit_advice(rep));
 	} else if (strcmp(svc, "refused") == 0) {
 		nd_result_set(r, ND_FAIL, _("pcscd refused this session (%s): polkit lets only the person "
 		    "at the computer use smart cards"), rv);

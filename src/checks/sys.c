@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "checks/checks.h"
+#include "checks/pcscd_advice.h"
 #include "core/i18n.h"
 #include "core/util.h"
 
@@ -59,6 +60,69 @@ eval_os(const struct nd_report *rep, struct nd_result *r)
 		    nd_jstr(s, "kernel") ? nd_jstr(s, "kernel") : "?");
 }
 
+/* Where pcscd stands, from the system facts (and the pcsc collector's
+ * answer when there is one). */
+enum pcscd_state {
+	PCSCD_UNSEEN,          /* not looked at */
+	PCSCD_RUNNING,
+	PCSCD_ANSWERS,         /* not seen, but it answered */
+	PCSCD_ON_DEMAND,       /* the socket listens */
+	PCSCD_NOT_INSTALLED,
+	PCSCD_MASKED,
+	PCSCD_SYSTEMD_DOWN,    /* installed, systemd, neither running nor socket */
+	PCSCD_CONTAINER_DOWN,  /* a container without systemd */
+	PCSCD_DOWN,            /* no systemd, no container */
+};
+
+static enum pcscd_state
+pcscd_state(const struct nd_report *rep)
+{
+	json_object *s = sys_inv(rep), *p = nd_jobj(s, "pcscd"), *sock = nd_jobj(p, "socket_unit");
+	const char *en = nd_jstr(sock, "enabled"), *act = nd_jstr(sock, "active");
+
+	if (!p)
+		return PCSCD_UNSEEN;
+	if (nd_jbool(p, "running", false))
+		return PCSCD_RUNNING;
+	if (pcsc_answered(rep))
+		return PCSCD_ANSWERS;
+	if (!nd_jbool(p, "installed", false))
+		return PCSCD_NOT_INSTALLED;
+	if (act && strcmp(act, "active") == 0 && !pcsc_failed(rep))
+		return PCSCD_ON_DEMAND;
+	if (en && strcmp(en, "masked") == 0)
+		return PCSCD_MASKED;
+	if (nd_jbool(s, "systemd", false))
+		return PCSCD_SYSTEMD_DOWN;
+	if (nd_jstr(s, "container"))
+		return PCSCD_CONTAINER_DOWN;
+	return PCSCD_DOWN;
+}
+
+const char *
+nd_sys_pcscd_advice(const struct nd_report *rep)
+{
+	switch (pcscd_state(rep)) {
+	case PCSCD_NOT_INSTALLED:
+		return _("Install it with the reader driver: sudo apt install pcscd libccid");
+	case PCSCD_MASKED:
+		return _("sudo systemctl unmask pcscd.socket pcscd.service && sudo systemctl enable --now pcscd.socket");
+	case PCSCD_SYSTEMD_DOWN:
+		return _("sudo systemctl enable --now pcscd.socket");
+	case PCSCD_CONTAINER_DOWN:
+		return _("Use the host's pcscd: start the container with -v /run/pcscd:/run/pcscd. "
+		    "Or start pcscd inside the container: pcscd");
+	case PCSCD_DOWN:
+		return _("Start it: sudo pcscd (or: sudo service pcscd start)");
+	case PCSCD_UNSEEN:
+	case PCSCD_RUNNING:
+	case PCSCD_ANSWERS:
+	case PCSCD_ON_DEMAND:
+		break;
+	}
+	return NULL;
+}
+
 static void
 eval_pcscd(const struct nd_report *rep, struct nd_result *r)
 {
@@ -67,37 +131,55 @@ eval_pcscd(const struct nd_report *rep, struct nd_result *r)
 	const char *ver = nd_jstr(p, "version") ? nd_jstr(p, "version") : "?";
 	const char *user = nd_jstr(p, "user"), *container = nd_jstr(s, "container");
 	const char *en = nd_jstr(sock, "enabled"), *act = nd_jstr(sock, "active");
+	enum pcscd_state st = pcscd_state(rep);
+	json_object *p0 = procs && json_object_array_length(procs) ? json_object_array_get_idx(procs, 0) : NULL;
 
-	if (!p)
+	switch (st) {
+	case PCSCD_UNSEEN:
 		nd_result_set(r, ND_SKIP, _("pcscd was not looked at"));
-	else if (nd_jbool(p, "running", false)) {
-		json_object *p0 = procs && json_object_array_length(procs) ? json_object_array_get_idx(procs, 0) : NULL;
+		return;
+	case PCSCD_RUNNING:
 		nd_result_set(r, ND_PASS, _("pcscd %s is running as %s (pid %d)"), ver, user ? user : "?",
 		    (int)nd_jint(p0, "pid", 0));
-	} else if (pcsc_answered(rep)) {
+		return;
+	case PCSCD_ANSWERS:
 		/* a pcscd we cannot see: another PID namespace, the host's
 		 * socket shared into a container */
 		nd_result_set(r, ND_PASS, _("pcscd answers on %s"), nd_jstr(p, "socket"));
-	} else if (!nd_jbool(p, "installed", false)) {
-		nd_result_set(r, ND_FAIL, _("pcscd, the smart-card service, is not installed"));
-		nd_result_remedy(r, _("Install it with the reader driver: sudo apt install pcscd libccid"));
-	} else if (act && strcmp(act, "active") == 0 && !pcsc_failed(rep)) {
+		return;
+	case PCSCD_ON_DEMAND:
 		nd_result_set(r, ND_PASS, _("pcscd %s starts on demand (pcscd.socket is listening)"), ver);
-	} else if (en && strcmp(en, "masked") == 0) {
+		return;
+	case PCSCD_NOT_INSTALLED:
+		nd_result_set(r, ND_FAIL, _("pcscd, the smart-card service, is not installed"));
+		break;
+	case PCSCD_MASKED:
 		nd_result_set(r, ND_FAIL, _("pcscd cannot start: pcscd.socket is masked"));
-		nd_result_remedy(r, _("sudo systemctl unmask pcscd.socket pcscd.service && sudo systemctl enable --now pcscd.socket"));
-	} else if (nd_jbool(s, "systemd", false)) {
+		break;
+	case PCSCD_SYSTEMD_DOWN:
 		nd_result_set(r, ND_FAIL, _("pcscd %s is installed but neither running nor started on demand (pcscd.socket: %s, %s)"),
 		    ver, en ? en : "?", act ? act : "?");
-		nd_result_remedy(r, _("sudo systemctl enable --now pcscd.socket"));
-	} else if (container) {
+		break;
+	case PCSCD_CONTAINER_DOWN:
 		nd_result_set(r, ND_FAIL, _("pcscd is not running, and this %s container has no systemd to start it"), container);
-		nd_result_remedy(r, _("Use the host's pcscd: start the container with -v /run/pcscd:/run/pcscd. "
-		    "Or start pcscd inside the container: pcscd"));
-	} else {
+		break;
+	case PCSCD_DOWN:
 		nd_result_set(r, ND_FAIL, _("pcscd %s is installed but not running"), ver);
-		nd_result_remedy(r, _("Start it: sudo pcscd (or: sudo service pcscd start)"));
+		break;
 	}
+	nd_result_remedy(r, "%s", nd_sys_pcscd_advice(rep));
+}
+
+/* The advice when pcscd refused this session: the same in sys.polkit and,
+ * by reference, in pcsc.service. */
+#define POLKIT_REFUSED_ADVICE N_("pcscd, through polkit, serves only the person at the computer. Run nesdoctor " \
+	"and your signing program in the desktop session there. To allow remote use for a group: " \
+	"sudo nesdoctor setup polkit --polkit-group GROUP --apply")
+
+const char *
+nd_sys_polkit_advice(const struct nd_report *rep)
+{
+	return nd_jobj(sys_inv(rep), "polkit") ? _(POLKIT_REFUSED_ADVICE) : NULL;
 }
 
 static void
@@ -116,9 +198,7 @@ eval_polkit(const struct nd_report *rep, struct nd_result *r)
 		nd_result_set(r, ND_SKIP, _("polkit was not looked at"));
 	else if (pcsc_refused(rep)) {
 		nd_result_set(r, ND_FAIL, _("pcscd refused this session (polkit): %s"), why);
-		nd_result_remedy(r, _("pcscd, through polkit, serves only the person at the computer. Run nesdoctor "
-		    "and your signing program in the desktop session there. To allow remote use for a group: "
-		    "sudo nesdoctor setup polkit --polkit-group GROUP --apply"));
+		nd_result_remedy(r, "%s", _(POLKIT_REFUSED_ADVICE));
 	} else if (pcsc_answered(rep))
 		nd_result_set(r, ND_PASS, _("pcscd lets this session in"));
 	else if (!nd_jbool(pk, "pcsc_policy", false))

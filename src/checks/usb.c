@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "checks/checks.h"
+#include "checks/pcscd_advice.h"
 #include "core/i18n.h"
 #include "core/util.h"
 
@@ -440,7 +441,9 @@ access_one(const struct nd_report *rep, json_object *d, struct finding *f)
 		f->st = ND_FAIL;
 		f->msg = nd_asprintf(_("%s (%s) is plugged in, but pcscd is not running, so no program can use it"),
 		    dev_name(d), id);
-		f->remedy = nd_xstrdup(start_pcscd_remedy(rep));
+		/* the cause is sys.pcscd's: the same advice, by reference */
+		f->remedy = nd_sys_pcscd_advice(rep) ? nd_asprintf(_("See sys.pcscd: %s"), nd_sys_pcscd_advice(rep)) :
+		    nd_xstrdup(start_pcscd_remedy(rep));
 	} else if (ps == PCSC_FAILED) {
 		f->st = ND_FAIL;
 		f->msg = nd_asprintf(_("%s (%s) is plugged in, but pcscd does not answer (%s)"), dev_name(d), id,

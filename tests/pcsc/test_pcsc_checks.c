@@ -104,6 +104,39 @@ service_not_running(void **state)
 	done();
 }
 
+/* With the system looked at (nesdoctor check), pcsc.service gives sys.pcscd's
+ * advice by reference, even when only the pcsc layer is evaluated: in a
+ * container without systemd, no systemctl. */
+static void
+service_not_running_refers_to_sys_pcscd(void **state)
+{
+	const struct nd_result *r;
+
+	(void)state;
+	evaluate("en", "{\"pcsc\": {\"service\": \"not_running\", \"rv\": \"SCARD_E_NO_SERVICE\", "
+	    "\"pcscd_installed\": true}, \"readers\": [], \"system\": {\"systemd\": false, "
+	    "\"container\": \"podman\", \"pcscd\": {\"installed\": true, \"running\": false}}}");
+	expect("pcsc.service", ND_FAIL, "not running", "See sys.pcscd: Use the host's pcscd");
+	r = check("pcsc.service");
+	if (strstr(r->remedy, "systemctl"))
+		fail_msg("pcsc.service remedy in a container without systemd: %s", r->remedy);
+	done();
+	evaluate("en", "{\"pcsc\": {\"service\": \"not_running\", \"rv\": \"SCARD_E_NO_SERVICE\", "
+	    "\"pcscd_installed\": true}, \"readers\": [], \"system\": {\"systemd\": true, "
+	    "\"pcscd\": {\"installed\": true, \"running\": false, \"socket_unit\": {\"enabled\": \"disabled\"}}}}");
+	expect("pcsc.service", ND_FAIL, "not running", "See sys.pcscd: sudo systemctl enable --now pcscd.socket");
+	done();
+	/* Turkish: the reference is translated too */
+	evaluate("tr", "{\"pcsc\": {\"service\": \"not_running\", \"rv\": \"SCARD_E_NO_SERVICE\", "
+	    "\"pcscd_installed\": true}, \"readers\": [], \"system\": {\"container\": \"docker\", "
+	    "\"pcscd\": {\"installed\": true}}}");
+	expect("pcsc.service", ND_FAIL, NULL, "sys.pcscd");
+	r = check("pcsc.service");
+	if (strstr(r->remedy, "systemctl") || strstr(r->remedy, "See "))
+		fail_msg("Turkish remedy: %s", r->remedy);
+	done();
+}
+
 static void
 service_not_installed(void **state)
 {
@@ -419,6 +452,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(service_not_running),
+		cmocka_unit_test(service_not_running_refers_to_sys_pcscd),
 		cmocka_unit_test(service_not_installed),
 		cmocka_unit_test(service_refused_by_polkit),
 		cmocka_unit_test(service_protocol_mismatch),

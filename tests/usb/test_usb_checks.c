@@ -34,6 +34,27 @@ eval(struct nd_report *rep, const char *inv)
 	nd_report_evaluate_defs(rep, defs, n);
 }
 
+/* usb, sys and pcsc together: the checks that can fail on one cause */
+static void
+eval_with_pcsc(struct nd_report *rep, const char *inv)
+{
+	const struct nd_check_def *defs[48];
+	size_t n = 0;
+
+	for (size_t i = 0; i < nd_usb_checks_n; i++)
+		defs[n++] = nd_usb_checks[i];
+	for (size_t i = 0; i < nd_sys_checks_n; i++)
+		defs[n++] = nd_sys_checks[i];
+	for (size_t i = 0; i < nd_pcsc_checks_n && n < sizeof defs / sizeof defs[0]; i++)
+		defs[n++] = nd_pcsc_checks[i];
+	nd_opts_defaults(&opts);
+	nd_report_init(rep, &opts);
+	json_object_put(rep->inventory);
+	rep->inventory = json_tokener_parse(inv);
+	assert_non_null(rep->inventory);
+	nd_report_evaluate_defs(rep, defs, n);
+}
+
 static const struct nd_result *
 res(const struct nd_report *rep, const char *id, enum nd_status st, const char *msg_part)
 {
@@ -285,6 +306,71 @@ sys_polkit_sessions(void **state)
 }
 
 static void
+remedy_lacks(const struct nd_result *r, const char *part)
+{
+	if (r->remedy && strstr(r->remedy, part))
+		fail_msg("%s: remedy \"%s\" has \"%s\"", r->def->id, r->remedy, part);
+}
+
+/* pcscd down: sys.pcscd is closest to the cause; pcsc.service and
+ * usb.access, further from it, refer to it and never say otherwise. */
+#define DOWN_USB "\"usb\":[" DEV(",\"in_pcsc\":false") "],\"pcsc\":{\"service\":\"not_running\",\"rv\":\"SCARD_E_NO_SERVICE\"},\"readers\":[]"
+
+static void
+remedies_agree_when_pcscd_is_down(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+
+	(void)state;
+	/* a container without systemd */
+	eval_with_pcsc(&rep, "{" DOWN_USB ",\"system\":{\"systemd\":false,\"container\":\"docker\","
+	    "\"pcscd\":{\"installed\":true,\"running\":false}}}");
+	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "container has no systemd"), "start pcscd inside the container");
+	r = res(&rep, "pcsc.service", ND_FAIL, "not running");
+	remedy_has(r, "sys.pcscd");
+	remedy_has(r, "start pcscd inside the container");
+	remedy_lacks(r, "systemctl");
+	r = res(&rep, "usb.access", ND_FAIL, "pcscd is not running");
+	remedy_has(r, "sys.pcscd");
+	remedy_has(r, "start pcscd inside the container");
+	remedy_lacks(r, "systemctl");
+	nd_report_free(&rep);
+
+	/* the ordinary case: systemd, the socket not enabled */
+	eval_with_pcsc(&rep, "{" DOWN_USB ",\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,"
+	    "\"running\":false,\"socket_unit\":{\"enabled\":\"disabled\",\"active\":\"inactive\"}}}}");
+	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "neither running"), "sudo systemctl enable --now pcscd.socket");
+	r = res(&rep, "pcsc.service", ND_FAIL, "not running");
+	remedy_has(r, "See sys.pcscd: sudo systemctl enable --now pcscd.socket");
+	remedy_has(res(&rep, "usb.access", ND_FAIL, NULL), "See sys.pcscd: sudo systemctl enable --now pcscd.socket");
+	nd_report_free(&rep);
+
+	/* masked units: "enable" alone would fail, everyone says unmask */
+	eval_with_pcsc(&rep, "{" DOWN_USB ",\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,"
+	    "\"running\":false,\"socket_unit\":{\"enabled\":\"masked\",\"active\":\"inactive\"}}}}");
+	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "masked"), "systemctl unmask");
+	remedy_has(res(&rep, "pcsc.service", ND_FAIL, NULL), "See sys.pcscd: sudo systemctl unmask");
+	remedy_has(res(&rep, "usb.access", ND_FAIL, NULL), "See sys.pcscd: sudo systemctl unmask");
+	nd_report_free(&rep);
+
+	/* not installed */
+	eval_with_pcsc(&rep, "{\"pcsc\":{\"service\":\"not_running\",\"pcscd_installed\":false},\"readers\":[],"
+	    "\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":false}}}");
+	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "not installed"), "sudo apt install pcscd libccid");
+	remedy_has(res(&rep, "pcsc.service", ND_FAIL, "not installed"), "See sys.pcscd: Install it with the reader driver: sudo apt install pcscd libccid");
+	nd_report_free(&rep);
+
+	/* polkit refused the session: pcsc.service refers to sys.polkit */
+	eval_with_pcsc(&rep, "{" SYS ",\"pcsc\":{\"service\":\"refused\"},\"readers\":[]}");
+	remedy_has(res(&rep, "sys.polkit", ND_FAIL, "refused"), "setup polkit --polkit-group");
+	r = res(&rep, "pcsc.service", ND_FAIL, "refused");
+	remedy_has(r, "See sys.polkit:");
+	remedy_has(r, "setup polkit --polkit-group");
+	nd_report_free(&rep);
+}
+
+static void
 sys_holders_and_sandboxes(void **state)
 {
 	struct nd_report rep;
@@ -321,6 +407,7 @@ main(void)
 		cmocka_unit_test(sys_pcscd_states),
 		cmocka_unit_test(sys_polkit_sessions),
 		cmocka_unit_test(sys_holders_and_sandboxes),
+		cmocka_unit_test(remedies_agree_when_pcscd_is_down),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
