@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/http.h>
+
 #include "checks/checks.h"
 #include "core/i18n.h"
 #include "core/util.h"
@@ -420,6 +422,89 @@ eval_key(const struct nd_report *rep, struct nd_result *r)
 	free(desc);
 }
 
+/* ---- requests that failed on the network ---------------------------------- */
+
+/* The last failed request for url in inventory.x509.network[] (whose
+ * "error" is a stable word: dns, refused, unreachable, proxy, http_status,
+ * bad_response, too_large, timeout), or NULL. */
+static json_object *
+net_failure(const struct nd_report *rep, const char *url)
+{
+	json_object *log = nd_jarr(nd_jobj(rep->inventory, "x509"), "network"), *found = NULL;
+
+	for (size_t i = 0; url && log && i < json_object_array_length(log); i++) {
+		json_object *e = json_object_array_get_idx(log, i);
+		if (!nd_jbool(e, "ok", true) && nd_jstr(e, "url") && strcmp(nd_jstr(e, "url"), url) == 0)
+			found = e;
+	}
+	return found;
+}
+
+static bool
+net_is(const json_object *fail, const char *word)
+{
+	const char *e = nd_jstr(fail, "error");
+	return e && strcmp(e, word) == 0;
+}
+
+/* The request could not reach the server at all. */
+static bool
+net_unreached(const json_object *fail)
+{
+	return net_is(fail, "dns") || net_is(fail, "refused") || net_is(fail, "unreachable") ||
+	    net_is(fail, "proxy");
+}
+
+/* What a person can do about a failed request; false when the error word
+ * has no remedy of its own here (timeout: the caller's). */
+static bool
+net_remedy(struct nd_result *r, const json_object *fail, const char *url)
+{
+	char *host = NULL;
+	const char *proxy = nd_jstr(fail, "proxy");
+	bool done = true;
+
+	if (!url || !OSSL_HTTP_parse_url(url, NULL, NULL, &host, NULL, NULL, NULL, NULL, NULL))
+		host = OPENSSL_strdup("?");
+	if (!proxy)
+		proxy = "?";
+	if (net_is(fail, "dns"))
+		nd_result_remedy(r, _("The name %s cannot be looked up: check the network connection and the DNS "
+		    "settings (/etc/resolv.conf, or ask IT). If the network is reached through an HTTP proxy, set "
+		    "it with `export http_proxy=http://PROXY:PORT`; then run again."), host);
+	else if (net_is(fail, "refused"))
+		nd_result_remedy(r, _("%s refused the connection: a firewall probably blocks it. Ask IT to allow "
+		    "HTTP (port 80) to %s (ocsp.kamusm.gov.tr and depo.kamusm.gov.tr must be reachable), or set "
+		    "the institution's proxy with `export http_proxy=http://PROXY:PORT`; then run again."), host, host);
+	else if (net_is(fail, "unreachable"))
+		nd_result_remedy(r, _("There is no network route to %s: check that this computer is connected "
+		    "(cable, Wi-Fi, `ip route`). Where there is no network at all, run nesdoctor once online so "
+		    "that the CA certificates and the CRL are kept in the cache, then use --offline."), host);
+	else if (net_is(fail, "proxy") && nd_jint(fail, "http_status", 0) == 407)
+		nd_result_remedy(r, _("The HTTP proxy %s asks for a user name and password, which nesdoctor cannot "
+		    "give: ask IT to let %s (and ocsp.kamusm.gov.tr, depo.kamusm.gov.tr) through without a login, "
+		    "or list it in no_proxy if it can be reached directly; then run again."), proxy, host);
+	else if (net_is(fail, "proxy"))
+		nd_result_remedy(r, _("The HTTP proxy %s does not work: check its address in http_proxy (`export "
+		    "http_proxy=http://PROXY:PORT`), or unset it, or list %s in no_proxy if it can be reached "
+		    "directly; then run again."), proxy, host);
+	else if (net_is(fail, "http_status"))
+		nd_result_remedy(r, _("%s answered HTTP %d: the service may be down or the address may have "
+		    "changed. Try again later; if it persists, call Kamu SM's help line %s."), host,
+		    (int)nd_jint(fail, "http_status", 0), KAMUSM_PHONE);
+	else if (net_is(fail, "too_large"))
+		nd_result_remedy(r, _("The answer from %s is larger than nesdoctor accepts: something on the way "
+		    "(a proxy, a captive portal) may be sending something else. Check the network path "
+		    "(http_proxy) and try again; if it persists, call %s."), host, KAMUSM_PHONE);
+	else if (net_is(fail, "bad_response"))
+		nd_result_remedy(r, _("A proxy or captive portal may be changing the answer; check the network "
+		    "path (http_proxy) and try again. If it persists, call %s."), KAMUSM_PHONE);
+	else
+		done = false;
+	OPENSSL_free(host);
+	return done;
+}
+
 static void
 eval_chain(const struct nd_report *rep, struct nd_result *r)
 {
@@ -479,9 +564,10 @@ eval_chain(const struct nd_report *rep, struct nd_result *r)
 		nd_result_set(r, ND_WARN, _("the issuer's certificate (%s) could not be downloaded from %s: %s"),
 		    missing, aia_url, aia_err ? aia_err : "?");
 		r->undetermined = true;
-		nd_result_remedy(r, "%s", _("Check the network path to the certificate repository. An institutional "
-		    "network often needs an HTTP proxy: set it with `export http_proxy=http://PROXY:PORT` "
-		    "(and no_proxy for local hosts), or ask IT to allow depo.kamusm.gov.tr; then run again."));
+		if (!net_remedy(r, net_failure(rep, aia_url), aia_url))
+			nd_result_remedy(r, "%s", _("Check the network path to the certificate repository. An institutional "
+			    "network often needs an HTTP proxy: set it with `export http_proxy=http://PROXY:PORT` "
+			    "(and no_proxy for local hosts), or ask IT to allow depo.kamusm.gov.tr; then run again."));
 	} else if (strcmp(err, "issuer_not_found") == 0 && nd_jstr(cs, "ldap_url")) {
 		nd_result_set(r, ND_WARN, _("the issuer's certificate (%s) is offered only over LDAP (%s), which nesdoctor does not fetch"),
 		    missing, nd_jstr(cs, "ldap_url"));
@@ -564,6 +650,18 @@ eval_revocation(const struct nd_report *rep, struct nd_result *r)
 	if (strcmp(err, "offline") == 0) {
 		nd_result_set(r, ND_WARN, "%s", _("not checked: the network is off (--offline)"));
 		nd_result_remedy(r, "%s", _("Run again without --offline to check revocation."));
+	} else if (net_unreached(net_failure(rep, url))) {
+		nd_result_set(r, ND_WARN, _("could not be checked: %s cannot be reached (%s)"), host_hint,
+		    detail ? detail : err);
+		net_remedy(r, net_failure(rep, url), url);
+	} else if (net_is(net_failure(rep, url), "http_status")) {
+		nd_result_set(r, ND_WARN, _("could not be checked: %s answered HTTP %d"), host_hint,
+		    (int)nd_jint(net_failure(rep, url), "http_status", 0));
+		net_remedy(r, net_failure(rep, url), url);
+	} else if (net_is(net_failure(rep, url), "too_large")) {
+		nd_result_set(r, ND_WARN, _("could not be checked: the answer from %s is not usable (%s)"),
+		    host_hint, detail ? detail : err);
+		net_remedy(r, net_failure(rep, url), url);
 	} else if (strcmp(err, "timeout") == 0 || strcmp(err, "network") == 0) {
 		nd_result_set(r, ND_WARN, _("could not be checked: %s did not answer (%s)"), host_hint, detail ? detail : err);
 		nd_result_remedy(r, _("An institutional network often needs an HTTP proxy: set it with "

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -117,6 +118,8 @@ nd_x509_collect(struct nd_report *rep)
 	nd_pool_init(&pool);
 	memset(&co, 0, sizeof co);
 	nd_net_init(&net, o->offline, o->timeout_s);
+	/* what a long network wait is for, on a terminal only, never in JSON */
+	net.progress = !o->json && isatty(STDERR_FILENO);
 	cache = nd_cache_dir(o->cache_dir);
 	json_object_object_add(rep->inventory, "x509", x509);
 	json_object_object_add(x509, "offline", json_object_new_boolean(o->offline));

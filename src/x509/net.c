@@ -1,18 +1,37 @@
-/* HTTP for AIA, OCSP and CRLs, through OpenSSL's client: it honours
- * http_proxy / no_proxy (when we pass NULL for them), bounds the whole
- * exchange by a timeout, and limits the answer's size. Each request is
- * logged into the inventory (URL, time taken, result). */
+/* HTTP for AIA, OCSP and CRLs. We look the name up and connect ourselves,
+ * so that a refused or unroutable connection fails at once and a name that
+ * does not resolve is told apart (OpenSSL's own connect retries a refused
+ * connection until its timeout); then OpenSSL's HTTP client does the
+ * exchange on that socket, non-blocking, with the size limit and DER
+ * framing as before. http_proxy / no_proxy are honoured. All requests of a
+ * run share one time budget (--timeout). Each request is logged into the
+ * inventory with a stable word for what went wrong. */
+#include <errno.h>
+#include <stdarg.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/http.h>
+#include <openssl/httperr.h>
 
 #include "core/i18n.h"
 #include "core/util.h"
 #include "x509/x509_int.h"
+
+/* A wait longer than this shows a progress line (when allowed). */
+#define PROGRESS_AFTER_MS 1000
+#define PROGRESS_EVERY_MS 200
+/* Less time than this left: a request is not worth starting. */
+#define MIN_LEFT_MS 50
 
 void
 nd_net_init(struct nd_net *net, bool offline, int timeout_s)
@@ -20,49 +39,578 @@ nd_net_init(struct nd_net *net, bool offline, int timeout_s)
 	memset(net, 0, sizeof *net);
 	net->offline = offline;
 	net->timeout_s = timeout_s > 0 ? timeout_s : 10;
-	/* all requests of one run together: OCSP, then a CRL, plus the AIA
-	 * downloads of a chain, each up to timeout_s, but never more than
-	 * three timeouts in all */
-	net->deadline_ms = nd_now_ms() + 3 * (int64_t)net->timeout_s * 1000;
+	/* one budget for the network part of the run, whatever it meets: the
+	 * AIA downloads of a chain, OCSP, then CRLs */
+	net->deadline_ms = nd_now_ms() + (int64_t)net->timeout_s * 1000;
 	net->log = json_object_new_array();
 }
 
-/* Read the whole answer, at most max bytes. */
-static nd_err
-slurp(BIO *b, size_t max, uint8_t **out, size_t *out_len)
-{
-	size_t cap = 4096, len = 0;
-	uint8_t *buf = nd_xcalloc(cap, 1);
-	nd_err rv = ND_ERR_PROTOCOL;
+/* ---- what one request came to ------------------------------------------- */
 
-	for (;;) {
-		int k;
-		if (len == cap) {
-			uint8_t *nb;
-			if (cap > max)
-				goto fail;
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				rv = ND_ERR_NOMEM;
-				goto fail;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		k = BIO_read(b, buf + len, (int)(cap - len > INT32_MAX ? INT32_MAX : cap - len));
-		if (k <= 0)
-			break;
-		len += (size_t)k;
-		if (len > max)
-			goto fail;
+struct outcome {
+	const char *error;    /* stable word; NULL when it worked */
+	int http_status;      /* 0 when none */
+	char detail[256];
+};
+
+static void
+set_err(struct outcome *oc, const char *error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(struct outcome *oc, const char *error, const char *fmt, ...)
+{
+	va_list ap;
+
+	oc->error = error;
+	va_start(ap, fmt);
+	vsnprintf(oc->detail, sizeof oc->detail, fmt, ap);
+	va_end(ap);
+}
+
+static nd_err
+outcome_code(const struct outcome *oc)
+{
+	if (!oc->error)
+		return ND_OK;
+	if (strcmp(oc->error, "timeout") == 0)
+		return ND_ERR_TIMEOUT;
+	if (strcmp(oc->error, "http_status") == 0 || strcmp(oc->error, "too_large") == 0)
+		return ND_ERR_PROTOCOL;
+	if (strcmp(oc->error, "bad_response") == 0)
+		return ND_ERR_PARSE;
+	if (strcmp(oc->error, "unsupported") == 0)
+		return ND_ERR_UNSUPPORTED;
+	if (strcmp(oc->error, "internal") == 0)
+		return ND_ERR_INTERNAL;
+	return ND_ERR_NETWORK;
+}
+
+/* ---- the progress line ---------------------------------------------------- */
+
+struct progress {
+	bool on, shown;
+	int64_t t0, last;
+	const char *purpose;
+	const char *host;
+};
+
+static void
+progress_tick(struct progress *pg, size_t bytes)
+{
+	int64_t now = nd_now_ms();
+	char size[32];
+
+	if (!pg->on || now - pg->t0 < PROGRESS_AFTER_MS || now - pg->last < PROGRESS_EVERY_MS)
+		return;
+	pg->last = now;
+	pg->shown = true;
+	if (bytes >= 1024 * 1024)
+		snprintf(size, sizeof size, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
+	else
+		snprintf(size, sizeof size, "%zu kB", (bytes + 1023) / 1024);
+	/* \r and "erase to end of line": the line is written over in place */
+	fputc('\r', stderr);
+	if (bytes == 0)
+		fprintf(stderr, _("waiting for %s …"), pg->host);
+	else if (strcmp(pg->purpose, "crl") == 0)
+		fprintf(stderr, _("downloading the CRL from %s: %s"), pg->host, size);
+	else
+		fprintf(stderr, _("downloading from %s: %s"), pg->host, size);
+	fputs("\033[K", stderr);
+	fflush(stderr);
+}
+
+static void
+progress_end(struct progress *pg)
+{
+	if (pg->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
 	}
-	*out = buf;
+	pg->shown = false;
+}
+
+static int
+wait_ms(const struct progress *pg, int64_t deadline)
+{
+	int64_t left = deadline - nd_now_ms();
+
+	if (left < 0)
+		left = 0;
+	/* wake up now and then to refresh the progress line */
+	if (pg->on && left > PROGRESS_EVERY_MS)
+		left = PROGRESS_EVERY_MS;
+	return (int)left;
+}
+
+/* ---- name lookup, bounded ------------------------------------------------- */
+
+/* getaddrinfo() blocks for as long as the resolver likes (seconds per name
+ * server and try), so it runs in a thread of its own that we stop waiting
+ * for at the deadline. The thread and the waiter share this; the last one
+ * to let go frees it. */
+struct lookup {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int refs;
+	bool done;
+	int rc;
+	int sys_errno;
+	struct addrinfo *res;
+	char host[256];
+	char port[16];
+};
+
+static void
+lookup_unref(struct lookup *lk)
+{
+	int refs;
+
+	pthread_mutex_lock(&lk->mu);
+	refs = --lk->refs;
+	pthread_mutex_unlock(&lk->mu);
+	if (refs > 0)
+		return;
+	if (lk->res)
+		freeaddrinfo(lk->res);
+	pthread_cond_destroy(&lk->cv);
+	pthread_mutex_destroy(&lk->mu);
+	free(lk);
+}
+
+static void *
+lookup_run(void *arg)
+{
+	struct lookup *lk = arg;
+	struct addrinfo hints, *res = NULL;
+	int rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	rc = getaddrinfo(lk->host, lk->port, &hints, &res);
+	pthread_mutex_lock(&lk->mu);
+	lk->rc = rc;
+	lk->sys_errno = errno;
+	lk->res = res;
+	lk->done = true;
+	pthread_cond_signal(&lk->cv);
+	pthread_mutex_unlock(&lk->mu);
+	lookup_unref(lk);
+	return NULL;
+}
+
+/* 0, or EAI_* (EAI_AGAIN also when the deadline passed: *late says so). */
+static int
+resolve(const char *host, const char *port, int64_t deadline, struct progress *pg,
+        struct addrinfo **out, bool *late)
+{
+	struct addrinfo hints;
+	struct lookup *lk = NULL;
+	pthread_condattr_t ca;
+	pthread_attr_t ta;
+	pthread_t th;
+	int rc;
+
+	*out = NULL;
+	*late = false;
+	/* an address needs no lookup */
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	if (getaddrinfo(host, port, &hints, out) == 0)
+		return 0;
+	*out = NULL;
+	if (strlen(host) >= sizeof lk->host || strlen(port) >= sizeof lk->port)
+		return EAI_NONAME;
+	lk = nd_xcalloc(1, sizeof *lk);
+	snprintf(lk->host, sizeof lk->host, "%s", host);
+	snprintf(lk->port, sizeof lk->port, "%s", port);
+	lk->refs = 2;
+	pthread_mutex_init(&lk->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&lk->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_attr_init(&ta);
+	pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&th, &ta, lookup_run, lk) != 0) {
+		pthread_attr_destroy(&ta);
+		lk->refs = 1;
+		lookup_unref(lk);
+		/* no thread: look up here, unbounded, rather than not at all */
+		hints.ai_flags = AI_NUMERICSERV;
+		return getaddrinfo(host, port, &hints, out);
+	}
+	pthread_attr_destroy(&ta);
+	pthread_mutex_lock(&lk->mu);
+	while (!lk->done && nd_now_ms() < deadline) {
+		struct timespec ts;
+		int64_t until = nd_now_ms() + wait_ms(pg, deadline);
+
+		ts.tv_sec = (time_t)(until / 1000);
+		ts.tv_nsec = (long)(until % 1000) * 1000000L;
+		pthread_cond_timedwait(&lk->cv, &lk->mu, &ts);
+		pthread_mutex_unlock(&lk->mu);
+		progress_tick(pg, 0);
+		pthread_mutex_lock(&lk->mu);
+	}
+	if (lk->done) {
+		rc = lk->rc;
+		if (rc == EAI_SYSTEM)
+			errno = lk->sys_errno;
+		*out = lk->res;
+		lk->res = NULL;
+	} else {
+		rc = EAI_AGAIN;
+		*late = true;
+	}
+	pthread_mutex_unlock(&lk->mu);
+	lookup_unref(lk);
+	return rc;
+}
+
+/* ---- connecting ------------------------------------------------------------ */
+
+static const char *
+connect_error_name(int e)
+{
+	switch (e) {
+	case ECONNREFUSED:
+	case EACCES:
+	case EPERM:          /* a local firewall rule */
+		return "refused";
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+	case ENETDOWN:
+	case EHOSTDOWN:
+	case EADDRNOTAVAIL:
+		return "unreachable";
+	case ETIMEDOUT:
+		return "timeout";
+	default:
+		return "unreachable";
+	}
+}
+
+/* Connect to one of the addresses before the deadline. Returns the socket,
+ * or -1 with *err_no the reason (ETIMEDOUT when the deadline passed). */
+static int
+connect_any(const struct addrinfo *ai, int64_t deadline, struct progress *pg, int *err_no)
+{
+	int best = 0;
+
+	for (; ai; ai = ai->ai_next) {
+		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		int e = 0;
+
+		if (fd < 0) {
+			e = errno;
+			goto next;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			return fd;
+		e = errno;
+		while (e == EINPROGRESS || e == EINTR) {
+			struct pollfd p = { fd, POLLOUT, 0 };
+			socklen_t sl = sizeof e;
+			int r;
+
+			if (nd_now_ms() >= deadline) {
+				close(fd);
+				*err_no = ETIMEDOUT;
+				return -1;
+			}
+			r = poll(&p, 1, wait_ms(pg, deadline));
+			progress_tick(pg, 0);
+			if (r < 0 && errno != EINTR) {
+				e = errno;
+				break;
+			}
+			if (r <= 0)
+				continue;
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &sl) != 0)
+				e = errno;
+			if (e == 0)
+				return fd;
+		}
+	next:
+		if (fd >= 0)
+			close(fd);
+		/* a refusal says more than "no route" (an IPv6 address without an
+		 * IPv6 route, then an IPv4 one that refuses) */
+		if (!best || e == ECONNREFUSED)
+			best = e;
+	}
+	*err_no = best ? best : EHOSTUNREACH;
+	return -1;
+}
+
+/* ---- the HTTP exchange ----------------------------------------------------- */
+
+/* The status in OpenSSL's "code=404, reason=Not Found" (0 if none). */
+static int
+status_from_data(const char *data)
+{
+	const char *c = data ? strstr(data, "code=") : NULL;
+	char *end;
+	long v;
+
+	if (!c)
+		return 0;
+	v = strtol(c + 5, &end, 10);
+	return end != c + 5 && v >= 100 && v <= 999 ? (int)v : 0;
+}
+
+/* After OpenSSL's client gave up: say why, from its error queue. */
+static void
+classify_http_failure(OSSL_HTTP_REQ_CTX *rctx, const char *proxy, const char *host,
+                      struct outcome *oc)
+{
+	unsigned long e, last = 0;
+	const char *data = NULL, *last_data = NULL;
+	int flags, status = 0;
+	BIO *mem = OSSL_HTTP_REQ_CTX_get0_mem_bio(rctx);
+	char *p = NULL;
+	long n = mem ? BIO_get_mem_data(mem, &p) : 0;
+
+	while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
+		if (ERR_GET_LIB(e) != ERR_LIB_HTTP)
+			continue;
+		if (ERR_GET_REASON(e) == HTTP_R_RECEIVED_ERROR ||
+		    ERR_GET_REASON(e) == HTTP_R_STATUS_CODE_UNSUPPORTED)
+			status = status_from_data((flags & ERR_TXT_STRING) ? data : NULL);
+		last = e;
+		last_data = (flags & ERR_TXT_STRING) ? data : NULL;
+	}
+	if (status) {
+		oc->http_status = status;
+		if (proxy && status == 407)
+			set_err(oc, "proxy", _("the proxy %s needs authentication (HTTP 407)"), proxy);
+		else if (proxy && (status == 502 || status == 503 || status == 504))
+			set_err(oc, "proxy", _("the proxy %s could not get the answer from %s (HTTP %d)"),
+			    proxy, host, status);
+		else
+			set_err(oc, "http_status", _("the server answered HTTP %d"), status);
+		return;
+	}
+	switch (ERR_GET_REASON(last)) {
+	case HTTP_R_MAX_RESP_LEN_EXCEEDED:
+	case HTTP_R_ASN1_LEN_EXCEEDS_MAX_RESP_LEN:
+		set_err(oc, "too_large", "%s", last_data ? last_data : "");
+		return;
+	case 0:
+	case HTTP_R_FAILED_READING_DATA:
+		if (proxy && n <= 0)
+			set_err(oc, "proxy", _("the proxy %s closed the connection without an answer"), proxy);
+		else
+			set_err(oc, "bad_response", "%s", _("the connection closed before the whole answer arrived"));
+		return;
+	case HTTP_R_MISSING_ASN1_ENCODING:
+		while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+			p++;
+			n--;
+		}
+		if (n > 0 && *p == '<')
+			set_err(oc, "bad_response", "%s",
+			    _("an HTML page instead of DER (a captive portal or a proxy's login page?)"));
+		else
+			set_err(oc, "bad_response", "%s", _("the answer is not DER"));
+		return;
+	default:
+		set_err(oc, "bad_response", _("the answer is not usable HTTP (%s%s%s)"),
+		    ERR_reason_error_string(last) ? ERR_reason_error_string(last) : "?",
+		    last_data && *last_data ? ": " : "", last_data ? last_data : "");
+		return;
+	}
+}
+
+/* The request on a connected socket. On success *out holds the DER answer. */
+static void
+exchange(int fd, const char *proxy, const char *host, const char *port, const char *pathq,
+         const char *content_type, const uint8_t *body, size_t body_len, size_t max_len,
+         int64_t deadline, struct progress *pg, uint8_t **out, size_t *out_len,
+         struct outcome *oc)
+{
+	BIO *bio = BIO_new_socket(fd, BIO_CLOSE);
+	OSSL_HTTP_REQ_CTX *rctx = NULL;
+	ASN1_TYPE *req = NULL;
+	char *hosthdr = NULL;
+	const char *mp = NULL;
+	long mn;
+	size_t len;
+
+	if (!bio) {
+		close(fd);
+		set_err(oc, "internal", "%s", nd_strerror(ND_ERR_NOMEM));
+		goto out;
+	}
+	rctx = OSSL_HTTP_REQ_CTX_new(bio, bio, 0);
+	hosthdr = strcmp(port, "80") == 0 ? nd_xstrdup(host) : nd_asprintf("%s:%s", host, port);
+	/* through a proxy, the request line names the whole URL (RFC 7230
+	 * §5.3.2): giving the server makes OpenSSL write it so */
+	if (!rctx || !OSSL_HTTP_REQ_CTX_set_request_line(rctx, body != NULL, proxy ? host : NULL,
+	    proxy ? port : NULL, pathq) ||
+	    !OSSL_HTTP_REQ_CTX_add1_header(rctx, "Host", hosthdr) ||
+	    /* DER answers (RFC 5280, 6960): OpenSSL reads exactly one DER
+	     * object, checking its length against max_len; the deadline is ours */
+	    !OSSL_HTTP_REQ_CTX_set_expected(rctx, NULL, 1, 0, 0)) {
+		set_err(oc, "internal", "%s", _("could not prepare the HTTP request"));
+		goto out;
+	}
+	OSSL_HTTP_REQ_CTX_set_max_response_length(rctx, (unsigned long)max_len);
+	if (body) {
+		/* OpenSSL takes the body as an ASN.1 value: ours is DER, which
+		 * an ANY holding a SEQUENCE writes back byte for byte */
+		const unsigned char *bp = body;
+		req = d2i_ASN1_TYPE(NULL, &bp, (long)body_len);
+		if (!req || bp != body + body_len ||
+		    !OSSL_HTTP_REQ_CTX_set1_req(rctx, content_type, ASN1_ITEM_rptr(ASN1_ANY),
+		    (const ASN1_VALUE *)req)) {
+			set_err(oc, "internal", "%s", _("could not prepare the HTTP request"));
+			goto out;
+		}
+	}
+	for (;;) {
+		struct pollfd p = { fd, 0, 0 };
+		BIO *mem;
+		int r;
+
+		ERR_clear_error();
+		r = OSSL_HTTP_REQ_CTX_nbio(rctx);
+		if (r == 1)
+			break;
+		if (r == 0) {
+			classify_http_failure(rctx, proxy, host, oc);
+			goto out;
+		}
+		if (nd_now_ms() >= deadline) {
+			set_err(oc, "timeout", "%s", "");
+			goto out;
+		}
+		p.events = BIO_should_write(bio) ? POLLOUT : POLLIN;
+		if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
+			set_err(oc, "internal", "poll: %s", strerror(errno));
+			goto out;
+		}
+		mem = OSSL_HTTP_REQ_CTX_get0_mem_bio(rctx);
+		progress_tick(pg, mem ? (size_t)BIO_pending(mem) : 0);
+	}
+	/* the mem BIO holds the DER object; resp_len is its whole length */
+	mn = BIO_get_mem_data(OSSL_HTTP_REQ_CTX_get0_mem_bio(rctx), &mp);
+	len = OSSL_HTTP_REQ_CTX_get_resp_len(rctx);
+	if (mn <= 0 || len == 0 || len > (size_t)mn || len > max_len) {
+		set_err(oc, "bad_response", "%s", _("the answer is not DER"));
+		goto out;
+	}
+	*out = nd_xcalloc(len, 1);
+	memcpy(*out, mp, len);
 	*out_len = len;
-	buf = NULL;
-	rv = ND_OK;
-fail:
-	free(buf);
-	return rv;
+out:
+	ERR_clear_error();
+	ASN1_TYPE_free(req);
+	OSSL_HTTP_REQ_CTX_free(rctx);
+	BIO_free(bio);
+	free(hosthdr);
+}
+
+/* ---- one request ------------------------------------------------------------ */
+
+static void
+fetch(struct nd_net *net, const char *purpose, const char *url, const char *content_type,
+      const uint8_t *body, size_t body_len, size_t max_len, uint8_t **out, size_t *out_len,
+      const char **proxy_out, struct outcome *oc)
+{
+	char *host = NULL, *port = NULL, *path = NULL, *query = NULL, *pathq = NULL;
+	char *phost = NULL, *pport = NULL;
+	const char *proxy, *chost, *cport;
+	struct addrinfo *ai = NULL;
+	struct progress pg;
+	int use_ssl = 0, rc, fd, e = 0;
+	bool late;
+
+	memset(&pg, 0, sizeof pg);
+	if (net->offline) {
+		set_err(oc, "offline", "%s", _("offline"));
+		goto out;
+	}
+	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, &query, NULL)) {
+		set_err(oc, "unsupported", "%s", _("not a valid URL"));
+		goto out;
+	}
+	if (use_ssl) {
+		/* Kamu SM publishes over plain HTTP (the data is signed); an
+		 * https URL would need a TLS setup we do not make here */
+		set_err(oc, "unsupported", "%s", _("https URLs are not supported here"));
+		goto out;
+	}
+	if (net->deadline_ms - nd_now_ms() < MIN_LEFT_MS) {
+		set_err(oc, "timeout", "%s", _("not tried: the time for network requests ran out"));
+		goto out;
+	}
+	pathq = query && *query ? nd_asprintf("%s?%s", path, query) : nd_xstrdup(path);
+	proxy = OSSL_HTTP_adapt_proxy(NULL, NULL, host, 0);
+	*proxy_out = proxy;
+	if (proxy && !OSSL_HTTP_parse_url(proxy, NULL, NULL, &phost, &pport, NULL, NULL, NULL, NULL)) {
+		set_err(oc, "proxy", _("the proxy setting %s is not a valid address (http_proxy)"), proxy);
+		goto out;
+	}
+	chost = proxy ? phost : host;
+	cport = proxy ? pport : port;
+	pg.on = net->progress;
+	pg.t0 = nd_now_ms();
+	pg.purpose = purpose;
+	pg.host = host;
+
+	rc = resolve(chost, cport, net->deadline_ms, &pg, &ai, &late);
+	if (rc != 0) {
+		const char *why = late ? _("the name server did not answer in time") :
+		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
+		if (rc == EAI_MEMORY)
+			set_err(oc, "internal", "%s", why);
+		else if (proxy)
+			set_err(oc, "proxy", _("the proxy's name %s does not resolve (%s)"), chost, why);
+		else
+			set_err(oc, "dns", _("the name %s does not resolve (%s)"), chost, why);
+		goto out;
+	}
+	fd = connect_any(ai, net->deadline_ms, &pg, &e);
+	if (fd < 0) {
+		const char *kind = connect_error_name(e);
+		if (strcmp(kind, "timeout") == 0)
+			set_err(oc, "timeout", "%s", "");
+		else if (proxy && strcmp(kind, "refused") == 0)
+			set_err(oc, "proxy", _("the proxy %s refused the connection"), proxy);
+		else if (proxy)
+			set_err(oc, "proxy", _("the proxy %s cannot be reached (%s)"), proxy, strerror(e));
+		else if (strcmp(kind, "refused") == 0)
+			set_err(oc, "refused", _("%s:%s refused the connection"), chost, cport);
+		else
+			set_err(oc, "unreachable", _("%s:%s cannot be reached (%s)"), chost, cport, strerror(e));
+		goto out;
+	}
+	exchange(fd, proxy, host, port, pathq, content_type, body, body_len, max_len,
+	    net->deadline_ms, &pg, out, out_len, oc);
+out:
+	if (oc->error && strcmp(oc->error, "timeout") == 0 && !oc->detail[0]) {
+		int64_t ms = pg.t0 ? nd_now_ms() - pg.t0 : 0;
+		snprintf(oc->detail, sizeof oc->detail, _("no answer within %d s"), (int)((ms + 500) / 1000));
+		if (*proxy_out) {
+			size_t k = strlen(oc->detail);
+			snprintf(oc->detail + k, sizeof oc->detail - k, _(" (through the proxy %s)"), *proxy_out);
+		}
+	}
+	progress_end(&pg);
+	freeaddrinfo(ai);
+	OPENSSL_free(host);
+	OPENSSL_free(port);
+	OPENSSL_free(path);
+	OPENSSL_free(query);
+	OPENSSL_free(phost);
+	OPENSSL_free(pport);
+	free(pathq);
 }
 
 nd_err
@@ -70,103 +618,40 @@ nd_net_fetch(struct nd_net *net, const char *purpose, const char *url, const cha
              const uint8_t *body, size_t body_len, size_t max_len, uint8_t **out, size_t *out_len,
              char *err, size_t errsz)
 {
-	char *host = NULL, *port = NULL, *path = NULL, *query = NULL, *full = NULL;
-	int use_ssl = 0, timeout;
-	BIO *req = NULL, *resp = NULL;
-	const char *proxy = NULL;
-	int64_t t0 = nd_now_ms(), left;
 	json_object *entry = json_object_new_object();
-	nd_err rv = ND_ERR_INTERNAL;
+	struct outcome oc;
+	const char *proxy = NULL;
+	int64_t t0 = nd_now_ms();
+	nd_err rv;
 
 	*out = NULL;
 	*out_len = 0;
 	err[0] = '\0';
+	memset(&oc, 0, sizeof oc);
+	ERR_clear_error();
 	json_object_object_add(entry, "purpose", json_object_new_string(purpose));
 	nd_jset_str(entry, "url", url);
-	ERR_clear_error();
-	if (net->offline) {
-		rv = ND_ERR_NETWORK;
-		snprintf(err, errsz, "%s", _("offline"));
-		goto fail;
-	}
-	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, &query, NULL)) {
-		rv = ND_ERR_ARG;
-		snprintf(err, errsz, "%s", _("not a valid URL"));
-		goto fail;
-	}
-	if (use_ssl) {
-		/* Kamu SM publishes over plain HTTP (the data is signed); an
-		 * https URL would need a TLS setup we do not make here */
-		rv = ND_ERR_UNSUPPORTED;
-		snprintf(err, errsz, "%s", _("https URLs are not supported here"));
-		goto fail;
-	}
-	left = net->deadline_ms - nd_now_ms();
-	if (left < 1000) {
-		rv = ND_ERR_TIMEOUT;
-		snprintf(err, errsz, "%s", _("not tried: the time for network requests ran out"));
-		goto fail;
-	}
-	timeout = net->timeout_s;
-	if ((int64_t)timeout * 1000 > left)
-		timeout = (int)(left / 1000);
-	proxy = OSSL_HTTP_adapt_proxy(NULL, NULL, host, 0);
-	nd_jset_str(entry, "proxy", proxy);
-
-	/* expect_asn1: AIA certificates, CRLs and OCSP answers are DER (RFC
-	 * 5280, 6960); it also makes OpenSSL read the whole answer into memory
-	 * within the timeout, checking its length against max_len, instead
-	 * of handing back the socket to read from */
-	if (!body) {
-		resp = OSSL_HTTP_get(url, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 1,
-		    max_len, timeout);
-	} else {
-		full = query && *query ? nd_asprintf("%s?%s", path, query) : nd_xstrdup(path);
-		req = BIO_new_mem_buf(body, (int)body_len);
-		if (!req) {
-			rv = ND_ERR_NOMEM;
-			goto fail;
-		}
-		resp = OSSL_HTTP_transfer(NULL, host, port, full, 0, NULL, NULL, NULL, NULL, NULL,
-		    NULL, 0, NULL, content_type, req, NULL, 1, max_len, timeout, 0);
-	}
-	if (!resp) {
-		char why[200];
-		rv = nd_err_from_openssl(why, sizeof why);
-		/* OpenSSL reports a silent server as a failed read at the
-		 * deadline; what matters to people is that it did not answer */
-		if (nd_now_ms() - t0 >= (int64_t)timeout * 1000 - 200)
-			rv = ND_ERR_TIMEOUT;
-		if (rv == ND_ERR_TIMEOUT)
-			snprintf(err, errsz, _("no answer within %d s"), timeout);
-		else
-			snprintf(err, errsz, "%s", why[0] ? why : nd_strerror(rv));
-		if (rv == ND_ERR_INTERNAL)
-			rv = ND_ERR_NETWORK;
-		goto fail;
-	}
-	rv = slurp(resp, max_len, out, out_len);
+	fetch(net, purpose, url, content_type, body, body_len, max_len, out, out_len, &proxy, &oc);
+	if (oc.error && strcmp(oc.error, "too_large") == 0)
+		snprintf(oc.detail, sizeof oc.detail, _("answer larger than %zu bytes"), max_len);
+	rv = outcome_code(&oc);
 	if (rv != ND_OK) {
-		snprintf(err, errsz, _("answer larger than %zu bytes"), max_len);
-		goto fail;
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+		snprintf(err, errsz, "%s", oc.detail);
 	}
-	rv = ND_OK;
-fail:
+	nd_jset_str(entry, "proxy", proxy);
 	json_object_object_add(entry, "ms", json_object_new_int64(nd_now_ms() - t0));
 	json_object_object_add(entry, "ok", json_object_new_boolean(rv == ND_OK));
 	if (rv != ND_OK) {
-		json_object_object_add(entry, "error", json_object_new_string(nd_err_name(rv)));
-		json_object_object_add(entry, "detail", json_object_new_string(err));
+		json_object_object_add(entry, "error", json_object_new_string(oc.error));
+		if (oc.http_status)
+			json_object_object_add(entry, "http_status", json_object_new_int(oc.http_status));
+		json_object_object_add(entry, "detail", json_object_new_string(oc.detail));
 	} else
 		json_object_object_add(entry, "bytes", json_object_new_int64((int64_t)*out_len));
 	json_object_array_add(net->log, entry);
 	ERR_clear_error();
-	BIO_free(req);
-	BIO_free_all(resp);
-	OPENSSL_free(host);
-	OPENSSL_free(port);
-	OPENSSL_free(path);
-	OPENSSL_free(query);
-	free(full);
 	return rv;
 }

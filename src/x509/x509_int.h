@@ -105,15 +105,19 @@ nd_err nd_x509_read_fileat(int dirfd, const char *path, bool nofollow, size_t ma
 
 struct nd_net {
 	bool offline;
-	int timeout_s;        /* each request */
-	int64_t deadline_ms;  /* for all requests of this run (monotonic) */
-	json_object *log;     /* array: {purpose, url, ms, ok, error, proxy} */
+	bool progress;        /* say on stderr what a long wait is for (a terminal, text mode) */
+	int timeout_s;        /* --timeout: the budget of all requests together */
+	int64_t deadline_ms;  /* when that budget runs out (monotonic) */
+	json_object *log;     /* array: {purpose, url, proxy, ms, ok, error, http_status, detail, bytes} */
 };
 void nd_net_init(struct nd_net *net, bool offline, int timeout_s);
 /* GET (body NULL) or POST. On error err says what, with the URL left to the
- * caller. ND_ERR_TIMEOUT for a silent server, ND_ERR_NETWORK for connect
- * failures, ND_ERR_PROTOCOL for HTTP errors and oversize answers,
- * ND_ERR_UNSUPPORTED for non-http URLs. */
+ * caller, and the log entry's "error" names the cause in a stable word: dns,
+ * refused, unreachable, proxy, http_status, bad_response, too_large, timeout
+ * (and offline, unsupported, internal, which are not the network's doing).
+ * Returns ND_ERR_TIMEOUT for timeout, ND_ERR_NETWORK for dns, refused,
+ * unreachable and proxy, ND_ERR_PROTOCOL for http_status and too_large,
+ * ND_ERR_PARSE for bad_response, ND_ERR_UNSUPPORTED for non-http URLs. */
 nd_err nd_net_fetch(struct nd_net *net, const char *purpose, const char *url,
                     const char *content_type, const uint8_t *body, size_t body_len,
                     size_t max_len, uint8_t **out, size_t *out_len, char *err, size_t errsz);
