@@ -101,11 +101,11 @@ eval_service(const struct nd_report *rep, struct nd_result *r)
 			nd_result_remedy(r, "%s\n  sudo systemctl enable --now pcscd.socket\n%s\n  sudo apt install pcscd",
 			    _("Start the smart card service, and let it start by itself from now on:"),
 			    _("If systemctl says the unit does not exist, install the package first:"));
-	} else if (strcmp(svc, "refused") == 0 && nd_sys_polkit_advice(rep)) {
-		nd_result_set(r, ND_FAIL, _("pcscd refused this session (%s): polkit lets only the person "
-		    "at the computer use smart cards"), rv);
-		nd_result_remedy(r, _("See sys.polkit: %s"), nd_sys_polkit_advice(rep));
 	} else if (strcmp(svc, "refused") == 0) {
+		/* sys.polkit's advice first, by reference, when it was looked
+		 * at; the rule below is the administrator's way, not another */
+		char *see = nd_sys_polkit_advice(rep) ? nd_asprintf(_("See sys.polkit: %s"), nd_sys_polkit_advice(rep)) : NULL;
+
 		nd_result_set(r, ND_FAIL, _("pcscd refused this session (%s): polkit lets only the person "
 		    "at the computer use smart cards"), rv);
 		nd_result_remedy(r, "%s\n%s\n  /etc/polkit-1/rules.d/60-pcscd.rules:\n"
@@ -115,11 +115,12 @@ eval_service(const struct nd_report *rep, struct nd_result *r)
 		    "        subject.isInGroup(\"scard\"))\n"
 		    "      return polkit.Result.YES;\n"
 		    "  });",
-		    _("Run nesdoctor in the desktop session of the person at the computer, not over ssh or "
+		    see ? see : _("Run nesdoctor in the desktop session of the person at the computer, not over ssh or "
 		      "in a container."),
 		    _("To allow other sessions, an administrator adds a polkit rule for the actions "
 		      "org.debian.pcsc-lite.access_pcsc and org.debian.pcsc-lite.access_card, for example "
 		      "for the members of a group 'scard':"));
+		free(see);
 	} else if (strcmp(svc, "protocol_mismatch") == 0) {
 		nd_result_set(r, ND_FAIL, _("the PC/SC library and pcscd speak different protocol versions (%s)"), rv);
 		nd_result_remedy(r, "%s\n  sudo systemctl restart pcscd.socket pcscd\n%s\n  ldconfig -p | grep libpcsclite\n  sudo apt install --reinstall libpcsclite1 pcscd",

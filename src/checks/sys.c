@@ -84,7 +84,7 @@ pcscd_state(const struct nd_report *rep)
 		return PCSCD_UNSEEN;
 	if (nd_jbool(p, "running", false))
 		return PCSCD_RUNNING;
-	if (pcsc_answered(rep))
+	if (pcsc_answered(rep) || pcsc_refused(rep))   /* a refusal is an answer */
 		return PCSCD_ANSWERS;
 	if (!nd_jbool(p, "installed", false))
 		return PCSCD_NOT_INSTALLED;
@@ -145,7 +145,7 @@ eval_pcscd(const struct nd_report *rep, struct nd_result *r)
 	case PCSCD_ANSWERS:
 		/* a pcscd we cannot see: another PID namespace, the host's
 		 * socket shared into a container */
-		nd_result_set(r, ND_PASS, _("pcscd answers on %s"), nd_jstr(p, "socket"));
+		nd_result_set(r, ND_PASS, _("pcscd answers on %s"), nd_jstr(p, "socket") ? nd_jstr(p, "socket") : "?");
 		return;
 	case PCSCD_ON_DEMAND:
 		nd_result_set(r, ND_PASS, _("pcscd %s starts on demand (pcscd.socket is listening)"), ver);

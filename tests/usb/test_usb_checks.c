@@ -368,6 +368,18 @@ remedies_agree_when_pcscd_is_down(void **state)
 	remedy_has(r, "See sys.polkit:");
 	remedy_has(r, "setup polkit --polkit-group");
 	nd_report_free(&rep);
+
+	/* a refusal in a container whose pcscd cannot be seen: pcscd is
+	 * there (it answered with the refusal), so the cause is polkit's,
+	 * not "pcscd is not running" */
+	eval_with_pcsc(&rep, "{\"pcsc\":{\"service\":\"refused\"},\"readers\":[],\"system\":{\"container\":\"docker\","
+	    "\"pcscd\":{\"installed\":false,\"running\":false,\"socket\":\"/run/pcscd/pcscd.comm\"},"
+	    "\"polkit\":{\"pcsc_policy\":true},\"session\":{}}}");
+	res(&rep, "sys.pcscd", ND_PASS, "answers");
+	remedy_has(res(&rep, "sys.polkit", ND_FAIL, "inside a container"), "setup polkit --polkit-group");
+	remedy_has(res(&rep, "pcsc.service", ND_FAIL, "refused"), "See sys.polkit:");
+	assert_string_equal(rep.primary->def->id, "sys.polkit");
+	nd_report_free(&rep);
 }
 
 static void
