@@ -134,6 +134,9 @@ t refused 10 1500 "$W/refused.pem" "$I" -- exit=1 cert.revocation=warn $N[0].err
 	$N[0].purpose=ocsp $N[0].ok=false "$N[0].detail~refused" "msg:cert.revocation~127.0.0.1:$CLOSED" \
 	remedy:cert.revocation~firewall remedy:cert.revocation~depo.kamusm.gov.tr
 check "refused: the request itself took $(netms refused 0) ms" "[ $(netms refused 0) -lt 200 ]"
+timeout 30 "$ND_BIN" verify --lang tr --no-color --timeout 10 --anchor "$P/root.pem" \
+	--cache-dir "$W/cache-tr" "$W/refused.pem" "$I" >"$W/tr.txt" 2>&1
+check "refused: the remedy in Turkish" "grep -q 'güvenlik duvarı' '$W/tr.txt' && grep -q 'ulaşılamıyor' '$W/tr.txt'"
 t noroute 10 1500 "$W/noroute.pem" "$I" -- exit=1 cert.revocation=warn $N[0].error=unreachable \
 	remedy:cert.revocation~"no network route" remedy:cert.revocation~--offline
 check "no route: the request itself took $(netms noroute 0) ms" "[ $(netms noroute 0) -lt 200 ]"
