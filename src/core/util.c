@@ -1,11 +1,14 @@
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -149,20 +152,30 @@ nd_unbase64(const char *s, size_t max, size_t *n)
 char *
 nd_read_file(const char *path, size_t max, bool *exists)
 {
-	FILE *f = fopen(path, "re");
+	/* O_NONBLOCK: a FIFO would block open() until a writer came, and a
+	 * device may act on open(); only a regular file is read */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
 	char *buf = NULL;
-	size_t n;
+	size_t n = 0;
 
 	if (exists)
-		*exists = f != NULL || errno != ENOENT;
-	if (!f)
+		*exists = fd >= 0 || errno != ENOENT;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		goto fail;
 	buf = nd_xcalloc(max + 1, 1);
-	n = fread(buf, 1, max, f);
+	while (n < max) {
+		ssize_t k = read(fd, buf + n, max - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
 	buf[n] = '\0';
 fail:
-	if (f)
-		fclose(f);
+	if (fd >= 0)
+		close(fd);
 	return buf;
 }
 

@@ -31,7 +31,8 @@ uint8_t *nd_unbase64(const char *s, size_t max, size_t *n);
 
 /* Read at most max bytes of a small text file (os-release, /proc files,
  * configuration) into a NUL-terminated malloc'ed string; NULL when it
- * cannot be opened. *exists (may be NULL) tells "absent" from "unreadable". */
+ * cannot be opened or is not a regular file (a FIFO is never waited
+ * for). *exists (may be NULL) tells "absent" from "unreadable". */
 char *nd_read_file(const char *path, size_t max, bool *exists);
 
 /* Monotonic milliseconds. */

@@ -166,8 +166,8 @@ is_anchor_file_cert(const struct nd_chain_in *in, X509 *x)
 /* Download the issuer of cur by its AIA caIssuers URLs into the pool.
  * Returns true when something new arrived. */
 static bool
-fetch_issuer(X509 *cur, struct nd_pool *pool, struct nd_net *net, const char *cache_dir,
-             json_object *tried, json_object *status)
+fetch_issuer(X509 *cur, struct nd_pool *pool, struct nd_net *net, json_object *tried,
+             json_object *status)
 {
 	json_object *fx = nd_x509_describe(cur, false);
 	json_object *urls = nd_jarr(fx, "ca_issuers_urls");
@@ -209,11 +209,10 @@ fetch_issuer(X509 *cur, struct nd_pool *pool, struct nd_net *net, const char *ca
 		if (sk && nd_x509_decode_certs(buf, len, sk, err, sizeof err) == ND_OK) {
 			for (int k = 0; k < sk_X509_num(sk); k++) {
 				X509 *x = sk_X509_value(sk, k);
-				/* only CA certificates are worth keeping for later */
-				if (X509_check_ca(x) > 0 && nd_pool_add(pool, x, "aia")) {
-					nd_cache_store_cert(cache_dir, x);
+				/* only CA certificates can help; what is cached is
+				 * decided once the chain is verified */
+				if (X509_check_ca(x) > 0 && nd_pool_add(pool, x, "aia"))
 					got = true;
-				}
 			}
 		} else if (!json_object_object_get_ex(status, "aia_error", NULL)) {
 			json_object_object_add(status, "aia_url", json_object_new_string(url));
@@ -296,7 +295,7 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 		if (err != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY &&
 		    err != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT)
 			break;
-		if (cur && fetch_issuer(cur, pool, net, in->cache_dir, tried, status))
+		if (cur && fetch_issuer(cur, pool, net, tried, status))
 			continue;
 		/* Kamu SM's issuing CA is pinned too: when its root cannot be
 		 * had (offline, no cache), the pinned CA itself is the anchor */
@@ -347,6 +346,15 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 		json_object_object_add(status, "anchor_subject", json_object_new_string(s));
 		free(s);
 		free(fp);
+		/* cache only what built this verified chain: a bundle of
+		 * hundreds of CA certificates leaves just the one that counted.
+		 * One from the cache is written again: its time says it was of
+		 * use, and the cache drops the oldest first when full. */
+		for (int i = 1; i < sk_X509_num(built); i++) {
+			const char *src = nd_pool_source(pool, sk_X509_value(built, i));
+			if (src && (strcmp(src, "aia") == 0 || strcmp(src, "cache") == 0))
+				nd_cache_store_cert(in->cache_dir, sk_X509_value(built, i));
+		}
 		if (sk_X509_num(built) > 1 && X509_up_ref(sk_X509_value(built, 1)))
 			out->issuer = sk_X509_value(built, 1);
 		out->chain = built;

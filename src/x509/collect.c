@@ -124,6 +124,19 @@ nd_x509_collect(struct nd_report *rep)
 	json_object_object_add(rep->inventory, "x509", x509);
 	json_object_object_add(x509, "offline", json_object_new_boolean(o->offline));
 	nd_jset_str(x509, "cache_dir", cache);
+	{
+		/* a folder someone else owns or can write is not used at all:
+		 * they could plant links or certificates in it */
+		char why[512];
+		if (cache && !nd_cache_usable(cache, why, sizeof why)) {
+			nd_jset_str(x509, "cache_refused", why);
+			if (o->verbose)
+				fprintf(stderr, _("nesdoctor: not using the cache folder %s: %s\n"), cache, why);
+			free(cache);
+			cache = NULL;
+		} else
+			json_object_object_add(x509, "cache_refused", NULL);
+	}
 	/* no list at all: the token layer did not run or found no token, which
 	 * is not the same as a token without certificates */
 	json_object_object_add(x509, "certificates_listed", json_object_new_boolean(inv != NULL));

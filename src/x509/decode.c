@@ -191,35 +191,48 @@ fail:
 	return rv;
 }
 
-nd_err
-nd_x509_read_file(const char *path, size_t max, uint8_t **out, size_t *out_len, char *err, size_t errsz)
+/* What a path is when it is not a regular file, for the message. */
+static const char *
+file_kind(mode_t m)
 {
-	int fd = -1;
-	struct stat st;
-	uint8_t *buf = NULL;
-	size_t len = 0;
+	if (S_ISFIFO(m))
+		return _("a FIFO");
+	if (S_ISDIR(m))
+		return _("a folder");
+	if (S_ISSOCK(m))
+		return _("a socket");
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return _("a device");
+	if (S_ISLNK(m))
+		return _("a symbolic link");
+	return _("something else");
+}
+
+/* Read fd to its end, at most max bytes: the size stat gave may change
+ * while reading (or be 0, for a pipe), so the bound is on what is read. */
+static nd_err
+read_bounded(int fd, size_t max, uint8_t **out, size_t *out_len, char *err, size_t errsz)
+{
+	size_t cap = 4096, len = 0;
+	uint8_t *buf = nd_xcalloc(cap + 1, 1);
 	nd_err rv = ND_ERR_IO;
 
-	*out = NULL;
-	*out_len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		rv = errno == ENOENT ? ND_ERR_NOT_FOUND : errno == EACCES ? ND_ERR_ACCESS : ND_ERR_IO;
-		snprintf(err, errsz, "%s", strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "%s", _("not a regular file"));
-		goto fail;
-	}
-	if ((uintmax_t)st.st_size > max) {
-		rv = ND_ERR_PARSE;
-		snprintf(err, errsz, _("larger than %zu bytes"), max);
-		goto fail;
-	}
-	buf = nd_xcalloc((size_t)st.st_size + 1, 1);
-	while (len < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + len, (size_t)st.st_size - len);
+	for (;;) {
+		ssize_t k;
+
+		if (len == cap) {
+			uint8_t *nb;
+			if (cap > max) {
+				rv = ND_ERR_PARSE;
+				snprintf(err, errsz, _("larger than %zu bytes"), max);
+				goto fail;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			if (!(nb = realloc(buf, cap + 1)))
+				goto fail;
+			buf = nb;
+		}
+		k = read(fd, buf + len, cap - len);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0) {
@@ -230,13 +243,67 @@ nd_x509_read_file(const char *path, size_t max, uint8_t **out, size_t *out_len, 
 			break;
 		len += (size_t)k;
 	}
+	if (len > max) {
+		rv = ND_ERR_PARSE;
+		snprintf(err, errsz, _("larger than %zu bytes"), max);
+		goto fail;
+	}
+	buf[len] = 0;
 	*out = buf;
 	*out_len = len;
 	buf = NULL;
 	rv = ND_OK;
 fail:
 	free(buf);
+	return rv;
+}
+
+nd_err
+nd_x509_read_fileat(int dirfd, const char *path, bool nofollow, size_t max, uint8_t **out,
+                    size_t *out_len, char *err, size_t errsz)
+{
+	int fd = -1;
+	struct stat st;
+	nd_err rv = ND_ERR_IO;
+	bool in = strcmp(path, "-") == 0 || strcmp(path, "/dev/stdin") == 0;
+
+	*out = NULL;
+	*out_len = 0;
+	if (errsz)
+		err[0] = '\0';
+	/* A FIFO blocks open() until a writer comes, a device may act on
+	 * open(): O_NONBLOCK and O_NOCTTY, and only a regular file is read.
+	 * Standard input is the exception: asked for by name, a pipe is
+	 * what it usually is. */
+	fd = in ? dup(STDIN_FILENO) :
+	    openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
+	if (fd < 0 && nofollow && errno == ELOOP) {
+		snprintf(err, errsz, _("not a regular file (%s)"), file_kind(S_IFLNK));
+		goto fail;
+	}
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		rv = errno == ENOENT ? ND_ERR_NOT_FOUND : errno == EACCES ? ND_ERR_ACCESS : ND_ERR_IO;
+		snprintf(err, errsz, "%s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) && !(in && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))) {
+		snprintf(err, errsz, _("not a regular file (%s)"), file_kind(st.st_mode));
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
+		rv = ND_ERR_PARSE;
+		snprintf(err, errsz, _("larger than %zu bytes"), max);
+		goto fail;
+	}
+	rv = read_bounded(fd, max, out, out_len, err, errsz);
+fail:
 	if (fd >= 0)
 		close(fd);
 	return rv;
+}
+
+nd_err
+nd_x509_read_file(const char *path, size_t max, uint8_t **out, size_t *out_len, char *err, size_t errsz)
+{
+	return nd_x509_read_fileat(AT_FDCWD, path, false, max, out, out_len, err, errsz);
 }

@@ -127,8 +127,14 @@ nd_err nd_net_fetch(struct nd_net *net, const char *purpose, const char *url,
 /* The cache folder: --cache-dir, else $XDG_CACHE_HOME/nesdoctor, else
  * ~/.cache/nesdoctor; NULL when none can be named. malloc'ed. */
 char *nd_cache_dir(const char *opt);
-/* Load every cached CA certificate into out. */
+/* May the folder be used: not there yet, or a real folder (not a link)
+ * of ours that group and others cannot write, and so are its ca/ and crl/.
+ * Else false, with why. Every other call checks this again by itself. */
+bool nd_cache_usable(const char *dir, char *why, size_t whysz);
+/* Load the cached CA certificates (all of them: the cache is bounded, and
+ * expired ones are dropped) into out. */
 void nd_cache_load_certs(const char *dir, STACK_OF(X509) *out);
+/* Store a CA certificate of a verified chain. */
 void nd_cache_store_cert(const char *dir, X509 *x);
 /* The cached bytes for a URL (CRLs), or ND_ERR_NOT_FOUND. */
 nd_err nd_cache_load_url(const char *dir, const char *kind, const char *url,
