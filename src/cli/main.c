@@ -125,6 +125,16 @@ parse_num(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
+/* Does s hold a control character (C0 or DEL)? */
+static bool
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* getopt_long takes any unambiguous prefix of a long option ("--pin" for
  * "--pin-fd"). Scripts should not depend on abbreviations that a future
  * option could make ambiguous, and "--pin 1234" must not become "read the
@@ -233,6 +243,10 @@ main(int argc, char **argv)
 			o.count = v;
 			break;
 		case OPT_MODULE:
+			/* a newline would start a new option line in a p11-kit
+			 * module file that setup writes */
+			if (has_control(optarg))
+				return nd_usage_error("%s", _("--module takes a path without control characters (newline, tab, escape)"));
 			if (o.n_modules == ND_MAX_MODULES)
 				return nd_usage_error(_("too many --module options (at most %d)"), ND_MAX_MODULES);
 			o.modules[o.n_modules++] = optarg;
@@ -257,7 +271,13 @@ main(int argc, char **argv)
 			break;
 		case OPT_CACHE_DIR: o.cache_dir = optarg; break;
 		case OPT_APPLY: o.apply = true; break;
-		case OPT_ROOT: o.root = optarg; break;
+		case OPT_ROOT:
+			/* --root "$DESTDIR" with DESTDIR unset must not mean the
+			 * live system */
+			if (!*optarg)
+				return nd_usage_error("%s", _("--root takes a folder; it is empty (to change this system, leave --root out)"));
+			o.root = optarg;
+			break;
 		case OPT_POLKIT_GROUP: o.polkit_group = optarg; break;
 		case ':':
 			return nd_usage_error(_("option '%s' needs a value"), option_name(argv[optind - 1], name, sizeof name));

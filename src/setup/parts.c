@@ -89,7 +89,7 @@ want_file(struct nd_plan *plan, const char *part, const char *path, const char *
 	s->real_path = nd_setup_path(plan, path);
 	s->content = nd_xstrdup(content);
 	s->system = system;
-	cur = nd_read_file(s->real_path, strlen(content) + 2, &exists);
+	cur = nd_setup_read(plan, path, strlen(content) + 2, &exists);
 	if (cur && strcmp(cur, content) == 0) {
 		s->state = ND_STEP_OK;
 		s->reason = nd_xstrdup(_("already so"));
@@ -392,16 +392,17 @@ part_pcscd(const struct nd_opts *o, struct nd_plan *plan)
 		struct nd_step *s = nd_plan_add(plan, "pcscd", ND_STEP_SYMLINK);
 		char link[PATH_MAX];
 		ssize_t n;
+		bool there;
 
 		s->path = nd_xstrdup("/etc/systemd/system/sockets.target.wants/pcscd.socket");
 		s->real_path = nd_setup_path(plan, s->path);
 		s->content = nd_xstrdup(unit);
 		s->system = true;
-		n = readlink(s->real_path, link, sizeof link - 1);
-		if (n > 0 && (link[n] = '\0', strcmp(link, unit) == 0)) {
+		n = nd_setup_readlink(plan, s->path, link, sizeof link, &there);
+		if (n > 0 && strcmp(link, unit) == 0) {
 			s->state = ND_STEP_OK;
 			s->reason = nd_xstrdup(_("already enabled"));
-		} else if (lstat(s->real_path, &st) == 0)
+		} else if (there)
 			s->replaces = true;
 		goto out;
 	}

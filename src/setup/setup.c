@@ -1,13 +1,16 @@
 /* The setup plan: steps, applying them, and showing them. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+
+#include <linux/openat2.h>
 
 #include "config.h"
 #include "core/i18n.h"
@@ -95,122 +98,349 @@ nd_step_kind_name(enum nd_step_kind k)
 	return "?";
 }
 
-/* mkdir -p of the folder that will hold path. */
+/* Files under --root DIR are reached relative to a descriptor of DIR, and
+ * every symbolic link on the way is resolved as if DIR were "/" (openat2
+ * with RESOLVE_IN_ROOT): DIR/etc -> /etc means DIR/etc, and ".." stops at
+ * DIR. Nothing under --root can lead a write outside it. On kernels
+ * without openat2 (before 5.6) a symbolic link under DIR is refused
+ * instead. Without --root the system's paths are used as they are. */
 static int
-make_parents(const char *path)
+root_open(const struct nd_plan *plan)
 {
-	char buf[PATH_MAX];
-	int ret = -1;
-
-	if (strlen(path) >= sizeof buf) {
-		errno = ENAMETOOLONG;
-		goto fail;
-	}
-	strcpy(buf, path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			goto fail;
-		*p = '/';
-	}
-	ret = 0;
-fail:
-	return ret;
+	return open(plan->root ? plan->root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
-/* Write the whole file next to its final place, then rename it over: a
- * reader never sees half a rules file. */
+/* mkdir -p DIR (0755). */
 static int
-write_atomic(const char *path, const char *content, mode_t mode)
+make_root(const char *dir)
 {
-	char *tmp = nd_asprintf("%s.nesdoctor-XXXXXX", path);
-	size_t len = strlen(content), off = 0;
-	int fd = -1, ret = -1;
+	char buf[PATH_MAX];
+	size_t n = strlen(dir);
 
-	if (make_parents(path) < 0)
-		goto fail;
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
-		goto fail;
+	if (n >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		if (i < n)
+			buf[i] = '/';
+	}
+	return 0;
+}
+
+/* openat() one component at a time, following no link (openat2's stand-in). */
+static int
+walk_nofollow(int rootfd, const char *rel, int flags, mode_t mode)
+{
+	char buf[PATH_MAX], *p, *slash;
+	int cur, fd = -1;
+
+	if (strlen(rel) >= sizeof buf || (cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0)) < 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(buf, rel);
+	for (p = buf; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
+		int next;
+		*slash = '\0';
+		if (strcmp(p, "..") == 0) {
+			errno = EXDEV;
+			goto out;
+		}
+		if (!*p || strcmp(p, ".") == 0)
+			continue;
+		next = openat(cur, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0)
+			goto out;
+		close(cur);
+		cur = next;
+	}
+	if (strcmp(p, "..") == 0) {
+		errno = EXDEV;
+		goto out;
+	}
+	fd = openat(cur, *p ? p : ".", flags | O_NOFOLLOW | O_CLOEXEC, mode);
+out:
+	if (fd < 0) {
+		int e = errno;
+		close(cur);
+		errno = e;
+	} else
+		close(cur);
+	return fd;
+}
+
+/* Open rel (a system path without its leading "/") under the plan's root. */
+static int
+in_root(const struct nd_plan *plan, int rootfd, const char *rel, int flags, mode_t mode)
+{
+	if (!plan->root)
+		return openat(rootfd, *rel ? rel : ".", flags | O_CLOEXEC, mode);
+#ifdef SYS_openat2
+	{
+		struct open_how how;
+		long fd;
+
+		memset(&how, 0, sizeof how);
+		how.flags = (uint64_t)(flags | O_CLOEXEC);
+		how.mode = flags & O_CREAT ? mode : 0;
+		how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+		fd = syscall(SYS_openat2, rootfd, *rel ? rel : ".", &how, sizeof how);
+		if (fd >= 0 || errno != ENOSYS)
+			return (int)fd;
+	}
+#endif
+	return walk_nofollow(rootfd, rel, flags, mode);
+}
+
+/* The folder rel under the root (O_PATH), made (0755) where missing when
+ * create: each new folder with mkdirat in its resolved parent. */
+static int
+dir_fd(const struct nd_plan *plan, int rootfd, const char *rel, bool create)
+{
+	char *parent = NULL;
+	const char *last;
+	int fd, pfd = -1;
+
+	fd = in_root(plan, rootfd, rel, O_PATH | O_DIRECTORY, 0);
+	if (fd >= 0 || errno != ENOENT || !create || !*rel)
+		goto out;
+	parent = nd_xstrdup(rel);
+	last = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	parent[last > rel ? (size_t)(last - rel) - 1 : 0] = '\0';
+	if ((pfd = dir_fd(plan, rootfd, parent, true)) < 0)
+		goto out;
+	if (mkdirat(pfd, last, 0755) < 0 && errno != EEXIST)
+		goto out;
+	/* an existing name that is not a folder (a link leading nowhere
+	 * under the root) fails here: ENOTDIR or ELOOP */
+	fd = openat(pfd, last, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+out:
+	if (pfd >= 0) {
+		int e = errno;
+		close(pfd);
+		errno = e;
+	}
+	free(parent);
+	return fd;
+}
+
+/* The folder holding the system path path, under the root; *base is the
+ * file name in it (points into path). */
+static int
+parent_fd(const struct nd_plan *plan, int rootfd, const char *path, bool create, const char **base)
+{
+	const char *rel = path + strspn(path, "/"), *slash = strrchr(rel, '/');
+	size_t dl = slash ? (size_t)(slash - rel) : 0;
+	char *dir = nd_xcalloc(dl + 1, 1);
+	int fd;
+
+	memcpy(dir, rel, dl);
+
+	*base = slash ? slash + 1 : rel;
+	fd = dir_fd(plan, rootfd, dir, create);
+	free(dir);
+	return fd;
+}
+
+static bool
+read_fd(int fd, size_t max, char **out)
+{
+	struct stat st;
+	char *buf;
+	size_t n = 0;
+
+	*out = NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	buf = nd_xcalloc(max + 1, 1);
+	while (n < max) {
+		ssize_t k = read(fd, buf + n, max - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	return true;
+}
+
+char *
+nd_setup_read(const struct nd_plan *plan, const char *path, size_t max, bool *exists)
+{
+	int rootfd = root_open(plan), fd = -1;
+	char *buf = NULL;
+
+	*exists = false;
+	if (rootfd < 0)
+		goto out;
+	fd = in_root(plan, rootfd, path + strspn(path, "/"), O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+	*exists = fd >= 0 || errno != ENOENT;
+	if (fd >= 0)
+		read_fd(fd, max, &buf);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rootfd >= 0)
+		close(rootfd);
+	return buf;
+}
+
+ssize_t
+nd_setup_readlink(const struct nd_plan *plan, const char *path, char *buf, size_t bufsz, bool *exists)
+{
+	int rootfd = root_open(plan), dfd = -1;
+	const char *base;
+	struct stat st;
+	ssize_t n = -1;
+
+	*exists = false;
+	if (rootfd < 0 || bufsz == 0 || (dfd = parent_fd(plan, rootfd, path, false, &base)) < 0)
+		goto out;
+	*exists = fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	n = readlinkat(dfd, base, buf, bufsz - 1);
+	if (n >= 0)
+		buf[n] = '\0';
+out:
+	if (dfd >= 0)
+		close(dfd);
+	if (rootfd >= 0)
+		close(rootfd);
+	return n;
+}
+
+/* A new name next to name, created with O_EXCL: nothing there is reused. */
+static int
+create_tmp(int dfd, const char *name, char *tmp, size_t tmpsz, mode_t mode)
+{
+	for (int i = 0; i < 16; i++) {
+		unsigned int r = 0;
+		int fd;
+
+		if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+			r = (unsigned int)getpid() * 2654435761u + (unsigned int)i;
+		if ((size_t)snprintf(tmp, tmpsz, "%s.nesdoctor-%08x", name, r) >= tmpsz) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	size_t off = 0;
+
 	while (off < len) {
-		ssize_t w = write(fd, content + off, len - off);
+		ssize_t w = write(fd, p + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			goto fail;
+			return -1;
 		off += (size_t)w;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
+	return 0;
+}
+
+/* Write the whole file next to its final place (in dfd), then rename it
+ * over: a reader never sees half a rules file. */
+static int
+write_atomic_at(int dfd, const char *name, const char *content, mode_t mode)
+{
+	char tmp[NAME_MAX + 1] = "";
+	int fd, ret = -1;
+
+	if ((fd = create_tmp(dfd, name, tmp, sizeof tmp, 0600)) < 0) {
+		tmp[0] = '\0';
+		goto fail;
+	}
+	if (write_all(fd, content, strlen(content)) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp, path) < 0)
+	if (renameat(dfd, tmp, dfd, name) < 0)
 		goto fail;
 	ret = 0;
 fail:
 	if (fd >= 0)
 		close(fd);
-	if (ret < 0) {
+	if (ret < 0 && tmp[0]) {
 		int e = errno;
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
 		errno = e;
 	}
-	free(tmp);
 	return ret;
 }
 
-/* Keep the old file as PATH.nesdoctor-bak (or .1, .2, ...: an earlier
- * backup is never overwritten). A hard link: the rename that follows
- * gives PATH a new inode, the link keeps the old content. */
-/* A copy, for file systems without hard links. */
+/* A copy of name as bname, for file systems without hard links; bname is
+ * created with O_EXCL, so an earlier backup is never overwritten. */
 static bool
-copy_file(const char *from, const char *to)
+copy_at(int dfd, const char *name, const char *bname)
 {
 	struct stat st;
-	int fd = open(from, O_RDONLY | O_CLOEXEC);
+	int in = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), out = -1;
 	char *buf = NULL;
 	bool ok = false;
 
-	if (fd < 0 || fstat(fd, &st) != 0 || st.st_size >= (1 << 24))
+	if (in < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size >= (1 << 24))
 		goto fail;
 	buf = nd_xcalloc((size_t)st.st_size + 1, 1);
-	if (read(fd, buf, (size_t)st.st_size) != st.st_size || access(to, F_OK) == 0)
+	if (read(in, buf, (size_t)st.st_size) != st.st_size)
 		goto fail;
-	ok = write_atomic(to, buf, st.st_mode & 07777) == 0;
+	out = openat(dfd, bname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
+	if (out < 0 || write_all(out, buf, (size_t)st.st_size) < 0 || fsync(out) < 0)
+		goto fail;
+	ok = true;
 fail:
-	if (fd >= 0)
-		close(fd);
+	if (out >= 0)
+		close(out);
+	if (in >= 0)
+		close(in);
 	free(buf);
 	return ok;
 }
 
 /* Keep the old file as PATH.nesdoctor-bak (or .1, .2, ...: an earlier
  * backup is never overwritten). A hard link: the rename that follows
- * gives PATH a new inode, the link keeps the old content. NULL with errno
- * when no backup could be made. */
+ * gives PATH a new inode, the link keeps the old content. Returns the
+ * backup's path as shown (shown is PATH as shown), NULL with errno when
+ * no backup could be made. */
 static char *
-backup(const char *path)
+backup_at(int dfd, const char *name, const char *shown)
 {
+	char bname[NAME_MAX + 1];
 	char *b = NULL;
 
 	errno = EEXIST;
 	for (int i = 0; i < ND_SETUP_MAX_BACKUPS; i++) {
-		b = i ? nd_asprintf("%s.nesdoctor-bak.%d", path, i) : nd_asprintf("%s.nesdoctor-bak", path);
-		if (link(path, b) == 0)
-			break;
-		if (errno != EEXIST) {
-			if (!copy_file(path, b)) {
-				free(b);
-				b = NULL;
-			}
+		int n = i ? snprintf(bname, sizeof bname, "%s.nesdoctor-bak.%d", name, i) :
+		    snprintf(bname, sizeof bname, "%s.nesdoctor-bak", name);
+		if (n < 0 || (size_t)n >= sizeof bname) {
+			errno = ENAMETOOLONG;
 			break;
 		}
-		free(b);
-		b = NULL;
+		if (linkat(dfd, name, dfd, bname, 0) == 0 || (errno != EEXIST && copy_at(dfd, name, bname))) {
+			b = i ? nd_asprintf("%s.nesdoctor-bak.%d", shown, i) : nd_asprintf("%s.nesdoctor-bak", shown);
+			break;
+		}
+		if (errno != EEXIST)
+			break;
 	}
 	return b;
 }
@@ -223,35 +453,67 @@ fail_step(struct nd_step *s, const char *what)
 	s->reason = nd_asprintf("%s: %s", what, strerror(errno));
 }
 
-static void
-apply_write(struct nd_step *s)
+/* The folder for a step's file, or the step fails saying why. */
+static int
+step_dir(const struct nd_plan *plan, int rootfd, struct nd_step *s, const char **base)
 {
-	if (s->replaces && !(s->backup = backup(s->real_path)))
-		fail_step(s, _("could not back up the old file"));
-	else if (write_atomic(s->real_path, s->content, 0644) < 0)
-		fail_step(s, _("could not write the file"));
-	else
-		s->state = ND_STEP_DONE;
+	int fd = rootfd < 0 ? -1 : parent_fd(plan, rootfd, s->path, true, base);
+
+	if (fd < 0 && plan->root && (errno == ELOOP || errno == ENOTDIR || errno == EXDEV || errno == ENOENT)) {
+		s->state = ND_STEP_FAILED;
+		free(s->reason);
+		s->reason = nd_asprintf(_("refused: a symbolic link on the way to %s does not lead to a folder "
+		    "under %s (links are followed as if %s were /); nothing was written"), s->path, plan->root,
+		    plan->root);
+	} else if (fd < 0)
+		fail_step(s, _("could not make the folder"));
+	return fd;
 }
 
 static void
-apply_symlink(struct nd_step *s)
+apply_write(const struct nd_plan *plan, int rootfd, struct nd_step *s)
 {
-	char *tmp = nd_asprintf("%s.nesdoctor-new", s->real_path);
+	const char *base;
+	int dfd = step_dir(plan, rootfd, s, &base);
 
-	unlink(tmp);
-	if (s->replaces && !(s->backup = backup(s->real_path))) {
+	if (dfd < 0)
+		return;
+	if (s->replaces && !(s->backup = backup_at(dfd, base, s->real_path)))
+		fail_step(s, _("could not back up the old file"));
+	else if (write_atomic_at(dfd, base, s->content, 0644) < 0)
+		fail_step(s, _("could not write the file"));
+	else
+		s->state = ND_STEP_DONE;
+	close(dfd);
+}
+
+static void
+apply_symlink(const struct nd_plan *plan, int rootfd, struct nd_step *s)
+{
+	char tmp[NAME_MAX + 1];
+	const char *base;
+	int dfd = step_dir(plan, rootfd, s, &base);
+
+	if (dfd < 0)
+		return;
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.nesdoctor-new", base) >= sizeof tmp) {
+		errno = ENAMETOOLONG;
+		fail_step(s, _("could not make the link"));
+		goto out;
+	}
+	unlinkat(dfd, tmp, 0);
+	if (s->replaces && !(s->backup = backup_at(dfd, base, s->real_path))) {
 		fail_step(s, _("could not back up the old file"));
 		goto out;
 	}
-	if (make_parents(s->real_path) < 0 || symlink(s->content, tmp) < 0 || rename(tmp, s->real_path) < 0) {
+	if (symlinkat(s->content, dfd, tmp) < 0 || renameat(dfd, tmp, dfd, base) < 0) {
 		fail_step(s, _("could not make the link"));
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
 		goto out;
 	}
 	s->state = ND_STEP_DONE;
 out:
-	free(tmp);
+	close(dfd);
 }
 
 static void
@@ -283,6 +545,7 @@ nd_setup_apply(const struct nd_opts *o, struct nd_plan *plan)
 {
 	size_t k = 0;
 	char list[1024] = "";
+	int rootfd;
 
 	/* All or nothing about root: better to refuse up front than to leave
 	 * half a setup behind. */
@@ -300,17 +563,28 @@ nd_setup_apply(const struct nd_opts *o, struct nd_plan *plan)
 			return;
 		}
 	}
+	/* --root DIR itself is the user's to name: made as given, links and all */
+	if (plan->root && make_root(plan->root) < 0) {
+		rootfd = -1;
+	} else
+		rootfd = root_open(plan);
 	for (size_t i = 0; i < plan->n; i++) {
 		struct nd_step *s = &plan->steps[i];
 		if (s->state != ND_STEP_PENDING)
 			continue;
+		if (rootfd < 0 && (s->kind == ND_STEP_WRITE || s->kind == ND_STEP_SYMLINK)) {
+			fail_step(s, plan->root ? plan->root : "/");
+			continue;
+		}
 		switch (s->kind) {
-		case ND_STEP_WRITE: apply_write(s); break;
-		case ND_STEP_SYMLINK: apply_symlink(s); break;
+		case ND_STEP_WRITE: apply_write(plan, rootfd, s); break;
+		case ND_STEP_SYMLINK: apply_symlink(plan, rootfd, s); break;
 		case ND_STEP_RUN: apply_run(o, s); break;
 		case ND_STEP_MANUAL: break;   /* stays pending: the person does it */
 		}
 	}
+	if (rootfd >= 0)
+		close(rootfd);
 }
 
 int
@@ -359,7 +633,7 @@ nd_setup_render_text(const struct nd_plan *plan, FILE *out, bool color)
 {
 	const char *b = color ? "\033[1m" : "", *r0 = color ? "\033[0m" : "";
 	const char *last = NULL;
-	bool pending = false;
+	bool pending = false, manual = false;
 
 	if (plan->apply)
 		fprintf(out, "%snesdoctor setup%s\n", b, r0);
@@ -377,10 +651,15 @@ nd_setup_render_text(const struct nd_plan *plan, FILE *out, bool color)
 			last = s->part;
 		}
 		switch (s->state) {
-		case ND_STEP_PENDING: mark = s->kind == ND_STEP_MANUAL ? "!" : "+"; col = "\033[33m"; pending = true; break;
+		case ND_STEP_PENDING:
+			mark = s->kind == ND_STEP_MANUAL ? "!" : "+";
+			col = "\033[33m";
+			manual |= s->kind == ND_STEP_MANUAL;
+			pending |= s->kind != ND_STEP_MANUAL;
+			break;
 		case ND_STEP_OK: mark = "="; col = "\033[32m"; break;
 		case ND_STEP_SKIPPED: mark = "-"; col = "\033[2m"; break;
-		case ND_STEP_BLOCKED: mark = "!"; col = "\033[33m"; break;
+		case ND_STEP_BLOCKED: mark = "!"; col = "\033[33m"; manual = true; break;
 		case ND_STEP_DONE: mark = "✔"; col = "\033[32m"; break;
 		case ND_STEP_FAILED: mark = "✘"; col = "\033[31m"; break;
 		}
@@ -395,13 +674,22 @@ nd_setup_render_text(const struct nd_plan *plan, FILE *out, bool color)
 			fprintf(out, "\n             %s %s", _("the old file is kept as"), s->backup);
 		fputc('\n', out);
 	}
+	/* the closing line follows the exit code: 0 nothing left, 1 steps
+	 * left (how to do them), 2 refused or failed */
+	fputc('\n', out);
 	if (plan->refused)
-		fprintf(out, "\n%s\n", plan->refused);
-	else if (!plan->apply && pending)
-		fprintf(out, "\n%s\n", plan->root ? _("To do it: add --apply.") :
-		    _("To do it: sudo nesdoctor setup --apply (the nss part as yourself: nesdoctor setup nss --apply)"));
-	else if (!pending)
-		fprintf(out, "\n%s\n", _("Nothing left to do."));
+		fprintf(out, "%s\n", plan->refused);
+	else if (nd_setup_exit(plan) == ND_EXIT_NOT_READY)
+		fprintf(out, "%s\n", _("A step failed (marked ✘): its reason is shown above. Fix that, then run this again."));
+	else if (nd_setup_exit(plan) == ND_EXIT_READY)
+		fprintf(out, "%s\n", _("Nothing left to do."));
+	else {
+		if (!plan->apply && pending)
+			fprintf(out, "%s\n", plan->root ? _("To do it: add --apply.") :
+			    _("To do it: sudo nesdoctor setup --apply (the nss part as yourself: nesdoctor setup nss --apply)"));
+		if (manual)
+			fprintf(out, "%s\n", _("Steps marked ! are left for you to do: do them, then run nesdoctor setup again."));
+	}
 }
 
 json_object *

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <json-c/json.h>
 
@@ -75,6 +76,14 @@ void nd_plan_free(struct nd_plan *plan);
 /* Internal to src/setup/ (parts.c builds steps with these). */
 struct nd_step *nd_plan_add(struct nd_plan *plan, const char *part, enum nd_step_kind kind);
 char *nd_setup_path(const struct nd_plan *plan, const char *path);
+/* Read (at most max bytes of) the regular file at the system path path,
+ * under --root resolved without leaving it; NULL when absent or not a
+ * regular file (*exists tells absent from the rest). */
+char *nd_setup_read(const struct nd_plan *plan, const char *path, size_t max, bool *exists);
+/* readlink of the system path path under the root (its folders resolved
+ * without leaving it); *exists: there is something at path. */
+ssize_t nd_setup_readlink(const struct nd_plan *plan, const char *path, char *buf, size_t bufsz,
+                          bool *exists);
 const char *nd_step_state_name(enum nd_step_state s);
 const char *nd_step_kind_name(enum nd_step_kind k);
 

@@ -124,5 +124,58 @@ if ! PATH="/usr/bin:/bin" command -v modutil > /dev/null; then
 	expect "no modutil: the apt command is in the plan" grep -q "sudo apt install libnss3-tools" "$W/nss-none.txt"
 fi
 
+# 8. an empty --root is a usage error, not the live system (a dry run here:
+#    before the fix it planned for /, with --apply it would have changed it)
+"$ND_BIN" setup --lang en --root "" udev > /dev/null 2> "$W/err"; rc=$?
+expect "--root '': exit 64" [ "$rc" -eq 64 ]
+expect "--root '': says it is empty" grep -q -- "--root takes a folder; it is empty" "$W/err"
+
+# 9. --module with a control character: 64 for setup and the other commands,
+#    and no p11-kit option injected into a module file
+NL=$'\n'
+rm -rf "$W/m"
+"$ND_BIN" setup --lang en --root "$W/m" p11-kit --module "$LIB${NL}disable-in: p11-kit-proxy" --apply > /dev/null 2> "$W/err"; rc=$?
+expect "--module with a newline: setup exit 64" [ "$rc" -eq 64 ]
+expect "--module with a newline: says why" grep -q "without control characters" "$W/err"
+expect "--module with a newline: nothing written" [ ! -e "$W/m" ]
+"$ND_BIN" tokens --lang en --module "$LIB${NL}x" > /dev/null 2>&1; rc=$?
+expect "--module with a newline: tokens exit 64" [ "$rc" -eq 64 ]
+"$ND_BIN" check --lang en --module "$LIB"$'\t' > /dev/null 2>&1; rc=$?
+expect "--module with a tab: check exit 64" [ "$rc" -eq 64 ]
+
+# 10. --root DIR never leads outside DIR: a link DIR/etc -> an outside folder
+#     (absolute) or DIR/etc/pkcs11 -> ../../../outside (relative) is read as
+#     if DIR were /; where that leads nowhere under DIR the step is refused
+mkdir -p "$W/outside" "$W/r2" "$W/r3/etc"
+ln -s "$W/outside" "$W/r2/etc"
+ln -s ../../../outside "$W/r3/etc/pkcs11"
+"$ND_BIN" setup --lang en --root "$W/r2" --module "$LIB" udev p11-kit --apply > "$W/esc.txt"; rc=$?
+expect "link out of --root (absolute): exit 2" [ "$rc" -eq 2 ]
+expect "link out of --root (absolute): nothing written outside" [ -z "$(ls -A "$W/outside")" ]
+expect "link out of --root: refused with the reason" grep -q "refused: a symbolic link on the way to /etc/udev/rules.d/70-nesdoctor.rules does not lead to a folder under" "$W/esc.txt"
+"$ND_BIN" setup --lang en --root "$W/r3" --module "$LIB" udev p11-kit --apply --json > "$W/esc3.json"; rc=$?
+expect "link out of --root (relative): nothing written outside" [ -z "$(ls -A "$W/outside")" ]
+expect "link out of --root (relative): udev written inside, p11-kit refused (exit 2)" \
+	jq -e '.exit_code == 2 and ([.plan[] | select(.action == "write") | .state] == ["done", "failed"])' "$W/esc3.json"
+expect "link out of --root (relative): the udev rules are under DIR" [ -f "$W/r3/etc/udev/rules.d/70-nesdoctor.rules" ]
+mkdir -p "$W/r4/real-etc"
+ln -s /real-etc "$W/r4/etc"
+"$ND_BIN" setup --lang en --root "$W/r4" --module "$LIB" udev p11-kit --apply > /dev/null; rc=$?
+expect "link inside --root (DIR/etc -> /real-etc): exit 0" [ "$rc" -eq 0 ]
+expect "link inside --root: written at DIR/real-etc" [ -f "$W/r4/real-etc/pkcs11/modules/akis.module" ]
+expect "link inside --root: still nothing outside" [ -z "$(ls -A "$W/outside")" ]
+
+# 11. the closing line follows the exit code
+last() { grep -v '^$' "$1" | tail -1; }
+expect "exit 2: closing line says a step failed" grep -q "^A step failed" <(last "$W/esc.txt")
+expect "exit 2: not 'Nothing left to do.'" bash -c "! grep -q 'Nothing left to do' '$W/esc.txt'"
+expect "exit 1 (dry run): closing line says how to apply" grep -q "^To do it: add --apply." <(last "$W/dry.txt")
+expect "exit 0: closing line 'Nothing left to do.'" grep -q "^Nothing left to do.$" <(last "$W/apply.txt")
+if ! ls /usr/lib/libakisp11.so /opt/Akia/libakisp11.so /usr/lib/x86_64-linux-gnu/libakisp11.so /usr/local/lib/libakisp11.so > /dev/null 2>&1; then
+	"$ND_BIN" setup --lang en --root "$W/r5" p11-kit --apply > "$W/manual.txt"; rc=$?
+	expect "exit 1 after --apply (a step by hand): exit 1" [ "$rc" -eq 1 ]
+	expect "exit 1 after --apply: closing line names the steps left by hand" grep -q "^Steps marked ! are left for you to do" <(last "$W/manual.txt")
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
