@@ -25,7 +25,7 @@ basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, $4
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid:always
-certificatePolicies    = 2.16.792.1.2.1.1.5.7.1.1
+certificatePolicies    = @nes_policy
 EOF
 	if [ -n "$2" ]; then
 		echo "authorityInfoAccess    = OCSP;URI:$2, caIssuers;URI:http://127.0.0.1:$HTTP/int.der"
@@ -67,6 +67,13 @@ basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature
 extendedKeyUsage       = critical, OCSPSigning
 authorityKeyIdentifier = keyid:always
+
+# a NES carries a user notice (drivers-notes/kamusm-certificates.md)
+[ nes_policy ]
+policyIdentifier = 2.16.792.1.2.1.1.5.7.1.1
+userNotice.1     = @nes_notice
+[ nes_notice ]
+explicitText     = "UTF8:Bu sertifika, 5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifikadır."
 
 [ qc_statements ]
 qcCompliance = SEQUENCE:qc_compliance
