@@ -402,6 +402,15 @@ classify_http_failure(OSSL_HTTP_REQ_CTX *rctx, const char *proxy, const char *ho
 		set_err(oc, "too_large", "%s", last_data ? last_data : "");
 		return;
 	case 0:
+		/* OpenSSL's client stops without a word on a redirect (which we
+		 * do not follow: Kamu SM serves its files where it names them)
+		 * and when sending fails */
+		if (proxy && n <= 0)
+			set_err(oc, "proxy", _("the proxy %s closed the connection without an answer"), proxy);
+		else
+			set_err(oc, "bad_response", "%s", _("the server redirected the request elsewhere, which is not "
+			    "followed, or dropped the connection"));
+		return;
 	case HTTP_R_FAILED_READING_DATA:
 		if (proxy && n <= 0)
 			set_err(oc, "proxy", _("the proxy %s closed the connection without an answer"), proxy);
