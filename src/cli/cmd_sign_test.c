@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "core/i18n.h"
+#include "core/safe.h"
 #include "core/util.h"
 #include "p11/p11.h"
 #include "pcsc/pcsc.h"
@@ -107,7 +108,12 @@ read_tty(char *buf, size_t bufsz, const char *token)
 	t = tty_saved;
 	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	t.c_lflag |= ICANON;
-	dprintf(fd, _("PIN for %s (nothing is shown while you type): "), token ? token : "?");
+	{
+		/* the token's label is outside data: escaped and masked */
+		char *label = nd_safe_text(token ? token : "?", false, false);
+		dprintf(fd, _("PIN for %s (nothing is shown while you type): "), label);
+		free(label);
+	}
 	tty_dirty = 1;
 	tcsetattr(fd, TCSAFLUSH, &t);
 	n = read_line(fd, buf, bufsz);
