@@ -151,21 +151,18 @@ nd_p11kit_conf_parse(const uint8_t *p, size_t n, struct nd_p11kit_conf *conf)
 	return conf->module[0] != '\0';
 }
 
-/* Read a small config file (at most 64 KiB: they are a few lines). */
+/* Read a small config file (at most 64 KiB: they are a few lines). Only a
+ * regular file is read: a FIFO planted in ~/.config/pkcs11/modules must not
+ * hang the run (nd_read_file opens without blocking). */
 static bool
 read_conf(const char *path, struct nd_p11kit_conf *conf)
 {
-	FILE *f = fopen(path, "re");
-	uint8_t *buf;
-	size_t n;
+	char *buf = nd_read_file(path, 64 << 10, NULL);
 	bool ok;
 
-	if (!f)
+	if (!buf)
 		return false;
-	buf = nd_xcalloc(64 << 10, 1);
-	n = fread(buf, 1, 64 << 10, f);
-	fclose(f);
-	ok = nd_p11kit_conf_parse(buf, n, conf);
+	ok = nd_p11kit_conf_parse((const uint8_t *)buf, strlen(buf), conf);
 	free(buf);
 	return ok;
 }

@@ -34,24 +34,25 @@ sysfs_root(void)
 	return s && *s ? s : "/sys";
 }
 
-/* One line of a small sysfs attribute, trimmed; malloc'ed or NULL. */
+/* One line of a small sysfs attribute, trimmed; malloc'ed or NULL. Read
+ * without blocking: NESDOCTOR_SYSFS may point at a saved copy, where a FIFO
+ * would otherwise hang the run. */
 static char *
 sysfs_attr(const char *dev, const char *attr)
 {
 	char *path = nd_asprintf("%s/bus/usb/devices/%s/%s", sysfs_root(), dev, attr);
-	char buf[256], *ret = NULL;
-	FILE *f = fopen(path, "re");
+	char *buf = nd_read_file(path, 255, NULL), *ret = NULL;
+	size_t n;
 
-	if (f && fgets(buf, sizeof buf, f)) {
-		size_t n = strcspn(buf, "\r\n");
+	if (buf) {
+		n = strcspn(buf, "\r\n");
 		buf[n] = '\0';
 		while (n > 0 && buf[n - 1] == ' ')
 			buf[--n] = '\0';
 		if (n)
 			ret = nd_xstrdup(buf);
 	}
-	if (f)
-		fclose(f);
+	free(buf);
 	free(path);
 	return ret;
 }
@@ -393,7 +394,16 @@ log_facts(const struct nd_report *rep, json_object *devs, json_object *scan)
 		goto fail;
 	}
 	if (file && *file) {
-		FILE *f = fopen(file, "re");
+		/* a regular file only, opened without blocking (a FIFO would
+		 * hang open() and the read) */
+		int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		struct stat st;
+		FILE *f = NULL;
+
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			f = fdopen(fd, "r");
+		if (!f && fd >= 0)
+			close(fd);
 		nd_jset_str(log, "source", file);
 		if (f) {
 			long sz;

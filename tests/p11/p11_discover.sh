@@ -41,6 +41,18 @@ expect "files not named *.module are not configs" '[.inventory.modules[] | selec
 expect "AKIS works, another copy does not: p11.module warns about it" "$(st p11.module warn) and ([.checks[] | select(.id == \"p11.module\")][0].message | test(\"i386-linux-gnu\"))"
 expect "only the AKIS library's tokens are judged" '[.checks[] | select(.id == "p11.token")][0].status == "pass"'
 
+# a FIFO named like a module config is not read (opening it would block
+# until a writer came): the run ends and the other configs still count
+mkfifo "$R/etc/pkcs11/modules/zz-fifo.module"
+set +e
+timeout 20 "$ND_BIN" tokens --timeout 5 --json > "$W/fifo.json" 2> "$W/fifo.err"
+RC=$?
+set -e
+T_LAST=$W/fifo.json
+[ "$RC" -ne 124 ] && ok "a FIFO among p11-kit configs does not hang the run (exit $RC)" || bad "a FIFO among p11-kit configs hangs the run"
+expect "a FIFO among p11-kit configs: the other configs still count" "[.inventory.modules[] | select(.source == \"p11-kit\") | .path] | any(. == \"$R/usr/lib/libbar-pkcs11.so\")"
+rm -f "$R/etc/pkcs11/modules/zz-fifo.module"
+
 # --module: only those
 run_nd "$W/m.json" tokens --module "$ND_BADMOD"
 expect "--module: only the given module" '.inventory.modules | length == 1 and .[0].source == "--module"'

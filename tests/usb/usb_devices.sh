@@ -87,6 +87,13 @@ echo "Saved Reader" > "$S/1-2/product"
 python3 "$HERE/mkdev.py" "$W/gen.umockdev" generic
 nd sysfs gen NESDOCTOR_SYSFS="$W/sysfs"
 check sysfs "($(dev 1209:0001)) | .kernel_driver == \"usb-storage\" and .name == \"Saved Reader\"" "NESDOCTOR_SYSFS is where sysfs facts come from"
+# a FIFO in that tree (a saved copy is outside data) is not read: the
+# run ends, and the attribute is simply unknown
+mkfifo "$S/1-2/manufacturer"
+nd sysfsfifo gen NESDOCTOR_SYSFS="$W/sysfs" timeout 20
+[ "$(cat "$W/sysfsfifo.rc")" != 124 ] && ok "a FIFO in NESDOCTOR_SYSFS does not hang the run" || bad "a FIFO in NESDOCTOR_SYSFS hangs the run"
+check sysfsfifo "($(dev 1209:0001)) | .name == \"Saved Reader\"" "a FIFO in NESDOCTOR_SYSFS: the other attributes are still read"
+rm -f "$S/1-2/manufacturer"
 
 # the text report, in both languages
 env NESDOCTOR_PCSC_DRIVERS="$D" umockdev-run --device "$W/all.umockdev" -- "$ND_BIN" --lang en > "$W/all.txt"

@@ -87,6 +87,14 @@ W=$W CASE=6b PCSCD=no ND_BIN=$ND_BIN NESDOCTOR_PCSCD_LOG="$W/pcscd-recorded.log"
 	"$ND_BIN" --json --lang en --timeout 5 > "$W/6b.json"; kill $p; wait $p; exit 0'
 check 6b "$(st usb.access fail) and $(msg usb.access 'pcscd could not use .*LIBUSB_ERROR')" "USB error in pcscd's log named as the cause"
 check 6b '(.inventory.usb[0].pcscd_log | length) > 0 and .inventory.usb_scan.pcscd_log.readable == true' "log lines about the device kept in the inventory"
+# NESDOCTOR_PCSCD_LOG naming a FIFO: not read (it would block), the run ends
+mkfifo "$W/pcscd-fifo.log"
+W=$W CASE=6c PCSCD=no ND_BIN=$ND_BIN NESDOCTOR_PCSCD_LOG="$W/pcscd-fifo.log" \
+	timeout 30 umockdev-run --device "$W/6-usberror.umockdev" -- bash -c '
+	pcscd --foreground --info --config "$W/empty.d" > /dev/null 2>&1 & p=$!; sleep 1
+	timeout 15 "$ND_BIN" --json --lang en --timeout 5 > "$W/6c.json"; echo $? > "$W/6c.rc"; kill $p; wait $p; exit 0'
+[ "$(cat "$W/6c.rc")" != 124 ] && ok "a FIFO as NESDOCTOR_PCSCD_LOG does not hang the run" || bad "a FIFO as NESDOCTOR_PCSCD_LOG hangs the run"
+check 6c '.inventory.usb_scan.pcscd_log.readable == false' "a FIFO as NESDOCTOR_PCSCD_LOG: the log is not readable"
 
 python3 "$HERE/mkdev.py" "$W/7.umockdev" acr39u@usbfs
 W=$W ND_BIN=$ND_BIN timeout 30 umockdev-run --device "$W/7.umockdev" -- bash -c '
