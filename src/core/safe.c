@@ -282,7 +282,7 @@ nd_safe_json(json_object *in, enum nd_safe_mode mode, bool show_id)
 		out = json_object_new_object();
 		json_object_object_foreach(in, key, val) {
 			char *k = mode == ND_SAFE_JSON ? nd_utf8_repair(key) : nd_xstrdup(key);
-			json_object *v;
+			json_object *v, *side = NULL;
 
 			if (json_object_is_type(val, json_type_string)) {
 				const char *sv = json_object_get_string(val);
@@ -292,14 +292,16 @@ nd_safe_json(json_object *in, enum nd_safe_mode mode, bool show_id)
 				/* a file name that is not UTF-8 keeps its bytes, to be
 				 * found again: "file_hex" beside "file" */
 				if (mode == ND_SAFE_JSON && (!strcmp(key, "file") || !strcmp(key, "path")) &&
-				    !nd_utf8_valid(sv, sn)) {
-					char *hk = nd_asprintf("%s_hex", key);
-					json_object_object_add(out, hk, hex_side(sv, sn, show_id));
-					free(hk);
-				}
+				    !nd_utf8_valid(sv, sn))
+					side = hex_side(sv, sn, show_id);
 			} else
 				v = nd_safe_json(val, mode, show_id);
 			json_object_object_add(out, k, v);
+			if (side) {
+				char *hk = nd_asprintf("%s_hex", key);
+				json_object_object_add(out, hk, side);
+				free(hk);
+			}
 			free(k);
 		}
 		break;
