@@ -47,8 +47,8 @@ nd_crl_reason_name(int reason)
 	return names[reason];
 }
 
-static void
-rev_init(struct nd_rev *res)
+void
+nd_rev_init(struct nd_rev *res)
 {
 	memset(res, 0, sizeof *res);
 	res->status = ND_REV_NONE;
@@ -68,11 +68,8 @@ rev_vfail(struct nd_rev *res, nd_err code, const char *error, const char *fmt, v
 	vsnprintf(res->err, sizeof res->err, fmt, ap);
 }
 
-static void
-rev_fail(struct nd_rev *res, nd_err code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-rev_fail(struct nd_rev *res, nd_err code, const char *fmt, ...)
+void
+nd_rev_fail(struct nd_rev *res, nd_err code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -83,11 +80,8 @@ rev_fail(struct nd_rev *res, nd_err code, const char *fmt, ...)
 
 /* A CRL that cannot decide for this certificate: error is "crl_scope" (it
  * does not cover it) or "crl_unusable" (it holds what we cannot read). */
-static void
-rev_unusable(struct nd_rev *res, const char *error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-rev_unusable(struct nd_rev *res, const char *error, const char *fmt, ...)
+void
+nd_rev_unusable(struct nd_rev *res, const char *error, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -132,26 +126,26 @@ nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *id, X
 	long maxage;
 	char why[160];
 
-	rev_init(res);
+	nd_rev_init(res);
 	ERR_clear_error();
 	if (!der || n == 0 || n > ND_X509_MAX_OCSP) {
-		rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not an OCSP response"));
+		nd_rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not an OCSP response"));
 		goto fail;
 	}
 	resp = d2i_OCSP_RESPONSE(NULL, &p, (long)n);
 	if (!resp || p != der + n) {
-		rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not an OCSP response"));
+		nd_rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not an OCSP response"));
 		goto fail;
 	}
 	rs = OCSP_response_status(resp);
 	if (rs != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-		rev_fail(res, ND_ERR_PROTOCOL, _("the responder refused to answer (%s)"),
+		nd_rev_fail(res, ND_ERR_PROTOCOL, _("the responder refused to answer (%s)"),
 		    OCSP_response_status_str(rs));
 		goto fail;
 	}
 	bs = OCSP_response_get1_basic(resp);
 	if (!bs) {
-		rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not an OCSP response"));
+		nd_rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not an OCSP response"));
 		goto fail;
 	}
 	if (req) {
@@ -161,7 +155,7 @@ nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *id, X
 		 * answer */
 		nonce = OCSP_check_nonce(req, bs);
 		if (nonce == 0) {
-			rev_fail(res, ND_ERR_CRYPTO, "%s", _("the answer's nonce does not match the question"));
+			nd_rev_fail(res, ND_ERR_CRYPTO, "%s", _("the answer's nonce does not match the question"));
 			goto fail;
 		}
 		res->nonce_echoed = nonce == 1;
@@ -169,12 +163,12 @@ nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *id, X
 	}
 	if (!st || OCSP_basic_verify(bs, certs, st, 0) <= 0) {
 		nd_err_from_openssl(why, sizeof why);
-		rev_fail(res, ND_ERR_CRYPTO, _("the answer's signature does not verify (%s)"),
+		nd_rev_fail(res, ND_ERR_CRYPTO, _("the answer's signature does not verify (%s)"),
 		    why[0] ? why : "-");
 		goto fail;
 	}
 	if (!id || !OCSP_resp_find_status(bs, id, &status, &reason, &rev, &thisupd, &nextupd)) {
-		rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the answer is about another certificate"));
+		nd_rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the answer is about another certificate"));
 		goto fail;
 	}
 	nd_x509_time_str(thisupd, res->this_update, sizeof res->this_update);
@@ -183,13 +177,13 @@ nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *id, X
 	maxage = nextupd ? -1 : 7L * 86400;
 	if (req && !res->nonce_echoed) {
 		if (!ocsp_fresh(thisupd, nextupd, now, ND_OCSP_NONCELESS_MAX_AGE_S)) {
-			rev_fail(res, ND_ERR_PROTOCOL, _("the answer does not echo the nonce and is not fresh "
+			nd_rev_fail(res, ND_ERR_PROTOCOL, _("the answer does not echo the nonce and is not fresh "
 			    "(produced %s, at most %ld days old is taken): it may be a replay"),
 			    res->this_update[0] ? res->this_update : "-", ND_OCSP_NONCELESS_MAX_AGE_S / 86400);
 			goto fail;
 		}
 	} else if (!ocsp_fresh(thisupd, nextupd, now, maxage)) {
-		rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the answer is out of date (or from the future: check the clock)"));
+		nd_rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the answer is out of date (or from the future: check the clock)"));
 		goto fail;
 	}
 	switch (status) {
@@ -235,322 +229,30 @@ parse_crl(const uint8_t *buf, size_t n)
 	return crl;
 }
 
-/* ---- does the CRL cover the certificate (RFC 5280 6.3.3)? --------------- */
-
-/* The CRL extensions read here (RFC 5280 5.2). A critical one outside this
- * list makes the CRL unusable: freshestCRL is left out on purpose, since a
- * critical one would oblige us to fetch delta CRLs, which we do not. */
-static bool
-crl_ext_known(int nid)
-{
-	switch (nid) {
-	case NID_crl_number:
-	case NID_authority_key_identifier:
-	case NID_issuing_distribution_point:
-	case NID_delta_crl:
-	case NID_issuer_alt_name:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* CRL entry extensions read here (5.3); certificateIssuer is handled apart. */
-static bool
-crl_entry_ext_known(int nid)
-{
-	return nid == NID_crl_reason || nid == NID_invalidity_date || nid == NID_hold_instruction_code;
-}
-
-static void
-ext_name(X509_EXTENSION *ext, char *buf, size_t bufsz)
-{
-	if (OBJ_obj2txt(buf, (int)bufsz, X509_EXTENSION_get_object(ext), 1) <= 0)
-		snprintf(buf, bufsz, "?");
-}
-
-static bool
-gn_is_dir(GENERAL_NAME *gn, const X509_NAME *dir)
-{
-	return gn->type == GEN_DIRNAME && dir && X509_NAME_cmp(gn->d.directoryName, dir) == 0;
-}
-
-/* Whether two distribution point names share a name: full names any
- * GENERAL_NAME, a name relative to the CRL issuer as the directory name
- * it stands for (dpname, filled by DIST_POINT_set_dpname). */
-static bool
-dpn_match(DIST_POINT_NAME *a, DIST_POINT_NAME *b)
-{
-	if (a->type == 0 && b->type == 0) {
-		for (int i = 0; i < sk_GENERAL_NAME_num(a->name.fullname); i++)
-			for (int j = 0; j < sk_GENERAL_NAME_num(b->name.fullname); j++)
-				if (GENERAL_NAME_cmp(sk_GENERAL_NAME_value(a->name.fullname, i),
-				    sk_GENERAL_NAME_value(b->name.fullname, j)) == 0)
-					return true;
-		return false;
-	}
-	if (a->type == 1 && b->type == 1)
-		return a->dpname && b->dpname && X509_NAME_cmp(a->dpname, b->dpname) == 0;
-	if (a->type == 1) {
-		DIST_POINT_NAME *t = a;
-		a = b;
-		b = t;
-	}
-	for (int i = 0; i < sk_GENERAL_NAME_num(a->name.fullname); i++)
-		if (gn_is_dir(sk_GENERAL_NAME_value(a->name.fullname, i), b->dpname))
-			return true;
-	return false;
-}
-
-static bool
-dpn_has_url(const DIST_POINT_NAME *d, const char *url)
-{
-	size_t n = strlen(url);
-
-	if (d->type != 0)
-		return false;
-	for (int i = 0; i < sk_GENERAL_NAME_num(d->name.fullname); i++) {
-		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(d->name.fullname, i);
-		if (gn->type == GEN_URI && (size_t)ASN1_STRING_length(gn->d.uniformResourceIdentifier) == n &&
-		    memcmp(ASN1_STRING_get0_data(gn->d.uniformResourceIdentifier), url, n) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Does the IDP's distribution point name one of leaf's CRL distribution
- * points: the one url came from, or any when url is not among them? */
-static bool
-idp_matches_leaf(DIST_POINT_NAME *idp_dp, X509_CRL *crl, X509 *leaf, const char *url)
-{
-	STACK_OF(DIST_POINT) *dps = X509_get_ext_d2i(leaf, NID_crl_distribution_points, NULL, NULL);
-	bool ok = false, by_url = false;
-
-	if (!dps || !DIST_POINT_set_dpname(idp_dp, X509_CRL_get_issuer(crl)))
-		goto out;
-	for (int i = 0; url && i < sk_DIST_POINT_num(dps); i++) {
-		DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
-		if (dp->distpoint && dpn_has_url(dp->distpoint, url))
-			by_url = true;
-	}
-	for (int i = 0; !ok && i < sk_DIST_POINT_num(dps); i++) {
-		DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
-		if (!dp->distpoint || (by_url && !dpn_has_url(dp->distpoint, url)))
-			continue;
-		if (DIST_POINT_set_dpname(dp->distpoint, X509_get_issuer_name(leaf)) &&
-		    dpn_match(idp_dp, dp->distpoint))
-			ok = true;
-	}
-out:
-	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
-	return ok;
-}
-
-static bool
-leaf_is_ca(X509 *leaf)
-{
-	BASIC_CONSTRAINTS *bc = X509_get_ext_d2i(leaf, NID_basic_constraints, NULL, NULL);
-	bool ca = bc && bc->ca;
-
-	BASIC_CONSTRAINTS_free(bc);
-	return ca;
-}
-
-/* The CRL's own extensions and its scope. false (res filled) when the CRL
- * cannot decide for leaf at all; *partial when it can only say "revoked"
- * (a delta CRL, a CRL for some reasons only). */
-static bool
-crl_covers(X509_CRL *crl, X509 *leaf, const char *url, struct nd_rev *res, bool *partial)
-{
-	ISSUING_DIST_POINT *idp = NULL;
-	char oid[80];
-	int crit = -1;
-	bool ok = false;
-
-	*partial = false;
-	for (int i = 0; i < X509_CRL_get_ext_count(crl); i++) {
-		X509_EXTENSION *ext = X509_CRL_get_ext(crl, i);
-		if (X509_EXTENSION_get_critical(ext) &&
-		    !crl_ext_known(OBJ_obj2nid(X509_EXTENSION_get_object(ext)))) {
-			ext_name(ext, oid, sizeof oid);
-			rev_unusable(res, "crl_unusable", _("the CRL has a critical extension nesdoctor does not "
-			    "know (%s)"), oid);
-			goto out;
-		}
-	}
-	idp = X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, &crit, NULL);
-	if (!idp && crit != -1) {
-		/* present but unreadable, or twice */
-		rev_unusable(res, "crl_unusable", "%s", _("the CRL's issuing distribution point cannot be read"));
-		goto out;
-	}
-	if (idp && idp->indirectCRL) {
-		rev_unusable(res, "crl_scope", "%s", _("the CRL is an indirect CRL (it lists certificates of "
-		    "other issuers too), which nesdoctor does not read"));
-		goto out;
-	}
-	if (idp && idp->onlyattr) {
-		rev_unusable(res, "crl_scope", "%s", _("the CRL covers only attribute certificates"));
-		goto out;
-	}
-	if (idp && idp->onlyCA && !leaf_is_ca(leaf)) {
-		rev_unusable(res, "crl_scope", "%s", _("the CRL covers only CA certificates"));
-		goto out;
-	}
-	if (idp && idp->onlyuser && leaf_is_ca(leaf)) {
-		rev_unusable(res, "crl_scope", "%s", _("the CRL covers only end-user certificates"));
-		goto out;
-	}
-	if (idp && idp->distpoint && !idp_matches_leaf(idp->distpoint, crl, leaf, url)) {
-		rev_unusable(res, "crl_scope", "%s", _("the CRL is for another distribution point than the "
-		    "certificate's"));
-		goto out;
-	}
-	if (idp && idp->onlysomereasons) {
-		rev_fail(res, ND_ERR_UNSUPPORTED, "%s", _("the CRL covers only some revocation reasons: it "
-		    "cannot say alone that a certificate is not revoked"));
-		res->error = "crl_scope";
-		*partial = true;
-	}
-	if (X509_CRL_get_ext_by_NID(crl, NID_delta_crl, -1) >= 0) {
-		rev_fail(res, ND_ERR_UNSUPPORTED, "%s", _("the CRL is a delta CRL (the changes since a base "
-		    "CRL): it cannot say alone that a certificate is not revoked"));
-		res->error = "crl_scope";
-		*partial = true;
-	}
-	ok = true;
-out:
-	ISSUING_DIST_POINT_free(idp);
-	return ok;
-}
-
-/* The entries: no critical extension we do not know, no certificateIssuer
- * (indirect). *removes: an entry says removeFromCRL. */
-static bool
-crl_entries_ok(X509_CRL *crl, struct nd_rev *res, bool *removes)
-{
-	STACK_OF(X509_REVOKED) *revs = X509_CRL_get_REVOKED(crl);
-	char oid[80];
-
-	*removes = false;
-	for (int i = 0; i < sk_X509_REVOKED_num(revs); i++) {
-		X509_REVOKED *rv = sk_X509_REVOKED_value(revs, i);
-		for (int j = 0; j < X509_REVOKED_get_ext_count(rv); j++) {
-			X509_EXTENSION *ext = X509_REVOKED_get_ext(rv, j);
-			int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
-			ASN1_ENUMERATED *e;
-			long reason;
-
-			if (nid == NID_certificate_issuer) {
-				rev_unusable(res, "crl_unusable", "%s", _("a CRL entry names another certificate "
-				    "issuer (an indirect CRL), which nesdoctor does not read"));
-				return false;
-			}
-			if (X509_EXTENSION_get_critical(ext) && !crl_entry_ext_known(nid)) {
-				ext_name(ext, oid, sizeof oid);
-				rev_unusable(res, "crl_unusable", _("a CRL entry has a critical extension nesdoctor "
-				    "does not know (%s)"), oid);
-				return false;
-			}
-			if (nid != NID_crl_reason)
-				continue;
-			e = X509V3_EXT_d2i(ext);
-			reason = e ? ASN1_ENUMERATED_get(e) : -1;
-			ASN1_ENUMERATED_free(e);
-			if (reason < 0) {
-				rev_unusable(res, "crl_unusable", "%s", _("a CRL entry's reason cannot be read"));
-				return false;
-			}
-			if (reason == CRL_REASON_REMOVE_FROM_CRL)
-				*removes = true;
-		}
-	}
-	return true;
-}
-
+/* The whole CRL in memory, fed to the stream parser at once (tests, fuzz
+ * harnesses). crl_out, when asked for, is OpenSSL's own decoding of a CRL
+ * that answered good or revoked. */
 void
 nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, const char *url, time_t now,
             struct nd_rev *res, X509_CRL **crl_out)
 {
-	X509_CRL *crl = NULL;
-	X509_REVOKED *rev = NULL;
-	EVP_PKEY *pk;
-	const ASN1_TIME *last, *next;
-	time_t ahead = now + ND_X509_SKEW_S;
-	ASN1_ENUMERATED *reason = NULL;
-	char why[160];
-	int found;
-	bool partial, removes;
+	struct nd_crl_stream *s;
 
-	rev_init(res);
 	if (crl_out)
 		*crl_out = NULL;
-	ERR_clear_error();
 	if (buf && n > ND_X509_MAX_CRL) {
-		rev_fail(res, ND_ERR_PROTOCOL, _("the CRL is larger than nesdoctor reads (%u MiB at most)"),
+		nd_rev_init(res);
+		nd_rev_fail(res, ND_ERR_PROTOCOL, _("the CRL is larger than nesdoctor reads (%u MiB at most)"),
 		    ND_X509_MAX_CRL / (1024 * 1024));
 		res->error = "crl_too_large";
-		goto fail;
+		return;
 	}
-	if (!buf || n == 0 || !(crl = parse_crl(buf, n))) {
-		rev_fail(res, ND_ERR_PARSE, "%s", _("the answer is not a CRL"));
-		goto fail;
-	}
-	if (!issuer || X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) {
-		rev_fail(res, ND_ERR_CRYPTO, "%s", _("the CRL is from another issuer"));
-		goto fail;
-	}
-	pk = X509_get0_pubkey(issuer);
-	if (!pk || X509_CRL_verify(crl, pk) <= 0) {
-		nd_err_from_openssl(why, sizeof why);
-		rev_fail(res, ND_ERR_CRYPTO, _("the CRL's signature does not verify (%s)"), why[0] ? why : "-");
-		goto fail;
-	}
-	last = X509_CRL_get0_lastUpdate(crl);
-	next = X509_CRL_get0_nextUpdate(crl);
-	nd_x509_time_str(last, res->this_update, sizeof res->this_update);
-	nd_x509_time_str(next, res->next_update, sizeof res->next_update);
-	if (!last || X509_cmp_time(last, &ahead) > 0) {
-		rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the CRL is dated in the future (check the clock)"));
-		goto fail;
-	}
-	if (!next || X509_cmp_time(next, &now) < 0) {
-		rev_fail(res, ND_ERR_PROTOCOL, _("the CRL is out of date (next update was due %s)"),
-		    res->next_update[0] ? res->next_update : "-");
-		goto fail;
-	}
-	if (!leaf || !crl_covers(crl, leaf, url, res, &partial) || !crl_entries_ok(crl, res, &removes))
-		goto fail;
-	/* 1: listed; 2: listed as removeFromCRL (that is: not revoked) */
-	found = X509_CRL_get0_by_cert(crl, &rev, leaf);
-	if (found == 1) {
-		res->status = ND_REV_REVOKED;
-		nd_x509_time_str(X509_REVOKED_get0_revocationDate(rev), res->date, sizeof res->date);
-		reason = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
-		res->reason = reason ? (int)ASN1_ENUMERATED_get(reason) : -1;
-	} else if (partial) {
-		/* res already says why */
-		goto fail;
-	} else if (removes) {
-		/* removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1): a
-		 * complete CRL with it is not built the way we read it, and its
-		 * silence about a certificate proves nothing */
-		rev_unusable(res, "crl_unusable", "%s", _("the CRL lists entries as removeFromCRL, which only a "
-		    "delta CRL may do"));
-		goto fail;
-	} else
-		res->status = ND_REV_GOOD;
-	res->code = ND_OK;
-	res->error = NULL;
-	res->err[0] = '\0';
-	if (crl_out) {
-		*crl_out = crl;
-		crl = NULL;
-	}
-fail:
-	ERR_clear_error();
-	ASN1_ENUMERATED_free(reason);
-	X509_CRL_free(crl);
+	s = nd_crl_stream_new(leaf, issuer, url, now, true);
+	nd_crl_stream_feed(s, buf, buf ? n : 0);
+	nd_crl_stream_finish(s, res);
+	nd_crl_stream_free(s);
+	if (crl_out && res->cacheable)
+		*crl_out = parse_crl(buf, n);
 }
 
 /* ---- the driver ------------------------------------------------------------ */
@@ -597,18 +299,18 @@ ocsp_try(const char *url, X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X50
 	char err[256];
 	nd_err e;
 
-	rev_init(res);
+	nd_rev_init(res);
 	id = OCSP_cert_to_id(NULL, leaf, issuer);
 	req = OCSP_REQUEST_new();
 	if (!id || !req || !OCSP_request_add0_id(req, OCSP_CERTID_dup(id)) ||
 	    !OCSP_request_add1_nonce(req, NULL, -1) || (n = i2d_OCSP_REQUEST(req, &der)) <= 0) {
-		rev_fail(res, ND_ERR_INTERNAL, "%s", _("could not build the OCSP request"));
+		nd_rev_fail(res, ND_ERR_INTERNAL, "%s", _("could not build the OCSP request"));
 		goto fail;
 	}
 	e = nd_net_fetch(net, "ocsp", url, "application/ocsp-request", der, (size_t)n,
 	    ND_X509_MAX_OCSP, &ans, &ans_len, err, sizeof err);
 	if (e != ND_OK) {
-		rev_fail(res, e, "%s", err);
+		nd_rev_fail(res, e, "%s", err);
 		goto fail;
 	}
 	nd_ocsp_eval(ans, ans_len, req, id, st, chain, time(NULL), res);
@@ -643,7 +345,7 @@ crl_try(const char *url, X509 *leaf, X509 *issuer, struct nd_net *net, const cha
 	time_t now = time(NULL);
 
 	*cached = false;
-	rev_init(res);
+	nd_rev_init(res);
 	if (nd_cache_load_url(cache_dir, "crl", url, &buf, &len) == ND_OK) {
 		nd_crl_eval(buf, len, leaf, issuer, url, now, res, &crl);
 		free(buf);
@@ -654,18 +356,18 @@ crl_try(const char *url, X509 *leaf, X509 *issuer, struct nd_net *net, const cha
 		}
 	}
 	if (net->offline) {
-		rev_fail(res, ND_ERR_NETWORK, "%s", _("offline"));
+		nd_rev_fail(res, ND_ERR_NETWORK, "%s", _("offline"));
 		goto done;
 	}
 	e = nd_net_fetch(net, "crl", url, NULL, NULL, 0, ND_X509_MAX_CRL, &buf, &len, err, sizeof err);
 	if (e != ND_OK && last_too_large(net)) {
-		rev_fail(res, e, _("the CRL is larger than nesdoctor reads (%u MiB at most)"),
+		nd_rev_fail(res, e, _("the CRL is larger than nesdoctor reads (%u MiB at most)"),
 		    ND_X509_MAX_CRL / (1024 * 1024));
 		res->error = "crl_too_large";
 		goto done;
 	}
 	if (e != ND_OK) {
-		rev_fail(res, e, "%s", err);
+		nd_rev_fail(res, e, "%s", err);
 		goto done;
 	}
 	/* crl is set only when it answered good or revoked: a CRL that
@@ -704,10 +406,10 @@ nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *cha
 	bool done = false, cached = false, ocsp_unknown = false;
 	size_t tried = 0;
 
-	rev_init(&first_err);
+	nd_rev_init(&first_err);
 	json_object_object_add(out, "offline", json_object_new_boolean(net->offline));
 	if (!issuer) {
-		rev_fail(&first_err, ND_ERR_NOT_FOUND, "%s", _("the issuer's certificate is not known"));
+		nd_rev_fail(&first_err, ND_ERR_NOT_FOUND, "%s", _("the issuer's certificate is not known"));
 		goto unknown;
 	}
 	for (size_t i = 0; !done && !net->offline && ocsp && i < json_object_array_length(ocsp) && tried < MAX_URLS; i++) {
@@ -750,7 +452,7 @@ nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *cha
 	if (done)
 		goto out;
 	if (!first_url && !net->offline && !ocsp_unknown)
-		rev_fail(&first_err, ND_ERR_NOT_FOUND, "%s", _("the certificate names no OCSP responder and no CRL"));
+		nd_rev_fail(&first_err, ND_ERR_NOT_FOUND, "%s", _("the certificate names no OCSP responder and no CRL"));
 unknown:
 	r = first_err;
 	r.status = ND_REV_UNKNOWN;

@@ -20,10 +20,10 @@
  * a national CA's CRL can hold hundreds of thousands of entries). */
 #define ND_X509_MAX_CERT (256u * 1024)
 #define ND_X509_MAX_OCSP (1u * 1024 * 1024)
-/* A CRL is parsed whole in memory (about ten times its size) before its
- * signature can be checked; until CRLs are streamed, at most this much is
- * read: 400 000 entries or so, a few times the largest Kamu SM CRL seen. */
-#define ND_X509_MAX_CRL (16u * 1024 * 1024)
+/* A CRL is checked as it streams (crl_stream.c), in memory that does not
+ * grow with it; this bounds only the bytes read (and the time): some
+ * 14 million entries, a hundred times the largest Kamu SM CRL seen. */
+#define ND_X509_MAX_CRL (512u * 1024 * 1024)
 #define ND_X509_MAX_FILE (64u * 1024 * 1024)
 /* How many AIA downloads one chain may need (issuing CA, root, a cross). */
 #define ND_X509_MAX_AIA 4
@@ -76,9 +76,23 @@ struct nd_pin {
 	const char *sha256;   /* upper-case hex */
 	const char *name;
 	bool root;            /* a self-signed root (else an issuing CA) */
+	const char *file;     /* its DER in DATADIR/kamusm/, or NULL */
+	const char *skid;     /* its subject key identifier, upper-case hex */
 };
 /* The pin matching this fingerprint, or NULL. */
 const struct nd_pin *nd_x509_pin_find(const char *sha256_hex);
+/* The data folder (Kamu SM's certificates in kamusm/): $NESDOCTOR_DATADIR,
+ * else share/nesdoctor next to the binary (a build tree, before `make
+ * install`), else the installed one. malloc'ed. */
+char *nd_x509_data_dir(void);
+/* Kamu SM's certificate that issued cur, read from DATA_DIR/kamusm/ only
+ * when cur names it (its authority key identifier is the pinned
+ * certificate's SKID; without one, its issuer CN is the pinned name) and
+ * only when the file's SHA-256 is the pin. A file that is there but is
+ * not that certificate is ignored and named in errors (an array:
+ * {file, error: "pin_mismatch", "parse", "io", sha256, detail}), once.
+ * New reference, or NULL. */
+X509 *nd_x509_bundled_issuer(const char *data_dir, X509 *cur, json_object *errors);
 
 /* ---- decoding outside bytes ---------------------------------------------- */
 
@@ -159,7 +173,39 @@ struct nd_rev {
 	char err[256];
 	bool nonce_echoed;
 	const char *nonce;           /* OCSP: "echoed", "absent"; NULL: not asked */
+	bool sig_checked;            /* CRL: its signature was verified now */
+	bool cacheable;              /* CRL: it answered good or revoked */
 };
+
+void nd_rev_init(struct nd_rev *res);
+void nd_rev_fail(struct nd_rev *res, nd_err code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* status NONE, code ND_ERR_UNSUPPORTED, error "crl_scope"/"crl_unusable" */
+void nd_rev_unusable(struct nd_rev *res, const char *error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- crl_stream.c: a CRL checked as it streams -------------------------- */
+
+/* A push parser: feed the CRL (DER, or PEM) in chunks of any size, then
+ * finish. The signature over the tbsCertList is verified as the bytes pass
+ * (ECDSA, RSA PKCS#1 v1.5 and RSA-PSS with SHA-2; not when
+ * check_signature is false: a CRL verified before, see revocation.c), the
+ * serial of leaf looked for entry by entry, and the rest (issuer, times,
+ * scope: see nd_crl_eval) decided at finish. Memory stays flat: one
+ * element (at most 64 KiB) at a time; a larger element makes the CRL
+ * unusable ("crl_unusable"), more than ND_X509_MAX_CRL bytes too large
+ * ("crl_too_large"). The result does not depend on how the bytes were cut
+ * into chunks. */
+struct nd_crl_stream;
+struct nd_crl_stream *nd_crl_stream_new(X509 *leaf, X509 *issuer, const char *url, time_t now,
+                                        bool check_signature);
+void nd_crl_stream_feed(struct nd_crl_stream *s, const uint8_t *p, size_t n);
+/* Nothing more will change the answer (it cannot be read): stop feeding. */
+bool nd_crl_stream_failed(const struct nd_crl_stream *s);
+void nd_crl_stream_finish(struct nd_crl_stream *s, struct nd_rev *res);
+/* After finish: the entries seen, the crlNumber in hex ("" when none). */
+uint64_t nd_crl_stream_entries(const struct nd_crl_stream *s);
+const char *nd_crl_stream_number(const struct nd_crl_stream *s);
+void nd_crl_stream_free(struct nd_crl_stream *s);
 
 /* Judge an OCSP response for (id) asked with req (req may be NULL: no
  * nonce check) at time now. Signature checked against st + certs. An
@@ -174,8 +220,9 @@ void nd_ocsp_eval(const uint8_t *der, size_t n, OCSP_REQUEST *req, OCSP_CERTID *
  * point, an indirect CRL, unknown critical extensions and removeFromCRL
  * entries in a complete CRL leave the status NONE with res->error
  * "crl_scope" or "crl_unusable" (a listing of leaf in a delta or partial-
- * reasons CRL still says revoked). Fills crl_out (when not NULL) with the
- * parsed CRL only when it answered good or revoked (for caching). */
+ * reasons CRL still says revoked). Fills crl_out (when not NULL) with
+ * OpenSSL's decoding of the CRL only when it answered good or revoked
+ * (tests; the buffer is fed to the stream parser at once). */
 void nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, const char *url,
                  time_t now, struct nd_rev *res, X509_CRL **crl_out);
 const char *nd_rev_status_name(enum nd_rev_status s);

@@ -5,7 +5,7 @@ tests/x509/net.sh, on 127.0.0.1 (inside the test's network namespace).
   drip           HTTP 200 with a DER header, then one byte every 0.3 s
   status CODE    answers HTTP CODE with an HTML page (404, 500, 407, 502)
   html           HTTP 200 with an HTML page (a captive portal)
-  big            HTTP 200 announcing 200 MB of DER
+  big            HTTP 200 announcing 600 MB of DER (over ND_X509_MAX_CRL)
   slow FILE      answers with FILE, its second half after 2.5 s
   dns            UDP: reads DNS queries and never answers
 Exits by itself after 120 s."""
@@ -59,7 +59,7 @@ def serve(c):
             c.sendall(b"HTTP/1.0 %d %s\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n"
                       % (code, REASONS.get(code, "OK").encode(), len(page)) + page)
         elif mode == "big":
-            n = 200 * 1024 * 1024
+            n = 600 * 1024 * 1024
             c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n\x30\x84" % n
                       + (n - 6).to_bytes(4, "big") + b"\x00" * 4096)
         elif mode == "slow":

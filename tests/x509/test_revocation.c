@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include <openssl/pem.h>
+
 #include "../fuzz/fuzz_x509_pair.h"
 #include "core/i18n.h"
 #include "x509/x509_int.h"
@@ -123,6 +125,181 @@ crl_too_large(void **state)
 	assert_non_null(strstr(r.err, "larger than nesdoctor reads"));
 }
 
+/* ---- the stream parser ------------------------------------------------- */
+
+/* Feed p in chunks of k bytes (0: all at once). */
+static void
+stream(const uint8_t *p, size_t n, size_t k, X509 *leaf, X509 *issuer, time_t now, bool sig,
+       struct nd_rev *r)
+{
+	struct nd_crl_stream *s = nd_crl_stream_new(leaf, issuer, FUZZ_CRL_URL, now, sig);
+
+	for (size_t off = 0; off < n;) {
+		size_t c = k && k < n - off ? k : n - off;
+		nd_crl_stream_feed(s, p + off, c);
+		off += c;
+	}
+	nd_crl_stream_finish(s, r);
+	nd_crl_stream_free(s);
+}
+
+static void
+same_rev(const struct nd_rev *a, const struct nd_rev *b)
+{
+	assert_int_equal(a->status, b->status);
+	assert_int_equal(a->code, b->code);
+	assert_int_equal(a->reason, b->reason);
+	assert_string_equal(a->err, b->err);
+	assert_string_equal(a->date, b->date);
+	assert_string_equal(a->next_update, b->next_update);
+	assert_true((a->error == NULL) == (b->error == NULL));
+	if (a->error)
+		assert_string_equal(a->error, b->error);
+	assert_int_equal(a->cacheable, b->cacheable);
+}
+
+/* Whatever the chunks, the same answer, for every kind of CRL. */
+static void
+crl_stream_chunks(void **state)
+{
+	static const unsigned variants[] = { 0, FZ_LEAF_REVOKED | FZ_ENTRY_EXTRAS, FZ_LEAF_REMOVE, FZ_OTHER_REMOVE,
+		FZ_DELTA, FZ_DELTA | FZ_LEAF_REVOKED, FZ_IDP_DP | FZ_IDP_ONLY_USER, FZ_IDP_OTHER_DP, FZ_IDP_ONLY_CA,
+		FZ_IDP_SOME_REASONS | FZ_LEAF_REVOKED, FZ_IDP_INDIRECT, FZ_CRIT_UNKNOWN,
+		FZ_NONCRIT_UNKNOWN | FZ_FRESHEST_CRIT, FZ_ENTRY_CRIT_UNKNOWN, FZ_ENTRY_CERT_ISSUER };
+	static const size_t chunks[] = { 1, 2, 3, 5, 17, 64, 100 };
+
+	(void)state;
+	for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+		uint8_t *p = NULL;
+		size_t n = fuzz_mk_crl(variants[v], NULL, &p);
+		struct nd_rev whole, r;
+
+		nd_crl_eval(p, n, fuzz_leaf, fuzz_issuer, FUZZ_CRL_URL, FUZZ_NOW, &whole, NULL);
+		for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+			stream(p, n, chunks[c], fuzz_leaf, fuzz_issuer, FUZZ_NOW, true, &r);
+			same_rev(&whole, &r);
+		}
+		free(p);
+	}
+}
+
+/* Cut anywhere: never an answer, always "not a CRL". */
+static void
+crl_stream_truncated(void **state)
+{
+	uint8_t *p = NULL;
+	size_t n = fuzz_mk_crl(FZ_LEAF_REVOKED, NULL, &p);
+	struct nd_rev r;
+
+	(void)state;
+	for (size_t cut = 0; cut < n; cut++) {
+		stream(p, cut, 7, fuzz_leaf, fuzz_issuer, FUZZ_NOW, true, &r);
+		assert_int_equal(r.status, ND_REV_NONE);
+		assert_int_equal(r.code, ND_ERR_PARSE);
+		assert_false(r.cacheable);
+	}
+	/* and bytes after it are not taken either */
+	p = realloc(p, n + 1);
+	assert_non_null(p);
+	p[n] = 0;
+	stream(p, n + 1, 0, fuzz_leaf, fuzz_issuer, FUZZ_NOW, true, &r);
+	assert_int_equal(r.code, ND_ERR_PARSE);
+	free(p);
+}
+
+/* A broken signature, another key, another issuer, out of date. */
+static void
+crl_stream_rejects(void **state)
+{
+	uint8_t *p = NULL;
+	size_t n = fuzz_mk_crl(0, NULL, &p);
+	EVP_PKEY *other = EVP_EC_gen("P-256");
+	struct nd_rev r;
+
+	(void)state;
+	p[n - 5] ^= 0x01;   /* inside the signature value */
+	stream(p, n, 13, fuzz_leaf, fuzz_issuer, FUZZ_NOW, true, &r);
+	assert_int_equal(r.status, ND_REV_NONE);
+	assert_int_equal(r.code, ND_ERR_CRYPTO);
+	assert_non_null(strstr(r.err, "signature does not verify"));
+	/* from a CRL verified before (the cache's record): not checked again */
+	stream(p, n, 13, fuzz_leaf, fuzz_issuer, FUZZ_NOW, false, &r);
+	assert_int_equal(r.status, ND_REV_GOOD);
+	assert_false(r.sig_checked);
+	free(p);
+	n = fuzz_mk_crl(0, other, &p);
+	stream(p, n, 0, fuzz_leaf, fuzz_issuer, FUZZ_NOW, true, &r);
+	assert_int_equal(r.code, ND_ERR_CRYPTO);
+	assert_non_null(strstr(r.err, "signature does not verify"));
+	free(p);
+	n = fuzz_mk_crl(0, NULL, &p);
+	stream(p, n, 0, fuzz_leaf, fuzz_issuer, FUZZ_NOW, true, &r);
+	assert_int_equal(r.status, ND_REV_GOOD);
+	assert_true(r.sig_checked);
+	/* the issuer named is not the one given */
+	stream(p, n, 0, fuzz_leaf, fuzz_leaf, FUZZ_NOW, true, &r);
+	assert_int_equal(r.code, ND_ERR_CRYPTO);
+	assert_non_null(strstr(r.err, "another issuer"));
+	/* expired: nextUpdate is a week after FUZZ_NOW */
+	stream(p, n, 0, fuzz_leaf, fuzz_issuer, FUZZ_NOW + 8 * 86400L, true, &r);
+	assert_int_equal(r.code, ND_ERR_PROTOCOL);
+	assert_non_null(strstr(r.err, "out of date"));
+	stream(p, n, 0, fuzz_leaf, fuzz_issuer, FUZZ_NOW - 2 * 86400L, true, &r);
+	assert_non_null(strstr(r.err, "in the future"));
+	free(p);
+	EVP_PKEY_free(other);
+}
+
+/* PEM streams too, text before the block skipped. */
+static void
+crl_stream_pem(void **state)
+{
+	uint8_t *der = NULL;
+	size_t n = fuzz_mk_crl(FZ_LEAF_REVOKED, NULL, &der);
+	const unsigned char *q = der;
+	X509_CRL *c = d2i_X509_CRL(NULL, &q, (long)n);
+	BIO *b = BIO_new(BIO_s_mem());
+	char *pem;
+	long pn;
+	struct nd_rev r;
+
+	(void)state;
+	assert_non_null(c);
+	BIO_puts(b, "Certificate Revocation List\nsome text\n");
+	PEM_write_bio_X509_CRL(b, c);
+	pn = BIO_get_mem_data(b, &pem);
+	for (size_t k = 1; k < 80; k += 13) {
+		stream((const uint8_t *)pem, (size_t)pn, k, fuzz_leaf, fuzz_issuer, FUZZ_NOW, true, &r);
+		assert_int_equal(r.status, ND_REV_REVOKED);
+		assert_int_equal(r.reason, 1);
+	}
+	/* cut before the END line */
+	stream((const uint8_t *)pem, (size_t)pn - 30, 0, fuzz_leaf, fuzz_issuer, FUZZ_NOW, true, &r);
+	assert_int_equal(r.code, ND_ERR_PARSE);
+	BIO_free(b);
+	X509_CRL_free(c);
+	free(der);
+}
+
+/* One element beyond the bound makes the CRL unusable, whatever its size. */
+static void
+crl_stream_big_element(void **state)
+{
+	/* SEQUENCE { SEQUENCE { INTEGER 1, SEQUENCE (100 KiB) ... */
+	size_t big = 100 * 1024, n = 4 + 4 + 3 + 4 + big;
+	uint8_t *p = calloc(1, n);
+	struct nd_rev r;
+
+	(void)state;
+	assert_non_null(p);
+	memcpy(p, "\x30\x83\x01\x90\x0f" "\x30\x83\x01\x90\x0a" "\x02\x01\x01" "\x30\x83\x01\x90\x00", 18);
+	stream(p, n, 4096, fuzz_leaf, fuzz_issuer, FUZZ_NOW, true, &r);
+	assert_int_equal(r.status, ND_REV_NONE);
+	assert_string_equal(r.error, "crl_unusable");
+	assert_non_null(strstr(r.err, "larger than nesdoctor reads"));
+	free(p);
+}
+
 /* ---- OCSP ---------------------------------------------------------------- */
 
 struct q {
@@ -216,6 +393,11 @@ main(void)
 		cmocka_unit_test(crl_unusable),
 		cmocka_unit_test(crl_partial_says_revoked),
 		cmocka_unit_test(crl_too_large),
+		cmocka_unit_test(crl_stream_chunks),
+		cmocka_unit_test(crl_stream_truncated),
+		cmocka_unit_test(crl_stream_rejects),
+		cmocka_unit_test(crl_stream_pem),
+		cmocka_unit_test(crl_stream_big_element),
 		cmocka_unit_test(ocsp_nonce),
 	};
 	nd_i18n_init("en");
