@@ -134,11 +134,32 @@ new_store(bool partial)
 	return st;
 }
 
+/* The system store, looked up by subject hash in its folder (Debian's
+ * /etc/ssl/certs, or SSL_CERT_DIR) only when a chain asks for an issuer
+ * nothing else has: reading the whole bundle file, as
+ * X509_STORE_set_default_paths does, is three quarters of a `verify`'s
+ * CPU, paid even when a pinned or given anchor closes the chain. The
+ * bundle file is read only when the folder did not help (whole_bundle). */
+static void
+add_system_store(X509_STORE *st, bool whole_bundle)
+{
+	const char *dir = getenv(X509_get_default_cert_dir_env());
+	X509_LOOKUP *l;
+
+	if (whole_bundle) {
+		X509_STORE_set_default_paths(st);
+		return;
+	}
+	l = X509_STORE_add_lookup(st, X509_LOOKUP_hash_dir());
+	if (l)
+		X509_LOOKUP_add_dir(l, dir && *dir ? dir : X509_get_default_cert_dir(), X509_FILETYPE_PEM);
+}
+
 /* Put every anchor into st: --anchor files, pinned certificates found in
  * the pool (roots only, unless with_pinned_cas), the system store. */
 static void
 fill_store(X509_STORE *st, const struct nd_chain_in *in, const struct nd_pool *pool,
-           bool with_pinned_cas)
+           bool with_pinned_cas, bool whole_bundle)
 {
 	for (int i = 0; i < sk_X509_num(in->anchors); i++)
 		X509_STORE_add_cert(st, sk_X509_value(in->anchors, i));
@@ -150,7 +171,7 @@ fill_store(X509_STORE *st, const struct nd_chain_in *in, const struct nd_pool *p
 		free(fp);
 	}
 	if (in->system_store)
-		X509_STORE_set_default_paths(st);
+		add_system_store(st, whole_bundle);
 	ERR_clear_error();
 }
 
@@ -263,7 +284,7 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 	STACK_OF(X509) *untrusted = NULL, *built = NULL;
 	struct vstate vs = { false };
 	int ok = 0, err = X509_V_OK, depth = -1;
-	bool partial = false;
+	bool partial = false, whole_bundle = false;
 	X509 *cur = NULL;
 
 	memset(out, 0, sizeof *out);
@@ -279,7 +300,7 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 		untrusted = pool_stack(pool);
 		if (!st || !ctx || !untrusted)
 			goto fail;
-		fill_store(st, in, pool, partial);
+		fill_store(st, in, pool, partial, whole_bundle);
 		if (!X509_STORE_CTX_init(ctx, st, in->leaf, untrusted))
 			goto fail;
 		X509_STORE_CTX_set_app_data(ctx, &vs);
@@ -290,11 +311,16 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 		cur = ok ? NULL : X509_STORE_CTX_get_current_cert(ctx);
 		built = X509_STORE_CTX_get1_chain(ctx);
 		ERR_clear_error();
-		if (ok || round > ND_X509_MAX_AIA + 1)
+		if (ok || round > ND_X509_MAX_AIA + 2)
 			break;
 		if (err != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY &&
 		    err != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT)
 			break;
+		/* the system's bundle file, before asking the network */
+		if (in->system_store && !whole_bundle) {
+			whole_bundle = true;
+			continue;
+		}
 		if (cur && fetch_issuer(cur, pool, net, tried, status))
 			continue;
 		/* Kamu SM's issuing CA is pinned too: when its root cannot be
