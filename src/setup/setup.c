@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "core/i18n.h"
+#include "core/safe.h"
 #include "core/util.h"
 #include "report/report.h"
 #include "setup/setup.h"
@@ -628,6 +629,18 @@ verb(const struct nd_step *s)
 	return "";
 }
 
+/* Paths, commands, link targets and reasons can carry outside bytes (a
+ * --root or --module given, a command's output): printed escaped like every
+ * other outside string (core/safe.h). */
+static void
+put_safe(FILE *out, const char *s, bool keep_newlines)
+{
+	char *t = nd_safe_text(s, false, keep_newlines);
+
+	fputs(t, out);
+	free(t);
+}
+
 void
 nd_setup_render_text(const struct nd_plan *plan, FILE *out, bool color)
 {
@@ -639,8 +652,11 @@ nd_setup_render_text(const struct nd_plan *plan, FILE *out, bool color)
 		fprintf(out, "%snesdoctor setup%s\n", b, r0);
 	else
 		fprintf(out, "%snesdoctor setup: %s%s\n", b, _("the plan (nothing is changed without --apply)"), r0);
-	if (plan->root)
-		fprintf(out, _("Files go under %s\n"), plan->root);
+	if (plan->root) {
+		char *t = nd_safe_text(plan->root, false, false);
+		fprintf(out, _("Files go under %s\n"), t);
+		free(t);
+	}
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct nd_step *s = &plan->steps[i];
 		const char *mark = "", *what = s->path ? s->path : s->command ? s->command : "";
@@ -663,22 +679,33 @@ nd_setup_render_text(const struct nd_plan *plan, FILE *out, bool color)
 		case ND_STEP_DONE: mark = "✔"; col = "\033[32m"; break;
 		case ND_STEP_FAILED: mark = "✘"; col = "\033[31m"; break;
 		}
-		fprintf(out, "  %s%s%s %-8s %s", color ? col : "", mark, r0, verb(s), what);
-		if (s->kind == ND_STEP_SYMLINK)
-			fprintf(out, " -> %s", s->content);
-		if (s->state == ND_STEP_OK)
-			fprintf(out, "  (%s)", s->reason ? s->reason : _("already so"));
-		else if (s->reason)
-			fprintf(out, "\n             %s", s->reason);
-		if (s->backup)
-			fprintf(out, "\n             %s %s", _("the old file is kept as"), s->backup);
+		fprintf(out, "  %s%s%s %-8s ", color ? col : "", mark, r0, verb(s));
+		put_safe(out, what, false);
+		if (s->kind == ND_STEP_SYMLINK) {
+			fputs(" -> ", out);
+			put_safe(out, s->content, false);
+		}
+		if (s->state == ND_STEP_OK) {
+			fputs("  (", out);
+			put_safe(out, s->reason ? s->reason : _("already so"), false);
+			fputc(')', out);
+		} else if (s->reason) {
+			fputs("\n             ", out);
+			put_safe(out, s->reason, false);
+		}
+		if (s->backup) {
+			fprintf(out, "\n             %s ", _("the old file is kept as"));
+			put_safe(out, s->backup, false);
+		}
 		fputc('\n', out);
 	}
 	/* the closing line follows the exit code: 0 nothing left, 1 steps
 	 * left (how to do them), 2 refused or failed */
 	fputc('\n', out);
-	if (plan->refused)
-		fprintf(out, "%s\n", plan->refused);
+	if (plan->refused) {
+		put_safe(out, plan->refused, true);
+		fputc('\n', out);
+	}
 	else if (nd_setup_exit(plan) == ND_EXIT_NOT_READY)
 		fprintf(out, "%s\n", _("A step failed (marked ✘): its reason is shown above. Fix that, then run this again."));
 	else if (nd_setup_exit(plan) == ND_EXIT_READY)

@@ -177,5 +177,15 @@ if ! ls /usr/lib/libakisp11.so /opt/Akia/libakisp11.so /usr/lib/x86_64-linux-gnu
 	expect "exit 1 after --apply: closing line names the steps left by hand" grep -q "^Steps marked ! are left for you to do" <(last "$W/manual.txt")
 fi
 
+# 12. a --root whose name holds terminal escapes and a newline: shown
+# escaped, never raw (it could set the title or forge a line)
+E=$W/$'r\e]0;owned\a\nNothing left to do.'
+mkdir -p "$E"
+"$ND_BIN" setup --lang en --root "$E" udev > "$W/escname.txt"; rc=$?
+expect "escaped --root: exit 1 (a dry run)" [ "$rc" -eq 1 ]
+expect "escaped --root: no raw ESC or BEL in the output" bash -c "! grep -q \$'[\\x1b\\x07]' '$W/escname.txt'"
+expect "escaped --root: shown with visible escapes" grep -qF 'r\x1b]0;owned\x07\nNothing left to do.' "$W/escname.txt"
+expect "escaped --root: no forged 'Nothing left to do.' line" bash -c "! grep -q '^Nothing left to do' '$W/escname.txt'"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
