@@ -228,30 +228,119 @@ take_bytes(struct nd_chan_decoder *dec, struct run_ctx *rc, const uint8_t *buf, 
 	return true;
 }
 
-nd_err
-nd_child_run(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
-             nd_msg_fn on_msg, void *ctx, struct nd_child_result *res)
+/* --- the process groups alive now, for a signal that ends the program ---
+ *
+ * A child's group id is its pid. It is listed from before the child can run
+ * a module's code until just before it is reaped (a zombie leader keeps the
+ * id from being reused), so the handler never kills a stranger's group. */
+#define MAX_LIVE 64
+static volatile sig_atomic_t live[MAX_LIVE];
+
+static void
+live_add(pid_t pid)
 {
-	int pfd[2] = { -1, -1 }, pidfd = -1;
-	pid_t pid = -1;
-	int64_t start = nd_now_ms(), last = start;
-	struct nd_chan_decoder dec = { 0 };
-	struct run_ctx rc = { res, on_msg, ctx, false };
-	bool eof = false, killed = false, exited = false;
-	int status = 0;
-	uint8_t buf[16384];
+	for (size_t i = 0; i < MAX_LIVE; i++)
+		if (live[i] == 0) {
+			live[i] = (sig_atomic_t)pid;
+			return;
+		}
+}
+
+static void
+live_del(pid_t pid)
+{
+	for (size_t i = 0; i < MAX_LIVE; i++)
+		if (live[i] == (sig_atomic_t)pid)
+			live[i] = 0;
+}
+
+void
+nd_child_kill_all(void)
+{
+	for (size_t i = 0; i < MAX_LIVE; i++) {
+		pid_t p = (pid_t)live[i];
+		if (p > 0)
+			kill(-p, SIGKILL);
+	}
+}
+
+static const int ending_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void
+on_ending_signal(int sig)
+{
+	int e = errno;
+
+	nd_child_kill_all();
+	/* delivered again when the handler returns, now with the default
+	 * action: the program ends of this signal, as it would have */
+	signal(sig, SIG_DFL);
+	raise(sig);
+	errno = e;
+}
+
+void
+nd_child_guard_signals(void)
+{
+	for (size_t i = 0; i < sizeof ending_signals / sizeof ending_signals[0]; i++) {
+		struct sigaction sa, old;
+
+		/* an ignored signal (nohup) stays ignored */
+		if (sigaction(ending_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_ending_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(ending_signals[i], &sa, NULL);
+	}
+}
+
+/* --- one child ----------------------------------------------------------- */
+
+struct nd_child {
+	pid_t pid;
+	int fd, pidfd;
+	int64_t start, last;
+	struct nd_child_limits lim;
+	struct nd_chan_decoder dec;
+	struct run_ctx rc;
+	struct nd_child_result res;
+	bool eof, killed, exited, done;
+};
+
+nd_err
+nd_child_start(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
+               nd_msg_fn on_msg, void *ctx, struct nd_child **out)
+{
+	struct nd_child *c = nd_xcalloc(1, sizeof *c);
+	int pfd[2] = { -1, -1 };
+	sigset_t ending, old;
 	nd_err rv = ND_ERR_INTERNAL;
 
-	memset(res, 0, sizeof *res);
-	res->end = ND_CHILD_FAILED;
+	*out = NULL;
+	c->pid = -1;
+	c->fd = c->pidfd = -1;
+	c->start = c->last = nd_now_ms();
+	if (lim)
+		c->lim = *lim;
+	c->rc = (struct run_ctx){ &c->res, on_msg, ctx, false };
+	c->res.end = ND_CHILD_FAILED;
 	if (pipe2(pfd, O_CLOEXEC) != 0)
 		goto fail;
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
+	/* a signal that ends the program must find the new group listed:
+	 * held back from before the fork until it is */
+	sigemptyset(&ending);
+	for (size_t i = 0; i < sizeof ending_signals / sizeof ending_signals[0]; i++)
+		sigaddset(&ending, ending_signals[i]);
+	sigprocmask(SIG_BLOCK, &ending, &old);
+	c->pid = fork();
+	if (c->pid < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		goto fail;
-	if (pid == 0) {
+	}
+	if (c->pid == 0) {
 		struct nd_chan ch = { pfd[1] };
 		int devnull = open("/dev/null", O_WRONLY);
 
@@ -268,129 +357,264 @@ nd_child_run(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
 		}
 		/* a crash must end the child as a plain signal death that the
 		 * parent can report, whatever handlers the parent installed */
-		static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGINT, SIGTERM };
+		static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGINT, SIGTERM, SIGHUP };
 		for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
 			signal(fatal[i], SIG_DFL);
 		signal(SIGPIPE, SIG_IGN);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		fn(&ch, arg);
 		close(pfd[1]);
 		_exit(0);
 	}
 	/* also here, so that the group exists before we may kill it */
-	setpgid(pid, pid);
+	setpgid(c->pid, c->pid);
+	live_add(c->pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(pfd[1]);
 	pfd[1] = -1;
+	c->fd = pfd[0];
+	pfd[0] = -1;
 	/* a grandchild may keep the pipe open: reads must never block */
-	fcntl(pfd[0], F_SETFL, fcntl(pfd[0], F_GETFL) | O_NONBLOCK);
-	pidfd = open_pidfd(pid);
-
-	for (;;) {
-		int64_t now = nd_now_ms(), wait = 60000;
-		bool bounded = false;
-		struct pollfd p[2];
-		nfds_t np = 0;
-		int r;
-
-		if (lim && lim->step_ms > 0) {
-			wait = last + lim->step_ms - now;
-			bounded = true;
-		}
-		if (lim && lim->total_ms > 0) {
-			int64_t w2 = start + lim->total_ms - now;
-			if (!bounded || w2 < wait)
-				wait = w2;
-			bounded = true;
-		}
-		if (bounded && wait <= 0) {
-			res->end = ND_CHILD_TIMEOUT;
-			killed = true;
-			break;
-		}
-		if (wait > 60000)
-			wait = 60000;
-		if (pidfd < 0 && wait > EXIT_TICK_MS)
-			wait = EXIT_TICK_MS;
-		if (!eof)
-			p[np++] = (struct pollfd){ pfd[0], POLLIN, 0 };
-		if (pidfd >= 0)
-			p[np++] = (struct pollfd){ pidfd, POLLIN, 0 };
-		r = poll(p, np, (int)wait);
-		if (r < 0 && errno == EINTR) {
-			/* a handler of ours ran (Ctrl-C in `watch`): in a group
-			 * of its own the child did not get the terminal's
-			 * signal, so it is ended here */
-			res->end = ND_CHILD_STOPPED;
-			killed = true;
-			break;
-		}
-		if (r < 0) {
-			res->end = ND_CHILD_FAILED;
-			killed = true;
-			break;
-		}
-		if (!eof && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-			ssize_t k = read(pfd[0], buf, sizeof buf);
-
-			if (k == 0)
-				eof = true;
-			else if (k > 0) {
-				last = nd_now_ms();
-				if (!take_bytes(&dec, &rc, buf, (size_t)k)) {
-					killed = true;
-					break;
-				}
-				continue;   /* more may be waiting before the exit */
-			} else if (errno != EINTR && errno != EAGAIN)
-				eof = true;
-		}
-		if (child_exited(pid)) {
-			/* Everything the child wrote is in the pipe now. Take it,
-			 * but do not wait for an end of file that a grandchild
-			 * holding the pipe would never give. */
-			ssize_t k;
-
-			exited = true;
-			while (!eof && (k = read(pfd[0], buf, sizeof buf)) != 0) {
-				if (k < 0 && errno == EINTR)
-					continue;
-				if (k < 0)
-					break;
-				if (!take_bytes(&dec, &rc, buf, (size_t)k)) {
-					killed = true;
-					break;
-				}
-			}
-			break;
-		}
-	}
-	/* the whole group, also after a clean exit: helpers a module left
-	 * behind must not outlive the probe (the child, a zombie until
-	 * reaped below, keeps the group id from being reused) */
-	kill(-pid, SIGKILL);
-	if (killed && !exited)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!killed) {
-		if (WIFSIGNALED(status)) {
-			res->end = ND_CHILD_SIGNALED;
-			res->code = WTERMSIG(status);
-		} else {
-			res->end = ND_CHILD_EXITED;
-			res->code = WEXITSTATUS(status);
-			if (dec.len)    /* a frame cut in the middle */
-				res->end = ND_CHILD_BADMSG;
-		}
-	}
-	res->elapsed_ms = nd_now_ms() - start;
+	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+	c->pidfd = open_pidfd(c->pid);
+	*out = c;
+	c = NULL;
 	rv = ND_OK;
 fail:
-	if (pidfd >= 0)
-		close(pidfd);
 	if (pfd[0] >= 0)
 		close(pfd[0]);
 	if (pfd[1] >= 0)
 		close(pfd[1]);
-	nd_chan_decoder_free(&dec);
+	free(c);
 	return rv;
+}
+
+/* When the child's limits run out (INT64_MAX: never); *total tells that the
+ * total limit, not a step's, comes first. */
+static int64_t
+child_deadline(const struct nd_child *c, bool *total)
+{
+	int64_t d = INT64_MAX;
+
+	*total = false;
+	if (c->lim.step_ms > 0)
+		d = c->last + c->lim.step_ms;
+	if (c->lim.total_ms > 0 && c->start + c->lim.total_ms < d) {
+		d = c->start + c->lim.total_ms;
+		*total = true;
+	}
+	return d;
+}
+
+/* The run is over: kill the whole group, reap the child, close. */
+static void
+child_close(struct nd_child *c)
+{
+	int status = 0;
+
+	c->done = true;
+	/* the whole group, also after a clean exit: helpers a module left
+	 * behind must not outlive the probe (the child, a zombie until
+	 * reaped below, keeps the group id from being reused) */
+	kill(-c->pid, SIGKILL);
+	if (c->killed && !c->exited)
+		kill(c->pid, SIGKILL);
+	live_del(c->pid);
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!c->killed) {
+		if (WIFSIGNALED(status)) {
+			c->res.end = ND_CHILD_SIGNALED;
+			c->res.code = WTERMSIG(status);
+		} else {
+			c->res.end = ND_CHILD_EXITED;
+			c->res.code = WEXITSTATUS(status);
+			if (c->dec.len)    /* a frame cut in the middle */
+				c->res.end = ND_CHILD_BADMSG;
+		}
+	}
+	c->res.elapsed_ms = nd_now_ms() - c->start;
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	close(c->fd);
+	c->pidfd = c->fd = -1;
+	nd_chan_decoder_free(&c->dec);
+}
+
+static void
+child_kill(struct nd_child *c, enum nd_child_end why)
+{
+	c->res.end = why;
+	c->killed = true;
+	child_close(c);
+}
+
+/* Take what the child wrote, and see whether it exited. */
+static void
+child_service(struct nd_child *c)
+{
+	uint8_t buf[16384];
+
+	/* a bounded number of reads: a chatty child must not starve the
+	 * others; the rest waits for the next round */
+	for (int i = 0; i < 16 && !c->eof; i++) {
+		ssize_t k = read(c->fd, buf, sizeof buf);
+
+		if (k == 0)
+			c->eof = true;
+		else if (k > 0) {
+			c->last = nd_now_ms();
+			if (!take_bytes(&c->dec, &c->rc, buf, (size_t)k)) {
+				child_kill(c, c->res.end);
+				return;
+			}
+		} else if (errno == EINTR)
+			continue;
+		else {
+			if (errno != EAGAIN)
+				c->eof = true;
+			break;
+		}
+	}
+	if (child_exited(c->pid)) {
+		/* Everything the child wrote is in the pipe now. Take it,
+		 * but do not wait for an end of file that a grandchild
+		 * holding the pipe would never give. */
+		ssize_t k;
+
+		c->exited = true;
+		while (!c->eof && (k = read(c->fd, buf, sizeof buf)) != 0) {
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				break;
+			if (!take_bytes(&c->dec, &c->rc, buf, (size_t)k)) {
+				child_kill(c, c->res.end);
+				return;
+			}
+		}
+		child_close(c);
+	}
+}
+
+bool
+nd_child_done(const struct nd_child *c)
+{
+	return !c || c->done;
+}
+
+size_t
+nd_child_wait(struct nd_child *const *v, size_t n, int64_t until_ms)
+{
+	size_t ended = 0;
+
+	for (;;) {
+		int64_t now = nd_now_ms(), wait = 60000;
+		struct pollfd p[2 * 16];
+		nfds_t np = 0;
+		bool any = false;
+		int r;
+
+		for (size_t i = 0; i < n; i++) {
+			struct nd_child *c = v[i];
+			bool total;
+			int64_t d;
+
+			if (nd_child_done(c))
+				continue;
+			d = child_deadline(c, &total);
+			if (d <= now) {
+				c->res.over_total = total;
+				child_kill(c, ND_CHILD_TIMEOUT);
+				ended++;
+				continue;
+			}
+			if (d - now < wait)
+				wait = d - now;
+			if (c->pidfd < 0 && wait > EXIT_TICK_MS)
+				wait = EXIT_TICK_MS;
+			/* more children than one round can watch: the others are
+			 * looked at on the tick */
+			if (np + 2 > sizeof p / sizeof p[0]) {
+				if (wait > EXIT_TICK_MS)
+					wait = EXIT_TICK_MS;
+				continue;
+			}
+			any = true;
+			if (!c->eof)
+				p[np++] = (struct pollfd){ c->fd, POLLIN, 0 };
+			if (c->pidfd >= 0)
+				p[np++] = (struct pollfd){ c->pidfd, POLLIN, 0 };
+		}
+		if (ended)
+			return ended;
+		if (until_ms > 0) {
+			if (until_ms <= now)
+				return 0;
+			if (until_ms - now < wait)
+				wait = until_ms - now;
+		}
+		if (!any && wait == 60000)
+			return 0;   /* nothing left to wait for */
+		r = poll(p, np, (int)wait);
+		if (r < 0 && errno == EINTR) {
+			/* a handler of ours ran (Ctrl-C in `watch`): in groups of
+			 * their own the children did not get the terminal's
+			 * signal, so they are ended here */
+			for (size_t i = 0; i < n; i++)
+				if (!nd_child_done(v[i])) {
+					child_kill(v[i], ND_CHILD_STOPPED);
+					ended++;
+				}
+			return ended;
+		}
+		if (r < 0) {
+			for (size_t i = 0; i < n; i++)
+				if (!nd_child_done(v[i])) {
+					child_kill(v[i], ND_CHILD_FAILED);
+					ended++;
+				}
+			return ended;
+		}
+		/* every child is looked at: without a pidfd, an exit shows
+		 * only this way */
+		for (size_t i = 0; i < n; i++) {
+			if (nd_child_done(v[i]))
+				continue;
+			child_service(v[i]);
+			if (nd_child_done(v[i]))
+				ended++;
+		}
+		if (ended)
+			return ended;
+	}
+}
+
+void
+nd_child_end(struct nd_child *c, struct nd_child_result *res)
+{
+	if (!c)
+		return;
+	if (!c->done)
+		child_kill(c, ND_CHILD_STOPPED);
+	*res = c->res;
+	free(c);
+}
+
+nd_err
+nd_child_run(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
+             nd_msg_fn on_msg, void *ctx, struct nd_child_result *res)
+{
+	struct nd_child *c = NULL;
+	nd_err rv;
+
+	memset(res, 0, sizeof *res);
+	res->end = ND_CHILD_FAILED;
+	rv = nd_child_start(fn, arg, lim, on_msg, ctx, &c);
+	if (rv != ND_OK)
+		return rv;
+	while (!nd_child_done(c))
+		nd_child_wait(&c, 1, 0);
+	nd_child_end(c, res);
+	return ND_OK;
 }

@@ -58,12 +58,37 @@ struct nd_child_result {
 	char step[256];     /* last step announced before the end ("" if none) */
 	int64_t elapsed_ms;
 	size_t n_msgs;      /* messages received (steps excluded) */
+	bool over_total;    /* ND_CHILD_TIMEOUT: the total limit ended it, not a
+	                       step that took longer than step_ms */
 };
 
 /* Run fn(ch, arg) in a child. Returns ND_OK when the child was run (see
  * res->end for how it ended), or an error when it could not be started. */
 nd_err nd_child_run(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
                     nd_msg_fn on_msg, void *ctx, struct nd_child_result *res);
+
+/* Several children at once (the p11 layer probes its modules side by
+ * side): start each, call nd_child_wait until each is done, then take each
+ * one's result with nd_child_end, which also frees it. A child's group is
+ * killed and the child reaped as soon as its run ends.
+ *
+ * nd_child_wait waits until at least one of the n children ends, or until
+ * until_ms (nd_now_ms() clock; <= 0: no such limit) comes; it returns how
+ * many ended. nd_child_end on a child still running stops it first. */
+struct nd_child;
+nd_err nd_child_start(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
+                      nd_msg_fn on_msg, void *ctx, struct nd_child **out);
+size_t nd_child_wait(struct nd_child *const *v, size_t n, int64_t until_ms);
+bool nd_child_done(const struct nd_child *c);
+void nd_child_end(struct nd_child *c, struct nd_child_result *res);
+
+/* Make SIGINT, SIGTERM and SIGHUP, when they end the program, first kill
+ * the process groups of the children running then (a module's forked
+ * helper would outlive us otherwise). Async-signal-safe; signals that are
+ * ignored stay ignored. A command may install its own handler afterwards
+ * (watch ends cleanly on Ctrl-C; nd_child_run then stops the child). */
+void nd_child_guard_signals(void);
+void nd_child_kill_all(void);   /* async-signal-safe */
 
 /* Child side. Both return false when the parent is gone. */
 bool nd_chan_step(struct nd_chan *ch, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

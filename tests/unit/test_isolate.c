@@ -206,6 +206,110 @@ handled_signal_stops_the_child(void **state)
 	assert_true(res.elapsed_ms < 3000);
 }
 
+static void
+child_drips(struct nd_chan *ch, void *arg)
+{
+	(void)arg;
+	for (int i = 0;; i++) {
+		nd_chan_step(ch, "C_FindObjects %d", i);
+		usleep(100000);
+	}
+}
+
+/* Several children at once: three hangs cost one step limit, not three;
+ * each is named; a working child next to them is not held up. */
+static void
+children_side_by_side(void **state)
+{
+	struct nd_child *c[4];
+	struct nd_child_result res[4];
+	struct nd_child_limits lim = { 400, 5000 };
+	int n = 0;
+	int64_t t0 = nd_now_ms();
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(nd_child_start(child_hangs, NULL, &lim, NULL, NULL, &c[i]), ND_OK);
+	assert_int_equal(nd_child_start(child_talks, NULL, &lim, count_msgs, &n, &c[3]), ND_OK);
+	/* the working one ends first, long before the hangs */
+	while (!nd_child_done(c[3]))
+		nd_child_wait(c, 4, 0);
+	assert_true(nd_now_ms() - t0 < 300);
+	while (!nd_child_done(c[0]) || !nd_child_done(c[1]) || !nd_child_done(c[2]))
+		nd_child_wait(c, 4, 0);
+	for (int i = 0; i < 4; i++)
+		nd_child_end(c[i], &res[i]);
+	assert_true(nd_now_ms() - t0 < 1000);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(res[i].end, ND_CHILD_TIMEOUT);
+		assert_false(res[i].over_total);
+		assert_string_equal(res[i].step, "C_GetSlotList");
+	}
+	assert_int_equal(res[3].end, ND_CHILD_EXITED);
+	assert_int_equal(n, 1);
+}
+
+/* A child that keeps announcing steps is ended by the total limit, and the
+ * result says which limit it was. A wait with a time limit returns then. */
+static void
+total_limit_is_told(void **state)
+{
+	struct nd_child *c;
+	struct nd_child_result res;
+	struct nd_child_limits lim = { 300, 700 };
+	int64_t t0 = nd_now_ms();
+
+	(void)state;
+	assert_int_equal(nd_child_start(child_drips, NULL, &lim, NULL, NULL, &c), ND_OK);
+	assert_int_equal(nd_child_wait(&c, 1, t0 + 200), 0);
+	assert_false(nd_child_done(c));
+	while (!nd_child_done(c))
+		nd_child_wait(&c, 1, 0);
+	nd_child_end(c, &res);
+	assert_int_equal(res.end, ND_CHILD_TIMEOUT);
+	assert_true(res.over_total);
+	assert_true(strncmp(res.step, "C_FindObjects ", 14) == 0);
+	assert_true(res.elapsed_ms >= 650 && res.elapsed_ms < 1500);
+}
+
+static void
+child_forks_helper_and_hangs(struct nd_chan *ch, void *arg)
+{
+	child_forks_helper(ch, arg);
+	for (;;)
+		pause();
+}
+
+/* What a signal handler that ends the program does: the running children's
+ * groups die, a helper a child forked among them. */
+static void
+kill_all_ends_the_groups(void **state)
+{
+	struct nd_child *c;
+	struct nd_child_result res;
+	struct nd_child_limits lim = { 10000, 0 };
+	struct helper_seen h = { 0, 0, 0 };
+	int i;
+
+	(void)state;
+	assert_int_equal(nd_child_start(child_forks_helper_and_hangs, NULL, &lim, note_helper, &h, &c), ND_OK);
+	for (i = 0; i < 100 && !h.helper; i++)
+		nd_child_wait(&c, 1, nd_now_ms() + 20);
+	assert_true(h.helper > 0);
+	assert_false(gone(h.helper));
+	nd_child_kill_all();
+	for (i = 0; i < 100 && !gone(h.helper); i++)
+		usleep(10000);
+	assert_true(gone(h.helper));
+	while (!nd_child_done(c))
+		nd_child_wait(&c, 1, 0);
+	nd_child_end(c, &res);
+	assert_int_equal(res.end, ND_CHILD_SIGNALED);
+	assert_int_equal(res.code, SIGKILL);
+	/* ended runs are no longer listed: nothing to kill, nothing killed */
+	nd_child_kill_all();
+}
+
 static bool
 never(json_object *m, void *c)
 {
@@ -249,6 +353,9 @@ main(void)
 		cmocka_unit_test(bad_frames),
 		cmocka_unit_test(forked_helper_does_not_hold_the_run),
 		cmocka_unit_test(handled_signal_stops_the_child),
+		cmocka_unit_test(children_side_by_side),
+		cmocka_unit_test(total_limit_is_told),
+		cmocka_unit_test(kill_all_ends_the_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
