@@ -469,3 +469,172 @@ nd_cache_store_url(const char *dir, const char *kind, const char *url, const uin
 	write_atomic(dir, kind, name, p, n);
 	free(name);
 }
+
+/* ---- CRLs read and written as they stream ----------------------------------- */
+
+int
+nd_cache_open_url(const char *dir, const char *kind, const char *url, struct stat *st)
+{
+	char why[256];
+	char *name = NULL;
+	int top = -1, sfd = -1, fd = -1;
+
+	if (!dir || !(name = url_name(url)))
+		goto out;
+	if ((top = open_top(dir, false, why, sizeof why)) < 0 ||
+	    (sfd = open_sub(top, kind, false, why, sizeof why)) < 0)
+		goto out;
+	/* never a link, never blocking on a FIFO; regular files only */
+	fd = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (top >= 0)
+		close(top);
+	free(name);
+	return fd;
+}
+
+bool
+nd_cache_tmp_open(const char *dir, const char *kind, const char *url, struct nd_cache_tmp *t)
+{
+	char why[256];
+	char *h = NULL;
+
+	memset(t, 0, sizeof *t);
+	t->top = t->sfd = t->fd = -1;
+	if (!dir || !(h = url_name(url)) || strlen(h) >= sizeof t->name)
+		goto fail;
+	snprintf(t->name, sizeof t->name, "%s", h);
+	snprintf(t->kind, sizeof t->kind, "%s", kind);
+	if ((t->top = open_top(dir, true, why, sizeof why)) < 0 ||
+	    (t->sfd = open_sub(t->top, kind, true, why, sizeof why)) < 0)
+		goto fail;
+	for (int i = 0; i < 8 && t->fd < 0; i++) {
+		unsigned char r[8];
+		char *rh;
+
+		if (RAND_bytes(r, sizeof r) != 1)
+			goto fail;
+		rh = nd_hex(r, sizeof r);
+		snprintf(t->tmp, sizeof t->tmp, "%.64s.%s.tmp", t->name, rh);
+		free(rh);
+		t->fd = openat(t->sfd, t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (t->fd < 0 && errno != EEXIST)
+			goto fail;
+	}
+	if (t->fd < 0)
+		goto fail;
+	free(h);
+	return true;
+fail:
+	t->tmp[0] = '\0';
+	free(h);
+	nd_cache_tmp_abort(t);
+	return false;
+}
+
+bool
+nd_cache_tmp_write(struct nd_cache_tmp *t, const uint8_t *p, size_t n)
+{
+	size_t off = 0;
+
+	if (t->fd < 0 || t->failed)
+		return false;
+	while (off < n) {
+		ssize_t k = write(t->fd, p + off, n - off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			t->failed = true;
+			return false;
+		}
+		off += (size_t)k;
+	}
+	return true;
+}
+
+bool
+nd_cache_tmp_commit(struct nd_cache_tmp *t, struct stat *st)
+{
+	bool ok = false;
+
+	if (t->fd < 0 || t->failed || fstat(t->fd, st) != 0)
+		goto out;
+	if (close(t->fd) != 0) {
+		t->fd = -1;
+		goto out;
+	}
+	t->fd = -1;
+	if (renameat(t->sfd, t->tmp, t->sfd, t->name) != 0)
+		goto out;
+	t->tmp[0] = '\0';
+	/* the rename keeps the inode; its ctime changed, the rest did not */
+	ok = fstatat(t->sfd, t->name, st, AT_SYMLINK_NOFOLLOW) == 0;
+	prune_kind(t->sfd, t->kind);
+out:
+	nd_cache_tmp_abort(t);
+	return ok;
+}
+
+void
+nd_cache_tmp_abort(struct nd_cache_tmp *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->tmp[0] && t->sfd >= 0)
+		unlinkat(t->sfd, t->tmp, 0);
+	if (t->sfd >= 0)
+		close(t->sfd);
+	if (t->top >= 0)
+		close(t->top);
+	t->fd = t->sfd = t->top = -1;
+	t->tmp[0] = '\0';
+}
+
+void
+nd_cache_store_note(const char *dir, const char *kind, const char *url, const char *text)
+{
+	char *h, *name;
+
+	if (!dir || !(h = url_name(url)))
+		return;
+	name = nd_asprintf("%s.ok", h);
+	write_atomic(dir, kind, name, (const uint8_t *)text, strlen(text));
+	free(name);
+	free(h);
+}
+
+char *
+nd_cache_load_note(const char *dir, const char *kind, const char *url)
+{
+	char why[256], err[64];
+	char *h = NULL, *name = NULL, *text = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int top = -1, sfd = -1;
+
+	if (!dir || !(h = url_name(url)))
+		goto out;
+	name = nd_asprintf("%s.ok", h);
+	if ((top = open_top(dir, false, why, sizeof why)) < 0 ||
+	    (sfd = open_sub(top, kind, false, why, sizeof why)) < 0)
+		goto out;
+	if (nd_x509_read_fileat(sfd, name, true, 4096, &buf, &len, err, sizeof err) != ND_OK)
+		goto out;
+	text = nd_xcalloc(len + 1, 1);
+	memcpy(text, buf, len);
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (top >= 0)
+		close(top);
+	free(buf);
+	free(name);
+	free(h);
+	return text;
+}

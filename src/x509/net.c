@@ -525,12 +525,120 @@ out:
 	free(hosthdr);
 }
 
+/* The same for a GET whose body is handed to the sink as it arrives, never
+ * held whole: OpenSSL's client reads the headers (expect_asn1 = 0 leaves
+ * the body on the connection, line-buffered reading through BIO_f_buffer
+ * so that a header split across packets is read whole), then we read the
+ * body ourselves, bounded by max_len and the deadline. */
+static void
+exchange_stream(int fd, const char *proxy, const char *host, const char *port, const char *pathq,
+                size_t max_len, int64_t deadline, struct progress *pg, const struct nd_net_sink *sink,
+                size_t *out_len, struct outcome *oc)
+{
+	BIO *sock = BIO_new_socket(fd, BIO_CLOSE), *rb = NULL;
+	OSSL_HTTP_REQ_CTX *rctx = NULL;
+	char *hosthdr = NULL;
+	uint8_t *chunk = NULL;
+	size_t total = 0, want;
+
+	if (!sock || !(rb = BIO_new(BIO_f_buffer()))) {
+		if (!sock)
+			close(fd);
+		set_err(oc, "internal", "%s", nd_strerror(ND_ERR_NOMEM));
+		goto out;
+	}
+	BIO_push(rb, sock);
+	rctx = OSSL_HTTP_REQ_CTX_new(sock, rb, 0);
+	hosthdr = strcmp(port, "80") == 0 ? nd_xstrdup(host) : nd_asprintf("%s:%s", host, port);
+	if (!rctx || !OSSL_HTTP_REQ_CTX_set_request_line(rctx, 0, proxy ? host : NULL, proxy ? port : NULL, pathq) ||
+	    !OSSL_HTTP_REQ_CTX_add1_header(rctx, "Host", hosthdr) ||
+	    !OSSL_HTTP_REQ_CTX_set_expected(rctx, NULL, 0, 0, 0)) {
+		set_err(oc, "internal", "%s", _("could not prepare the HTTP request"));
+		goto out;
+	}
+	OSSL_HTTP_REQ_CTX_set_max_response_length(rctx, (unsigned long)max_len);
+	for (;;) {
+		struct pollfd p = { fd, 0, 0 };
+		int r;
+
+		ERR_clear_error();
+		r = OSSL_HTTP_REQ_CTX_nbio(rctx);
+		if (r == 1)
+			break;
+		if (r == 0) {
+			classify_http_failure(rctx, proxy, host, oc);
+			goto out;
+		}
+		if (nd_now_ms() >= deadline) {
+			set_err(oc, "timeout", "%s", "");
+			goto out;
+		}
+		p.events = BIO_should_write(sock) ? POLLOUT : POLLIN;
+		if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
+			set_err(oc, "internal", "poll: %s", strerror(errno));
+			goto out;
+		}
+		progress_tick(pg, 0);
+	}
+	/* Content-Length, when given, was checked against max_len already */
+	want = OSSL_HTTP_REQ_CTX_get_resp_len(rctx);
+	chunk = nd_xcalloc(ND_NET_CHUNK, 1);
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		int n;
+
+		n = BIO_read(rb, chunk, ND_NET_CHUNK);
+		if (n > 0) {
+			if ((size_t)n > max_len - total) {
+				set_err(oc, "too_large", "%s", "");
+				goto out;
+			}
+			total += (size_t)n;
+			progress_tick(pg, total);
+			if (!sink->fn(sink->ctx, chunk, (size_t)n))
+				break;   /* the reader has seen enough */
+			if (want && total == want)
+				break;
+			continue;
+		}
+		if (n == 0 || !BIO_should_retry(rb)) {
+			if (want && total != want) {
+				set_err(oc, "bad_response", "%s", _("the connection closed before the whole answer arrived"));
+				goto out;
+			}
+			break;
+		}
+		if (nd_now_ms() >= deadline) {
+			set_err(oc, "timeout", "%s", "");
+			goto out;
+		}
+		if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
+			set_err(oc, "internal", "poll: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (total == 0) {
+		set_err(oc, "bad_response", "%s", _("the answer is empty"));
+		goto out;
+	}
+	*out_len = total;
+out:
+	ERR_clear_error();
+	OSSL_HTTP_REQ_CTX_free(rctx);
+	if (rb)
+		BIO_free_all(rb);
+	else
+		BIO_free(sock);
+	free(hosthdr);
+	free(chunk);
+}
+
 /* ---- one request ------------------------------------------------------------ */
 
 static void
 fetch(struct nd_net *net, const char *purpose, const char *url, const char *content_type,
-      const uint8_t *body, size_t body_len, size_t max_len, uint8_t **out, size_t *out_len,
-      const char **proxy_out, struct outcome *oc)
+      const uint8_t *body, size_t body_len, size_t max_len, const struct nd_net_sink *sink,
+      uint8_t **out, size_t *out_len, const char **proxy_out, struct outcome *oc)
 {
 	char *host = NULL, *port = NULL, *path = NULL, *query = NULL, *pathq = NULL;
 	char *phost = NULL, *pport = NULL;
@@ -600,8 +708,11 @@ fetch(struct nd_net *net, const char *purpose, const char *url, const char *cont
 			set_err(oc, "unreachable", _("%s:%s cannot be reached (%s)"), chost, cport, strerror(e));
 		goto out;
 	}
-	exchange(fd, proxy, host, port, pathq, content_type, body, body_len, max_len,
-	    net->deadline_ms, &pg, out, out_len, oc);
+	if (sink)
+		exchange_stream(fd, proxy, host, port, pathq, max_len, net->deadline_ms, &pg, sink, out_len, oc);
+	else
+		exchange(fd, proxy, host, port, pathq, content_type, body, body_len, max_len,
+		    net->deadline_ms, &pg, out, out_len, oc);
 out:
 	if (oc->error && strcmp(oc->error, "timeout") == 0 && !oc->detail[0]) {
 		int64_t ms = pg.t0 ? nd_now_ms() - pg.t0 : 0;
@@ -622,10 +733,10 @@ out:
 	free(pathq);
 }
 
-nd_err
-nd_net_fetch(struct nd_net *net, const char *purpose, const char *url, const char *content_type,
-             const uint8_t *body, size_t body_len, size_t max_len, uint8_t **out, size_t *out_len,
-             char *err, size_t errsz)
+static nd_err
+fetch_logged(struct nd_net *net, const char *purpose, const char *url, const char *content_type,
+             const uint8_t *body, size_t body_len, size_t max_len, const struct nd_net_sink *sink,
+             uint8_t **out, size_t *out_len, char *err, size_t errsz)
 {
 	json_object *entry = json_object_new_object();
 	struct outcome oc;
@@ -640,7 +751,7 @@ nd_net_fetch(struct nd_net *net, const char *purpose, const char *url, const cha
 	ERR_clear_error();
 	json_object_object_add(entry, "purpose", json_object_new_string(purpose));
 	nd_jset_str(entry, "url", url);
-	fetch(net, purpose, url, content_type, body, body_len, max_len, out, out_len, &proxy, &oc);
+	fetch(net, purpose, url, content_type, body, body_len, max_len, sink, out, out_len, &proxy, &oc);
 	if (oc.error && strcmp(oc.error, "too_large") == 0)
 		snprintf(oc.detail, sizeof oc.detail, _("answer larger than %zu bytes"), max_len);
 	rv = outcome_code(&oc);
@@ -663,4 +774,22 @@ nd_net_fetch(struct nd_net *net, const char *purpose, const char *url, const cha
 	json_object_array_add(net->log, entry);
 	ERR_clear_error();
 	return rv;
+}
+
+nd_err
+nd_net_fetch(struct nd_net *net, const char *purpose, const char *url, const char *content_type,
+             const uint8_t *body, size_t body_len, size_t max_len, uint8_t **out, size_t *out_len,
+             char *err, size_t errsz)
+{
+	return fetch_logged(net, purpose, url, content_type, body, body_len, max_len, NULL, out, out_len,
+	    err, errsz);
+}
+
+nd_err
+nd_net_fetch_stream(struct nd_net *net, const char *purpose, const char *url, size_t max_len,
+                    const struct nd_net_sink *sink, size_t *out_len, char *err, size_t errsz)
+{
+	uint8_t *none = NULL;
+
+	return fetch_logged(net, purpose, url, NULL, NULL, 0, max_len, sink, &none, out_len, err, errsz);
 }

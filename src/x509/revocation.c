@@ -2,11 +2,15 @@
  * nonce), then the CRL from the distribution point (signed by the issuer,
  * kept in the cache until its next update). Whatever the network does, the
  * answer is good, revoked, or unknown with the reason why: never a guess. */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -332,34 +336,172 @@ last_too_large(const struct nd_net *net)
 	return e && strcmp(e, "too_large") == 0;
 }
 
-/* A CRL from the cache when it is still good, else downloaded. */
+/* ---- the record of a verified CRL in the cache --------------------------------
+ *
+ * A CRL whose signature was verified is kept with a record next to it: the
+ * file as it was written (device, inode, size, modification time) and the
+ * issuer key that verified it, then what it said (thisUpdate, nextUpdate,
+ * CRL number). While the record matches, a later run only scans the file
+ * for the serial, without checking the signature again: the cache folder
+ * is the user's own and nobody else may write it (nd_cache_usable refuses
+ * it otherwise), so whoever could swap the file could as well swap the
+ * record; a file rewritten in any way (another inode, size or time) or an
+ * issuer with another key is verified again. Dates, scope and the entries
+ * are read again on every run. */
+
+static char *
+crl_identity(const struct stat *st, X509 *issuer)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	char *key, *id;
+
+	if (!issuer || !X509_pubkey_digest(issuer, EVP_sha256(), md, &n))
+		return NULL;
+	key = nd_hex(md, n);
+	id = nd_asprintf("nesdoctor-crl 1 dev=%ju ino=%ju size=%jd mtime=%jd.%09ld key=%s\n",
+	    (uintmax_t)st->st_dev, (uintmax_t)st->st_ino, (intmax_t)st->st_size,
+	    (intmax_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, key);
+	free(key);
+	return id;
+}
+
+static char *
+crl_content(const struct nd_rev *r, const struct nd_crl_stream *s)
+{
+	return nd_asprintf("this=%s next=%s number=%s\n", r->this_update, r->next_update,
+	    nd_crl_stream_number(s));
+}
+
+static void
+crl_note(const char *cache_dir, const char *url, const struct stat *st, X509 *issuer,
+         const struct nd_rev *r, const struct nd_crl_stream *s)
+{
+	char *id = crl_identity(st, issuer), *content = crl_content(r, s), *text;
+
+	if (id) {
+		text = nd_asprintf("%s%s", id, content);
+		nd_cache_store_note(cache_dir, "crl", url, text);
+		free(text);
+	}
+	free(id);
+	free(content);
+}
+
+/* Feed a file to the parser in pieces; false when it could not be read. */
+static bool
+crl_feed_fd(int fd, struct nd_crl_stream *s)
+{
+	uint8_t *buf = nd_xcalloc(ND_NET_CHUNK * 4, 1);
+	bool ok = true;
+
+	for (;;) {
+		ssize_t k = read(fd, buf, ND_NET_CHUNK * 4);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			ok = false;
+		if (k <= 0)
+			break;
+		nd_crl_stream_feed(s, buf, (size_t)k);
+		if (nd_crl_stream_failed(s))
+			break;
+	}
+	free(buf);
+	return ok;
+}
+
+/* The cached CRL for url: scanned only (record matches) or verified (and
+ * the record written). *cached: it answered. */
+static void
+crl_from_cache(const char *url, X509 *leaf, X509 *issuer, const char *cache_dir, time_t now,
+               struct nd_rev *res, bool *cached)
+{
+	struct stat st;
+	int fd = nd_cache_open_url(cache_dir, "crl", url, &st);
+	char *note = NULL, *id = NULL, *content = NULL;
+	struct nd_crl_stream *s = NULL;
+	bool trusted;
+
+	*cached = false;
+	if (fd < 0)
+		return;
+	note = nd_cache_load_note(cache_dir, "crl", url);
+	id = crl_identity(&st, issuer);
+	trusted = note && id && strncmp(note, id, strlen(id)) == 0;
+	for (int pass = 0; pass < 2; pass++) {
+		nd_crl_stream_free(s);
+		s = nd_crl_stream_new(leaf, issuer, url, now, !trusted);
+		if (lseek(fd, 0, SEEK_SET) != 0 || !crl_feed_fd(fd, s))
+			break;
+		nd_crl_stream_finish(s, res);
+		free(content);
+		content = crl_content(res, s);
+		/* what the record says it said, or verified again */
+		if (trusted && (!res->cacheable || strcmp(note + strlen(id), content) != 0)) {
+			trusted = false;
+			continue;
+		}
+		if (res->cacheable) {
+			*cached = true;
+			res->verified_before = trusted;
+			if (!trusted)
+				crl_note(cache_dir, url, &st, issuer, res, s);
+		}
+		break;
+	}
+	nd_crl_stream_free(s);
+	free(content);
+	free(id);
+	free(note);
+	close(fd);
+}
+
+struct crl_sink {
+	struct nd_crl_stream *s;
+	struct nd_cache_tmp tmp;
+	bool store;
+};
+
+static bool
+crl_sink_fn(void *ctx, const uint8_t *p, size_t n)
+{
+	struct crl_sink *k = ctx;
+
+	nd_crl_stream_feed(k->s, p, n);
+	if (k->store && !nd_cache_tmp_write(&k->tmp, p, n))
+		k->store = false;
+	return !nd_crl_stream_failed(k->s);
+}
+
+/* A CRL from the cache when it is still good, else downloaded: checked as
+ * it arrives and written to the cache at the same time, kept only when it
+ * answered. */
 static void
 crl_try(const char *url, X509 *leaf, X509 *issuer, struct nd_net *net, const char *cache_dir,
         struct nd_rev *res, bool *cached)
 {
-	uint8_t *buf = NULL;
+	struct crl_sink k;
+	struct nd_net_sink sink = { crl_sink_fn, &k };
+	struct stat st;
 	size_t len = 0;
-	X509_CRL *crl = NULL;
 	char err[256];
 	nd_err e;
 	time_t now = time(NULL);
 
-	*cached = false;
+	memset(&k, 0, sizeof k);
 	nd_rev_init(res);
-	if (nd_cache_load_url(cache_dir, "crl", url, &buf, &len) == ND_OK) {
-		nd_crl_eval(buf, len, leaf, issuer, url, now, res, &crl);
-		free(buf);
-		buf = NULL;
-		if (crl) {
-			*cached = true;
-			goto done;
-		}
-	}
+	crl_from_cache(url, leaf, issuer, cache_dir, now, res, cached);
+	if (*cached)
+		return;
+	nd_rev_init(res);
 	if (net->offline) {
 		nd_rev_fail(res, ND_ERR_NETWORK, "%s", _("offline"));
-		goto done;
+		return;
 	}
-	e = nd_net_fetch(net, "crl", url, NULL, NULL, 0, ND_X509_MAX_CRL, &buf, &len, err, sizeof err);
+	k.s = nd_crl_stream_new(leaf, issuer, url, now, true);
+	k.store = nd_cache_tmp_open(cache_dir, "crl", url, &k.tmp);
+	e = nd_net_fetch_stream(net, "crl", url, ND_X509_MAX_CRL, &sink, &len, err, sizeof err);
 	if (e != ND_OK && last_too_large(net)) {
 		nd_rev_fail(res, e, _("the CRL is larger than nesdoctor reads (%u MiB at most)"),
 		    ND_X509_MAX_CRL / (1024 * 1024));
@@ -370,14 +512,14 @@ crl_try(const char *url, X509 *leaf, X509 *issuer, struct nd_net *net, const cha
 		nd_rev_fail(res, e, "%s", err);
 		goto done;
 	}
-	/* crl is set only when it answered good or revoked: a CRL that
-	 * cannot decide is never cached */
-	nd_crl_eval(buf, len, leaf, issuer, url, now, res, &crl);
-	if (crl)
-		nd_cache_store_url(cache_dir, "crl", url, buf, len);
+	nd_crl_stream_finish(k.s, res);
+	/* a CRL that cannot decide is never cached */
+	if (res->cacheable && k.store && nd_cache_tmp_commit(&k.tmp, &st))
+		crl_note(cache_dir, url, &st, issuer, res, k.s);
 done:
-	X509_CRL_free(crl);
-	free(buf);
+	if (k.store)
+		nd_cache_tmp_abort(&k.tmp);
+	nd_crl_stream_free(k.s);
 }
 
 static void
@@ -393,6 +535,11 @@ set_final(json_object *o, const char *method, const char *url, const struct nd_r
 	nd_jset_str(o, "this_update", r->this_update[0] ? r->this_update : NULL);
 	nd_jset_str(o, "next_update", r->next_update[0] ? r->next_update : NULL);
 	json_object_object_add(o, "cached", json_object_new_boolean(cached));
+	/* a CRL's signature: verified in this run, or by an earlier one
+	 * whose record in the cache still matches the file */
+	if (method && strcmp(method, "crl") == 0 && (r->status == ND_REV_GOOD || r->status == ND_REV_REVOKED))
+		json_object_object_add(o, "crl_signature", json_object_new_string(
+		    r->verified_before ? "verified_before" : "verified"));
 }
 
 json_object *

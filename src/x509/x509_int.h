@@ -136,6 +136,19 @@ nd_err nd_net_fetch(struct nd_net *net, const char *purpose, const char *url,
                     const char *content_type, const uint8_t *body, size_t body_len,
                     size_t max_len, uint8_t **out, size_t *out_len, char *err, size_t errsz);
 
+/* The streaming variant: a GET whose body goes to sink->fn as it arrives
+ * (in pieces of at most ND_NET_CHUNK bytes), never held whole; at most
+ * max_len bytes (too_large beyond), within the same budget, with the same
+ * errors and log entry ("bytes": what was read). sink->fn returns false
+ * to stop reading (it has seen enough: the answer is not usable). */
+#define ND_NET_CHUNK (64u * 1024)
+struct nd_net_sink {
+	bool (*fn)(void *ctx, const uint8_t *p, size_t n);
+	void *ctx;
+};
+nd_err nd_net_fetch_stream(struct nd_net *net, const char *purpose, const char *url, size_t max_len,
+                           const struct nd_net_sink *sink, size_t *out_len, char *err, size_t errsz);
+
 /* ---- cache.c: downloaded CA certificates and CRLs ----------------------- */
 
 /* The cache folder: --cache-dir, else $XDG_CACHE_HOME/nesdoctor, else
@@ -155,6 +168,28 @@ nd_err nd_cache_load_url(const char *dir, const char *kind, const char *url,
                          uint8_t **out, size_t *out_len);
 void nd_cache_store_url(const char *dir, const char *kind, const char *url,
                         const uint8_t *p, size_t n);
+/* The same as they stream: the cached file for a URL opened for reading
+ * (a regular file, not a link; -1 when none), its stat in st. */
+struct stat;
+int nd_cache_open_url(const char *dir, const char *kind, const char *url, struct stat *st);
+/* A file being written under a fresh temporary name (O_EXCL), renamed
+ * over the URL's file by commit (st: the file as stored) or removed by
+ * abort. commit and abort release t. */
+struct nd_cache_tmp {
+	int top, sfd, fd;
+	bool failed;
+	char kind[8];
+	char name[72];
+	char tmp[128];
+};
+bool nd_cache_tmp_open(const char *dir, const char *kind, const char *url, struct nd_cache_tmp *t);
+bool nd_cache_tmp_write(struct nd_cache_tmp *t, const uint8_t *p, size_t n);
+bool nd_cache_tmp_commit(struct nd_cache_tmp *t, struct stat *st);
+void nd_cache_tmp_abort(struct nd_cache_tmp *t);
+/* A small text kept next to a URL's file ("<name>.ok"): the record of a
+ * verified CRL (revocation.c). load: malloc'ed, NULL when none. */
+void nd_cache_store_note(const char *dir, const char *kind, const char *url, const char *text);
+char *nd_cache_load_note(const char *dir, const char *kind, const char *url);
 
 /* ---- revocation: the parts that read responses -------------------------- */
 
@@ -175,6 +210,7 @@ struct nd_rev {
 	const char *nonce;           /* OCSP: "echoed", "absent"; NULL: not asked */
 	bool sig_checked;            /* CRL: its signature was verified now */
 	bool cacheable;              /* CRL: it answered good or revoked */
+	bool verified_before;        /* CRL: from the cache, its record matched */
 };
 
 void nd_rev_init(struct nd_rev *res);

@@ -2,7 +2,7 @@
 """netservers.py MODE PORT [ARG] : servers that fail in one way each, for
 tests/x509/net.sh, on 127.0.0.1 (inside the test's network namespace).
   silent         accepts connections and never answers
-  drip           HTTP 200 with a DER header, then one byte every 0.3 s
+  drip           HTTP 200 with the start of a CRL, then one byte every 0.3 s
   status CODE    answers HTTP CODE with an HTML page (404, 500, 407, 502)
   html           HTTP 200 with an HTML page (a captive portal)
   big            HTTP 200 announcing 600 MB of DER (over ND_X509_MAX_CRL)
@@ -49,7 +49,10 @@ def serve(c):
     try:
         read_request(c)
         if mode == "drip":
-            c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 100005\r\n\r\n\x30\x83\x01\x86\xa0")
+            # a CRL's start that stays plausible to a reader checking it
+            # as it streams (an algorithm of 65 280 bytes still to come)
+            c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 100005\r\n\r\n\x30\x83\x01\x86\xa0"
+                      b"\x30\x83\x01\x86\x9b\x02\x01\x01\x30\x82\xff\x00")
             while time.time() < end:
                 c.sendall(b"\x00")
                 time.sleep(0.3)

@@ -84,9 +84,19 @@ t good-ec-offline $A $(C shared) --offline "$P/good-ec.der" -- exit=1 cert.chain
 	inv:chain[1].source=cache cert.revocation=warn msg:cert.revocation~offline remedy=cert.revocation
 # the CRL is cached after one online run, and then answers offline too
 t revcrl-online $A $(C crl) "$P/revcrl.pem" -- exit=2 primary=cert.revocation \
-	cert.revocation=fail inv:revocation.method=crl inv:revocation.reason=superseded remedy=cert.revocation
+	cert.revocation=fail inv:revocation.method=crl inv:revocation.reason=superseded remedy=cert.revocation \
+	inv:revocation.crl_signature=verified
 t revcrl-cached $A $(C crl) --offline "$P/revcrl.pem" -- exit=2 cert.revocation=fail \
-	inv:revocation.cached=true
+	inv:revocation.cached=true inv:revocation.crl_signature=verified_before
+# a cached CRL whose file changed since its record was written (here only
+# its time) has its signature verified again; a damaged one is not taken
+for f in "$W"/cache-crl/crl/*; do case $f in *.ok) ;; *) touch -d '-1 hour' "$f";; esac; done
+t revcrl-cache-touched $A $(C crl) --offline "$P/revcrl.pem" -- exit=2 cert.revocation=fail \
+	inv:revocation.cached=true inv:revocation.crl_signature=verified
+t revcrl-cache-again $A $(C crl) --offline "$P/revcrl.pem" -- exit=2 inv:revocation.crl_signature=verified_before
+for f in "$W"/cache-crl/crl/*; do case $f in *.ok) ;; *) printf '\x30\x03\x02\x01\x01' >"$f";; esac; done
+t revcrl-cache-damaged $A $(C crl) --offline "$P/revcrl.pem" -- exit=1 cert.revocation=warn \
+	inv:revocation.status=unknown
 # a CRL limited to CA certificates (issuingDistributionPoint onlyCA) says
 # nothing about an end-user certificate: a warning, never a pass; not cached
 t narrow-crl $A $(C narrow) "$P/narrowcrl.pem" -- exit=1 primary=null cert.revocation=warn \
