@@ -166,6 +166,12 @@ module_failed(const struct nd_report *rep, const json_object *m, struct nd_resul
 	} else if (strcmp(st, "bad_message") == 0) {
 		nd_result_set(r, ND_FAIL, _("%s returned data nesdoctor could not accept (in %s)"), path, call);
 		nd_result_remedy(r, "%s", _(AKIA_INSTALL));
+	} else if (strcmp(st, "not_probed") == 0) {
+		/* the layer's time ran out: nothing is known against the module */
+		nd_result_set(r, ND_SKIP, _("%s was not probed to the end: the %d s for the modules ran out before it was done"),
+		    path, timeout_s);
+		nd_result_remedy(r, "%s", _("Remove the modules that hang (see the other modules above), or run nesdoctor again with a longer --timeout."));
+		r->undetermined = true;
 	} else {
 		nd_result_set(r, ND_SKIP, _("%s could not be checked"), path);
 		r->undetermined = true;
@@ -200,7 +206,8 @@ first_serious(const json_object *anoms)
 static void
 eval_module(const struct nd_report *rep, struct nd_result *r)
 {
-	json_object *mods = arr(rep, "modules"), *ok = NULL, *bad = NULL, *d = nd_result_details(r), *list;
+	json_object *mods = arr(rep, "modules"), *ok = NULL, *bad = NULL, *unprobed = NULL,
+	    *d = nd_result_details(r), *list;
 	bool explicit = false, akis = false;
 	const char *junk;
 
@@ -223,9 +230,16 @@ eval_module(const struct nd_report *rep, struct nd_result *r)
 		if (st && strcmp(st, "ok") == 0) {
 			if (!ok)
 				ok = m;
+		} else if (st && strcmp(st, "not_probed") == 0) {
+			/* not a fault of the module's: named only when nothing
+			 * else is known */
+			if (!unprobed)
+				unprobed = m;
 		} else if (!bad)
 			bad = m;
 	}
+	if (!ok && !bad)
+		bad = unprobed;
 	/* DYS signs through the AKIS library: other modules do not stand in
 	 * for it (OpenSC has not read AKIS cards since 0.25) */
 	if ((!explicit && !akis) || (!ok && !bad)) {

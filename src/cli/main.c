@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "config.h"
 #include "core/i18n.h"
+#include "core/isolate.h"
 #include "core/opts.h"
 #include "core/safe.h"
 #include "report/report.h"
@@ -209,6 +210,9 @@ main(int argc, char **argv)
 	long v;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Ctrl-C, SIGTERM or a closed terminal must not leave a module's
+	 * forked helper behind; `watch` handles Ctrl-C its own way later */
+	nd_child_guard_signals();
 	nd_opts_defaults(&o);
 	o.lang = nd_i18n_init(lang_arg);
 	if (!o.lang) {

@@ -79,27 +79,63 @@ precheck(json_object *m, const char *path, const struct nd_elf *self)
 	return true;
 }
 
+/* Modules probed side by side: a layer with eight stalling modules takes
+ * one --timeout, not eight. Bounded, as each is a process. */
+#define PARALLEL 8
+/* How long, after the layer's own --timeout, a module started late may
+ * still run: the ones started first then end by their own step limit, and
+ * are reported as hanging, not as cut short. */
+#define GRACE_MS 500
+
+struct slot {
+	json_object *m;
+	struct nd_p11_probe_arg arg;
+	struct nd_p11_ingest *in;
+	struct nd_child *child;
+	struct nd_child_result res;
+	bool ran;
+};
+
+/* The time for modules ran out: before the probe of this one started, or
+ * while it was still going well (each step within its limit). Not a fault
+ * of the module's. */
+static void
+not_probed(json_object *m, const struct nd_child_result *res)
+{
+	set_status(m, "not_probed", "time_ran_out", "the time for modules ran out");
+	if (res) {
+		nd_jset_str(m, "failed_call", res->step[0] ? res->step : NULL);
+		json_object_object_add(m, "elapsed_ms", json_object_new_int64(res->elapsed_ms));
+	}
+}
+
 nd_err
 nd_p11_collect(struct nd_report *rep)
 {
 	const struct nd_opts *o = rep->opts;
 	int timeout_s = o && o->timeout_s > 0 ? o->timeout_s : 10;
-	struct nd_child_limits lim = { timeout_s * 1000, 6 * timeout_s * 1000 };
 	struct nd_p11_candidates cands;
 	json_object *mods = json_object_new_array(), *tokens = json_object_new_array(),
 	    *certs = json_object_new_array(), *der = json_object_new_array();
 	const json_object *readers = nd_jarr(rep->inventory, "readers");
 	struct nd_elf self;
+	struct slot *sl;
+	struct nd_child *running[PARALLEL];
+	size_t nrun = 0, next = 0;
+	/* one budget for the layer: no probe starts after `starts_until`,
+	 * none runs past `ends_at` */
+	int64_t t0 = nd_now_ms(), starts_until = t0 + timeout_s * 1000LL,
+	    ends_at = starts_until + GRACE_MS;
 
 	nd_p11_elf_self(&self);
 	nd_p11_discover(o, &cands);
+	sl = nd_xcalloc(cands.n ? cands.n : 1, sizeof *sl);
 	for (size_t i = 0; i < cands.n; i++) {
 		const struct nd_p11_candidate *c = &cands.v[i];
 		json_object *m = json_object_new_object();
-		struct nd_p11_probe_arg arg = { c->path, !(o && o->verbose > 1) };
-		struct nd_child_result res;
-		struct nd_p11_ingest *in;
 
+		sl[i].m = m;
+		sl[i].arg = (struct nd_p11_probe_arg){ c->path, !(o && o->verbose > 1) };
 		json_object_array_add(mods, m);
 		json_object_object_add(m, "path", json_object_new_string(c->path));
 		json_object_object_add(m, "source", json_object_new_string(c->source));
@@ -111,17 +147,70 @@ nd_p11_collect(struct nd_report *rep)
 		}
 		if (!precheck(m, c->path, &self))
 			continue;
-		in = nd_p11_ingest_new(m, readers, o);
-		if (nd_child_run(nd_p11_probe_child, &arg, &lim, nd_p11_ingest_msg, in, &res) != ND_OK)
-			res.end = ND_CHILD_FAILED;
-		nd_p11_ingest_end(in, &res, tokens, certs, der);
-		nd_p11_ingest_free(in);
-		if (res.end == ND_CHILD_TIMEOUT)
-			json_object_object_add(m, "timeout_s", json_object_new_int(timeout_s));
-		if (o && o->verbose)
-			nd_safe_line(stderr, o->show_id, "nesdoctor: p11: %s: %s (%lld ms)", c->path,
-			    nd_jstr(m, "status") ? nd_jstr(m, "status") : "?", (long long)res.elapsed_ms);
+		sl[i].in = nd_p11_ingest_new(m, readers, o);
 	}
+
+	/* start in discovery order while there is room and time; record in
+	 * discovery order whatever order they end in */
+	for (;;) {
+		int64_t now = nd_now_ms();
+
+		while (nrun < PARALLEL && next < cands.n && now < starts_until) {
+			struct slot *s = &sl[next++];
+			struct nd_child_limits lim = { timeout_s * 1000, (int)(ends_at - now) };
+
+			if (!s->in)
+				continue;
+			s->ran = true;
+			if (nd_child_start(nd_p11_probe_child, &s->arg, &lim, nd_p11_ingest_msg, s->in,
+			        &s->child) != ND_OK) {
+				memset(&s->res, 0, sizeof s->res);
+				s->res.end = ND_CHILD_FAILED;
+				continue;
+			}
+			running[nrun++] = s->child;
+		}
+		if (nrun == 0)
+			break;
+		nd_child_wait(running, nrun, 0);
+		for (size_t k = 0; k < nrun;) {
+			if (!nd_child_done(running[k])) {
+				k++;
+				continue;
+			}
+			for (size_t i = 0; i < cands.n; i++)
+				if (sl[i].child == running[k]) {
+					nd_child_end(sl[i].child, &sl[i].res);
+					sl[i].child = NULL;
+				}
+			running[k] = running[--nrun];
+		}
+	}
+
+	for (size_t i = 0; i < cands.n; i++) {
+		struct slot *s = &sl[i];
+		const char *st;
+
+		if (!s->in)
+			continue;
+		if (!s->ran) {
+			not_probed(s->m, NULL);
+		} else if (s->res.end == ND_CHILD_TIMEOUT && s->res.over_total) {
+			/* what was learned is kept; the status says why it stops */
+			nd_p11_ingest_end(s->in, &s->res, tokens, certs, der);
+			not_probed(s->m, &s->res);
+		} else {
+			nd_p11_ingest_end(s->in, &s->res, tokens, certs, der);
+			if (s->res.end == ND_CHILD_TIMEOUT)
+				json_object_object_add(s->m, "timeout_s", json_object_new_int(timeout_s));
+		}
+		nd_p11_ingest_free(s->in);
+		st = nd_jstr(s->m, "status");
+		if (o && o->verbose)
+			nd_safe_line(stderr, o->show_id, "nesdoctor: p11: %s: %s (%lld ms)", cands.v[i].path,
+			    st ? st : "?", (long long)s->res.elapsed_ms);
+	}
+	free(sl);
 	nd_p11_candidates_free(&cands);
 	json_object_object_add(rep->inventory, "modules", mods);
 	json_object_object_add(rep->inventory, "tokens", tokens);

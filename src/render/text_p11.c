@@ -42,6 +42,7 @@ status_words(const char *st)
 		{ "bad_message", N_("returned bad data") },
 		{ "skipped", N_("not used (not a card library)") },
 		{ "not_run", N_("not checked") },
+		{ "not_probed", N_("not probed: the time for modules ran out") },
 	};
 
 	for (size_t i = 0; st && i < sizeof t / sizeof t[0]; i++)

@@ -20,8 +20,14 @@
  *                sleeps 30 s holding every inherited descriptor (as vendor
  *                libraries that start a daemon do, without setsid); its pid
  *                goes to the file NDTEST_PIDFILE
+ *   fork_hang    fork_init's helper, then C_Initialize never returns
+ *
+ * With NDTEST_MODE_BY_NAME set, a copy of the module named
+ * "badmod-MODE-ANYTHING.so" takes MODE from its own file name instead, so
+ * that copies behaving differently can be probed in one run.
  *
  * Nothing here is meant as an example of a good module. */
+#include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +42,20 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list);
 static const char *
 mode(void)
 {
+	static char by_name[64];
 	const char *m = getenv("NDTEST_MODE");
+	Dl_info di;
 
+	if (getenv("NDTEST_MODE_BY_NAME") && dladdr((void *)C_GetFunctionList, &di) && di.dli_fname) {
+		const char *b = strrchr(di.dli_fname, '/'), *s;
+
+		b = b ? b + 1 : di.dli_fname;
+		if (strncmp(b, "badmod-", 7) == 0 && (s = strchr(b + 7, '-')) && (size_t)(s - b - 7) < sizeof by_name) {
+			memcpy(by_name, b + 7, (size_t)(s - b - 7));
+			by_name[s - b - 7] = 0;
+			return by_name;
+		}
+	}
 	return m ? m : "ok";
 }
 
@@ -79,8 +97,11 @@ start_helper(void)
 static CK_RV
 c_initialize(CK_VOID_PTR args)
 {
-	if (is("fork_init"))
+	if (is("fork_init") || is("fork_hang"))
 		start_helper();
+	if (is("fork_hang"))
+		for (;;)
+			pause();
 	if (is("hang_init"))
 		for (;;)
 			pause();
