@@ -57,13 +57,18 @@ set_reader_detail(struct nd_result *r, json_object *reader)
 	}
 }
 
+/* The restart command is sys.pcscd's word for this system: no systemctl
+ * (nor journalctl) in a container without systemd. */
 static void
-restart_remedy(struct nd_result *r)
+restart_remedy(const struct nd_report *rep, struct nd_result *r)
 {
-	nd_result_remedy(r, "%s\n  sudo systemctl restart pcscd.socket pcscd\n%s",
-	    _("Restart the smart card service:"),
+	nd_result_remedy(r, "%s\n  %s\n%s",
+	    _("Restart the smart card service:"), nd_sys_pcscd_restart(rep),
+	    nd_sys_has_journal(rep) ?
 	    _("If it happens again, unplug the card reader, wait five seconds, plug it in and restart "
-	      "the service once more; 'journalctl -u pcscd' shows what pcscd complained about."));
+	      "the service once more; 'journalctl -u pcscd' shows what pcscd complained about.") :
+	    _("If it happens again, unplug the card reader, wait five seconds, plug it in and restart "
+	      "the service once more."));
 }
 
 /* ---- pcsc.service -------------------------------------------------- */
@@ -123,22 +128,22 @@ eval_service(const struct nd_report *rep, struct nd_result *r)
 		free(see);
 	} else if (strcmp(svc, "protocol_mismatch") == 0) {
 		nd_result_set(r, ND_FAIL, _("the PC/SC library and pcscd speak different protocol versions (%s)"), rv);
-		nd_result_remedy(r, "%s\n  sudo systemctl restart pcscd.socket pcscd\n%s\n  ldconfig -p | grep libpcsclite\n  sudo apt install --reinstall libpcsclite1 pcscd",
-		    _("pcscd was probably updated while running; restart it:"),
+		nd_result_remedy(r, "%s\n  %s\n%s\n  ldconfig -p | grep libpcsclite\n  sudo apt install --reinstall libpcsclite1 pcscd",
+		    _("pcscd was probably updated while running; restart it:"), nd_sys_pcscd_restart(rep),
 		    _("If that does not help, a program brings its own copy of libpcsclite: see which ones "
 		      "are installed, and reinstall the system's:"));
 	} else if (strcmp(svc, "no_answer") == 0) {
 		nd_result_set(r, ND_FAIL, _("pcscd did not answer within %d s (stuck in %s)"),
 		    (int)nd_jint(p, "timeout_s", 0), str_or(p, "hung_step", "?"));
 		nd_jset_str(nd_result_details(r), "hung_step", nd_jstr(p, "hung_step"));
-		restart_remedy(r);
+		restart_remedy(rep, r);
 	} else if (strcmp(svc, "collector_failed") == 0) {
 		nd_result_set(r, ND_SKIP, _("could not talk to pcscd: the PC/SC probe ended abnormally (%s)"),
 		    str_or(p, "collector_end", "?"));
 		r->undetermined = true;
 	} else {
 		nd_result_set(r, ND_FAIL, _("pcscd answered with an error (%s)"), rv);
-		restart_remedy(r);
+		restart_remedy(rep, r);
 	}
 }
 
@@ -191,7 +196,7 @@ eval_reader(const struct nd_report *rep, struct nd_result *r)
 
 	if (lrv && strcmp(lrv, "SCARD_S_SUCCESS") != 0 && strcmp(lrv, "SCARD_E_NO_READERS_AVAILABLE") != 0) {
 		nd_result_set(r, ND_FAIL, _("pcscd could not list the card readers (%s)"), lrv);
-		restart_remedy(r);
+		restart_remedy(rep, r);
 		return;
 	}
 	if (n == 0) {
@@ -379,7 +384,7 @@ eval_card(const struct nd_report *rep, struct nd_result *r)
 		nd_result_remedy(r, _("Insert the card again and leave it in while nesdoctor runs."));
 	} else if (strcmp(state, "no_service") == 0) {
 		nd_result_set(r, ND_FAIL, _("pcscd went away while the card was being checked (%s)"), err);
-		restart_remedy(r);
+		restart_remedy(rep, r);
 	} else if (strcmp(state, "probe_failed") == 0 || strcmp(state, "not_probed") == 0) {
 		nd_result_set(r, ND_SKIP, _("could not check the card in %s: the probe ended abnormally"), name);
 		r->undetermined = true;

@@ -14,6 +14,15 @@
  * finds pcscd there. Translated; static storage. */
 const char *nd_sys_pcscd_advice(const struct nd_report *rep);
 
+/* How to restart pcscd (when it hangs or speaks another protocol version),
+ * on this system: systemctl where systemd runs, never in a container
+ * without it. Translated; static storage. */
+const char *nd_sys_pcscd_restart(const struct nd_report *rep);
+
+/* Whether pcscd's log is in the journal (systemd), for remedies that say
+ * "journalctl -u pcscd": true also when the system was not looked at. */
+bool nd_sys_has_journal(const struct nd_report *rep);
+
 /* What sys.polkit tells the person when pcscd refused the session, or NULL
  * when polkit was not looked at. */
 const char *nd_sys_polkit_advice(const struct nd_report *rep);

@@ -123,6 +123,26 @@ nd_sys_pcscd_advice(const struct nd_report *rep)
 	return NULL;
 }
 
+bool
+nd_sys_has_journal(const struct nd_report *rep)
+{
+	json_object *s = sys_inv(rep);
+
+	return !s || nd_jbool(s, "systemd", !nd_jstr(s, "container"));
+}
+
+const char *
+nd_sys_pcscd_restart(const struct nd_report *rep)
+{
+	json_object *s = sys_inv(rep);
+
+	if (nd_sys_has_journal(rep))
+		return "sudo systemctl restart pcscd.socket pcscd";
+	if (nd_jstr(s, "container"))
+		return _("inside the container: kill $(pidof pcscd); pcscd (when the container uses the host's /run/pcscd, restart pcscd on the host)");
+	return "sudo service pcscd restart";
+}
+
 static void
 eval_pcscd(const struct nd_report *rep, struct nd_result *r)
 {

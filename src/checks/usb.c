@@ -396,15 +396,16 @@ access_cause(const struct nd_report *rep, json_object *d, json_object *h0, bool 
 			}
 		}
 		f->msg = nd_asprintf(_("pcscd could not use %s: %s"), dev_name(d), line);
-		f->remedy = nd_xstrdup(_("Unplug the reader and plug it in again, into another USB port if you can; "
-		    "then: sudo systemctl restart pcscd.service"));
+		f->remedy = nd_asprintf(_("Unplug the reader and plug it in again, into another USB port if you can; "
+		    "then restart pcscd: %s"), nd_sys_pcscd_restart(rep));
 	} else if (asked) {
 		json_object *pl = nd_jobj(nd_jobj(rep->inventory, "usb_scan"), "pcscd_log");
 		f->msg = nd_asprintf(_("%s (%s) is plugged in and has a driver, but pcscd does not list it"), dev_name(d), id);
-		f->remedy = nd_xstrdup(pl && !nd_jbool(pl, "readable", true) ?
-		    _("Unplug the reader and plug it in again; then: sudo systemctl restart pcscd.service\n"
+		/* the restart as sys.pcscd would say it on this system */
+		f->remedy = nd_asprintf(pl && !nd_jbool(pl, "readable", true) && nd_sys_has_journal(rep) ?
+		    _("Unplug the reader and plug it in again; then restart pcscd: %s\n"
 		    "pcscd's log may say why: sudo journalctl -u pcscd (nesdoctor could not read it)") :
-		    _("Unplug the reader and plug it in again; then: sudo systemctl restart pcscd.service"));
+		    _("Unplug the reader and plug it in again; then restart pcscd: %s"), nd_sys_pcscd_restart(rep));
 	} else {
 		f->st = ND_PASS;
 		f->msg = nd_asprintf(_("%s (%s): pcscd's user %s may open %s"), dev_name(d), id,
@@ -448,7 +449,7 @@ access_one(const struct nd_report *rep, json_object *d, struct finding *f)
 		f->st = ND_FAIL;
 		f->msg = nd_asprintf(_("%s (%s) is plugged in, but pcscd does not answer (%s)"), dev_name(d), id,
 		    pcsc_failure(rep));
-		f->remedy = nd_xstrdup(_("Restart pcscd: sudo systemctl restart pcscd.socket pcscd.service"));
+		f->remedy = nd_asprintf(_("Restart pcscd: %s"), nd_sys_pcscd_restart(rep));
 	} else
 		access_cause(rep, d, h0, no_perm, ND_FAIL, f);
 }

@@ -137,6 +137,53 @@ service_not_running_refers_to_sys_pcscd(void **state)
 	done();
 }
 
+/* A pcscd that hangs, speaks another protocol version or cannot list its
+ * readers is restarted the way this system does it: in a container without
+ * systemd, neither systemctl nor journalctl, in both languages. */
+static void
+service_restart_fits_the_system(void **state)
+{
+	static const char *const cases[] = {
+		"\"service\": \"no_answer\", \"timeout_s\": 2, \"hung_step\": \"SCardEstablishContext\"",
+		"\"service\": \"protocol_mismatch\", \"rv\": \"SCARD_E_SERVICE_STOPPED\"",
+		"\"service\": \"error\", \"rv\": \"SCARD_F_INTERNAL_ERROR\"",
+	};
+	static const char *const langs[] = { "en", "tr" };
+	const struct nd_result *r;
+
+	(void)state;
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			char *inv = nd_asprintf("{\"pcsc\": {%s}, \"readers\": [], \"system\": {\"systemd\": false, "
+			    "\"container\": \"podman\", \"pcscd\": {\"installed\": true, \"running\": true}}}", cases[i]);
+
+			evaluate(langs[l], inv);
+			r = check("pcsc.service");
+			if (r->status != ND_FAIL || !r->remedy || !strstr(r->remedy, "kill $(pidof pcscd); pcscd") ||
+			    strstr(r->remedy, "systemctl") || strstr(r->remedy, "journalctl"))
+				fail_msg("%s %s: %s / %s", langs[l], cases[i], r->message, r->remedy ? r->remedy : "(none)");
+			done();
+			free(inv);
+		}
+	/* pcscd cannot list its readers */
+	evaluate("en", "{\"pcsc\": {\"service\": \"ok\", \"readers_rv\": \"SCARD_F_COMM_ERROR\"}, \"readers\": [], "
+	    "\"system\": {\"systemd\": false, \"container\": \"lxc\", \"pcscd\": {\"installed\": true, \"running\": true}}}");
+	expect("pcsc.reader", ND_FAIL, "could not list", "kill $(pidof pcscd); pcscd");
+	r = check("pcsc.reader");
+	if (strstr(r->remedy, "systemctl"))
+		fail_msg("pcsc.reader: %s", r->remedy);
+	done();
+	/* systemd, or the system not looked at: systemctl and the journal */
+	evaluate("en", "{\"pcsc\": {\"service\": \"protocol_mismatch\", \"rv\": \"SCARD_E_SERVICE_STOPPED\"}, \"readers\": []}");
+	expect("pcsc.service", ND_FAIL, "protocol versions", "sudo systemctl restart pcscd.socket pcscd");
+	done();
+	evaluate("en", "{\"pcsc\": {\"service\": \"no_answer\", \"timeout_s\": 2}, \"readers\": [], "
+	    "\"system\": {\"systemd\": true, \"pcscd\": {\"installed\": true, \"running\": true}}}");
+	expect("pcsc.service", ND_FAIL, "did not answer within 2 s", "sudo systemctl restart pcscd.socket pcscd");
+	expect("pcsc.service", ND_FAIL, NULL, "journalctl -u pcscd");
+	done();
+}
+
 static void
 service_not_installed(void **state)
 {
@@ -453,6 +500,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(service_not_running),
 		cmocka_unit_test(service_not_running_refers_to_sys_pcscd),
+		cmocka_unit_test(service_restart_fits_the_system),
 		cmocka_unit_test(service_not_installed),
 		cmocka_unit_test(service_refused_by_polkit),
 		cmocka_unit_test(service_protocol_mismatch),

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -316,6 +317,65 @@ remedy_lacks(const struct nd_result *r, const char *part)
  * usb.access, further from it, refer to it and never say otherwise. */
 #define DOWN_USB "\"usb\":[" DEV(",\"in_pcsc\":false") "],\"pcsc\":{\"service\":\"not_running\",\"rv\":\"SCARD_E_NO_SERVICE\"},\"readers\":[]"
 
+/* pcscd runs but hangs (or speaks another protocol version): the restart
+ * advice of pcsc.service and usb.access is the system's, as sys.pcscd's:
+ * never systemctl (nor journalctl) in a container without systemd. */
+#define HUNG_PCSC(svc) "\"pcsc\":{\"service\":\"" svc "\",\"timeout_s\":2,\"hung_step\":\"SCardEstablishContext\"},\"readers\":[]"
+#define CONTAINER_SYS "\"system\":{\"systemd\":false,\"container\":\"docker\",\"pcscd\":{\"installed\":true,\"running\":true}}"
+
+static void
+remedies_agree_when_pcscd_hangs(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+	static const char *const svcs[] = { "no_answer", "protocol_mismatch" };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		char *inv = nd_asprintf("{\"usb\":[" DEV(",\"in_pcsc\":null") "],%s," CONTAINER_SYS "}",
+		    i == 0 ? HUNG_PCSC("no_answer") : HUNG_PCSC("protocol_mismatch"));
+
+		eval_with_pcsc(&rep, inv);
+		r = res(&rep, "usb.access", ND_FAIL, "pcscd does not answer");
+		remedy_has(r, "inside the container: kill $(pidof pcscd); pcscd");
+		remedy_lacks(r, "systemctl");
+		r = res(&rep, "pcsc.service", ND_FAIL, NULL);
+		remedy_has(r, "inside the container: kill $(pidof pcscd); pcscd");
+		remedy_lacks(r, "systemctl");
+		remedy_lacks(r, "journalctl");
+		if (!strstr(r->message, i == 0 ? "did not answer" : "protocol versions"))
+			fail_msg("%s: %s", svcs[i], r->message);
+		nd_report_free(&rep);
+		free(inv);
+	}
+	/* a reader pcscd does not list, in that container, its log unread */
+	eval_with_pcsc(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":false") "],\"pcsc\":{\"service\":\"ok\"},\"readers\":[],"
+	    "\"usb_scan\":{\"pcscd_log\":{\"readable\":false}}," CONTAINER_SYS "}");
+	r = res(&rep, "usb.access", ND_FAIL, "pcscd does not list it");
+	remedy_has(r, "Unplug the reader");
+	remedy_has(r, "kill $(pidof pcscd); pcscd");
+	remedy_lacks(r, "systemctl");
+	remedy_lacks(r, "journalctl");
+	nd_report_free(&rep);
+
+	/* systemd: systemctl, as before */
+	eval_with_pcsc(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":null") "]," HUNG_PCSC("no_answer") "," SYS "}");
+	remedy_has(res(&rep, "usb.access", ND_FAIL, "pcscd does not answer"), "Restart pcscd: sudo systemctl restart pcscd.socket pcscd");
+	r = res(&rep, "pcsc.service", ND_FAIL, "did not answer within 2 s");
+	remedy_has(r, "sudo systemctl restart pcscd.socket pcscd");
+	remedy_has(r, "journalctl -u pcscd");
+	nd_report_free(&rep);
+
+	/* neither systemd nor a container (sysvinit): the service command */
+	eval_with_pcsc(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":null") "]," HUNG_PCSC("no_answer") ","
+	    "\"system\":{\"systemd\":false,\"pcscd\":{\"installed\":true,\"running\":true}}}");
+	remedy_has(res(&rep, "usb.access", ND_FAIL, NULL), "Restart pcscd: sudo service pcscd restart");
+	r = res(&rep, "pcsc.service", ND_FAIL, NULL);
+	remedy_has(r, "sudo service pcscd restart");
+	remedy_lacks(r, "systemctl");
+	nd_report_free(&rep);
+}
+
 static void
 remedies_agree_when_pcscd_is_down(void **state)
 {
@@ -420,6 +480,7 @@ main(void)
 		cmocka_unit_test(sys_polkit_sessions),
 		cmocka_unit_test(sys_holders_and_sandboxes),
 		cmocka_unit_test(remedies_agree_when_pcscd_is_down),
+		cmocka_unit_test(remedies_agree_when_pcscd_hangs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
