@@ -1,6 +1,7 @@
 /* The chain from the signing certificate to a trust anchor, built and
  * verified by OpenSSL (X509_STORE / X509_STORE_CTX). Candidates come from
- * the token (or the files given), the cache and AIA caIssuers downloads;
+ * the token (or the files given), the cache, Kamu SM's certificates shipped
+ * in the data folder (pinned) and AIA caIssuers downloads;
  * anchors are Kamu SM's certificates recognised by their pinned SHA-256,
  * the --anchor files and the system store. */
 #include <stdio.h>
@@ -184,6 +185,27 @@ is_anchor_file_cert(const struct nd_chain_in *in, X509 *x)
 	return false;
 }
 
+/* Kamu SM's certificate that issued cur, from the data folder, into the
+ * pool: read only when cur names it, kept only when it is the pinned one
+ * (a file that is not is named in status.bundled_errors[]). Returns true
+ * when something new arrived. */
+static bool
+bundled_issuer(const struct nd_chain_in *in, X509 *cur, struct nd_pool *pool, json_object *status)
+{
+	json_object *errs = nd_jarr(status, "bundled_errors");
+	X509 *x;
+	bool got;
+
+	if (!errs) {
+		errs = json_object_new_array();
+		json_object_object_add(status, "bundled_errors", errs);
+	}
+	x = nd_x509_bundled_issuer(in->data_dir, cur, errs);
+	got = x && nd_pool_add(pool, x, "bundled");
+	X509_free(x);
+	return got;
+}
+
 /* Download the issuer of cur by its AIA caIssuers URLs into the pool.
  * Returns true when something new arrived. */
 static bool
@@ -288,6 +310,7 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 	X509 *cur = NULL;
 
 	memset(out, 0, sizeof *out);
+	json_object_object_add(status, "bundled_errors", json_object_new_array());
 	for (int round = 0;; round++) {
 		X509_STORE_free(st);
 		X509_STORE_CTX_free(ctx);
@@ -311,11 +334,17 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 		cur = ok ? NULL : X509_STORE_CTX_get_current_cert(ctx);
 		built = X509_STORE_CTX_get1_chain(ctx);
 		ERR_clear_error();
-		if (ok || round > ND_X509_MAX_AIA + 2)
+		/* rounds: the bundle file, the partial chain, each shipped
+		 * certificate (2) and each download */
+		if (ok || round > ND_X509_MAX_AIA + 4)
 			break;
 		if (err != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY &&
 		    err != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT)
 			break;
+		/* the shipped Kamu SM certificates (read only when named)
+		 * before the system's bundle file and any download */
+		if (cur && bundled_issuer(in, cur, pool, status))
+			continue;
 		/* the system's bundle file, before asking the network */
 		if (in->system_store && !whole_bundle) {
 			whole_bundle = true;

@@ -5,7 +5,7 @@
 #include "x509/x509_int.h"
 
 /* Every certificate that may help build a chain, with where it came from
- * ("token", "file", "cache", "aia"). Holds a reference to each. */
+ * ("token", "file", "cache", "aia", "bundled"). Holds a reference to each. */
 struct nd_pool_entry {
 	X509 *x;
 	const char *source;   /* static string */
@@ -27,6 +27,7 @@ struct nd_chain_in {
 	bool system_store;
 	bool show_id;
 	const char *cache_dir;
+	const char *data_dir;      /* Kamu SM's shipped certificates, or NULL */
 };
 
 struct nd_chain_out {

@@ -107,7 +107,7 @@ nd_x509_collect(struct nd_report *rep)
 	X509 **xs = NULL;
 	size_t n = inv ? json_object_array_length(inv) : 0;
 	long chosen = -1;
-	char *cache = NULL;
+	char *cache = NULL, *data_dir = NULL;
 	STACK_OF(X509) *anchors = NULL, *cached = NULL;
 	time_t now = rep->time ? rep->time : time(NULL);
 
@@ -121,9 +121,11 @@ nd_x509_collect(struct nd_report *rep)
 	/* what a long network wait is for, on a terminal only, never in JSON */
 	net.progress = !o->json && isatty(STDERR_FILENO);
 	cache = nd_cache_dir(o->cache_dir);
+	data_dir = nd_x509_data_dir();
 	json_object_object_add(rep->inventory, "x509", x509);
 	json_object_object_add(x509, "offline", json_object_new_boolean(o->offline));
 	nd_jset_str(x509, "cache_dir", cache);
+	nd_jset_str(x509, "data_dir", data_dir);
 	{
 		/* a folder someone else owns or can write is not used at all:
 		 * they could plant links or certificates in it */
@@ -229,7 +231,7 @@ nd_x509_collect(struct nd_report *rep)
 			nd_pool_add(&pool, sk_X509_value(cached, i), "cache");
 	anchors = load_anchors(o, x509);
 	{
-		struct nd_chain_in ci = { xs[chosen], anchors, true, o->show_id, cache };
+		struct nd_chain_in ci = { xs[chosen], anchors, true, o->show_id, cache, data_dir };
 		nd_chain_build(&ci, &pool, &net, &co);
 	}
 	json_object_object_add(rep->inventory, "chain", json_object_get(co.elements));
@@ -253,6 +255,7 @@ done:
 	free(xs);
 	nd_pool_free(&pool);
 	free(cache);
+	free(data_dir);
 	ERR_clear_error();
 	return ND_OK;
 }
