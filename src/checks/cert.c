@@ -55,6 +55,16 @@ cn_of(const char *dn)
 	return q ? strndup(p, (size_t)(q - p)) : nd_xstrdup(p);
 }
 
+/* `verify` on files that hold only CA certificates: inventory.ca_certificates[]
+ * (src/x509/collect.c), or NULL. */
+static json_object *
+ca_only(const struct nd_report *rep)
+{
+	json_object *cas = nd_jarr(rep->inventory, "ca_certificates");
+
+	return cas && json_object_array_length(cas) > 0 && !signing(rep) ? cas : NULL;
+}
+
 /* Common start of the checks after cert.qualified: the certificate, or a
  * result saying why there is none. */
 static json_object *
@@ -62,6 +72,11 @@ need_signing(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *sc = signing(rep);
 
+	/* nothing is missing: there is just no person's certificate to judge */
+	if (ca_only(rep)) {
+		nd_result_set(r, ND_SKIP, "%s", _("the files hold only CA certificates: no personal certificate to check"));
+		return NULL;
+	}
 	if (!nd_jobj(rep->inventory, "x509")) {
 		nd_result_set(r, ND_SKIP, "%s", _("certificates were not examined"));
 		r->undetermined = true;
@@ -199,6 +214,10 @@ eval_qualified(const struct nd_report *rep, struct nd_result *r)
 	if (!sc && !nd_jbool(x509, "certificates_listed", true)) {
 		nd_result_set(r, ND_SKIP, "%s", _("no certificates were listed: the token was not read"));
 		r->undetermined = true;
+		return;
+	}
+	if (!sc && ca_only(rep)) {
+		nd_result_set(r, ND_SKIP, "%s", _("the files hold only CA certificates: no personal certificate to check"));
 		return;
 	}
 	if (!sc) {
@@ -505,8 +524,35 @@ net_remedy(struct nd_result *r, const json_object *fail, const char *url)
 	return done;
 }
 
+/* A shipped Kamu SM certificate that was there but was not the pinned one
+ * (chain_status.bundled_errors[]: pin_mismatch, parse): its file, or NULL. */
+static const char *
+bundled_bad(const json_object *cs)
+{
+	json_object *errs = nd_jarr(cs, "bundled_errors");
+
+	for (size_t i = 0; errs && i < json_object_array_length(errs); i++) {
+		json_object *e = json_object_array_get_idx(errs, i);
+		const char *w = nd_jstr(e, "error");
+		if (w && (strcmp(w, "pin_mismatch") == 0 || strcmp(w, "parse") == 0))
+			return nd_jstr(e, "file");
+	}
+	return NULL;
+}
+
 static void
-eval_chain(const struct nd_report *rep, struct nd_result *r)
+bundled_remedy(struct nd_result *r, const char *file)
+{
+	char *old = r->remedy ? nd_xstrdup(r->remedy) : NULL;
+
+	nd_result_remedy(r, _("%s is not the Kamu SM certificate it should be (its SHA-256 is not the pinned "
+	    "one), so it was ignored: reinstall nesdoctor, or find out who changed that folder.%s%s"), file,
+	    old ? " " : "", old ? old : "");
+	free(old);
+}
+
+static void
+eval_signing_chain(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *sc = need_signing(rep, r);
 	json_object *cs = nd_jobj(rep->inventory, "chain_status");
@@ -544,6 +590,12 @@ eval_chain(const struct nd_report *rep, struct nd_result *r)
 			    KAMUSM_PHONE);
 		}
 		free(top);
+		if (bundled_bad(cs)) {
+			char *msg = nd_xstrdup(r->message);
+			nd_result_set(r, ND_WARN, _("%s; a shipped Kamu SM certificate was ignored"), msg);
+			free(msg);
+			bundled_remedy(r, bundled_bad(cs));
+		}
 		goto out;
 	}
 	err = nd_jstr(cs, "error");
@@ -598,10 +650,174 @@ eval_chain(const struct nd_report *rep, struct nd_result *r)
 		    subj);
 		nd_result_remedy(r, _("Call Kamu SM's help line %s with this message."), KAMUSM_PHONE);
 	}
+	if (bundled_bad(cs))
+		bundled_remedy(r, bundled_bad(cs));
 out:
 	free(missing);
 	free(subj);
 	free(srcs);
+}
+
+/* ---- `verify` on CA certificates ------------------------------------------ */
+
+/* "CN (source) → CN (source)" of a chain[]. malloc'ed. */
+static char *
+chain_list(const json_object *chain)
+{
+	char *out = nd_xstrdup("");
+
+	for (size_t i = 0; chain && i < json_object_array_length(chain); i++) {
+		json_object *e = json_object_array_get_idx(chain, i);
+		char *cn = cn_of(nd_jstr(e, "subject")), *n;
+		n = nd_asprintf("%s%s%s (%s)", out, i ? " → " : "", cn, nd_jstr(e, "source") ? nd_jstr(e, "source") : "?");
+		free(cn);
+		free(out);
+		out = n;
+	}
+	return out;
+}
+
+enum ca_outcome { CA_PASS, CA_SYSTEM, CA_UNDETERMINED, CA_FAIL_DATE, CA_FAIL_CHAIN };
+
+/* One CA certificate: which it is, its dates, its chain. *line gets what
+ * is said of it (malloc'ed). */
+static enum ca_outcome
+judge_ca(const json_object *c, int64_t now, char **line)
+{
+	json_object *cs = nd_jobj(c, "chain_status"), *chain = nd_jarr(c, "chain");
+	const char *k = nd_jstr(c, "kamusm"), *err = nd_jstr(cs, "error"), *anchor = nd_jstr(cs, "anchor");
+	const char *nbs = nd_jstr(c, "not_before"), *nas = nd_jstr(c, "not_after");
+	char *cn = cn_of(nd_jstr(c, "subject")), *who, *when, *how, *list = chain_list(chain);
+	enum ca_outcome o = CA_PASS;
+	int64_t nb = nd_x509_parse_time(nbs), na = nd_x509_parse_time(nas);
+
+	if (k && strcmp(k, "root") == 0)
+		who = nd_asprintf(_("Kamu SM's NES root (%s)"), cn);
+	else if (k)
+		who = nd_asprintf(_("Kamu SM's NES issuing CA (%s)"), cn);
+	else
+		who = nd_xstrdup(cn);
+	if (nb == ND_X509_TIME_BAD || na == ND_X509_TIME_BAD) {
+		when = nd_xstrdup(_("its validity dates cannot be read"));
+		o = CA_FAIL_DATE;
+	} else if (now > na) {
+		when = nd_asprintf(_("EXPIRED on %s"), nas);
+		o = CA_FAIL_DATE;
+	} else if (now < nb) {
+		when = nd_asprintf(_("not valid before %s"), nbs);
+		o = CA_FAIL_DATE;
+	} else
+		when = nd_asprintf(_("valid until %s"), nas);
+	if (nd_jbool(cs, "verified", false) && json_object_array_length(chain) <= 1 &&
+	    anchor && strcmp(anchor, "kamusm") == 0 && k && strcmp(k, "root") == 0)
+		how = nd_xstrdup(_("a trusted root (pinned)"));
+	else if (nd_jbool(cs, "verified", false) && json_object_array_length(chain) <= 1 &&
+	    anchor && strcmp(anchor, "kamusm") == 0)
+		how = nd_xstrdup(_("trusted by its pin (Kamu SM's root was not at hand to check it against)"));
+	else if (nd_jbool(cs, "verified", false) && anchor && strcmp(anchor, "kamusm") == 0)
+		how = nd_asprintf(_("chains to Kamu SM's root: %s"), list);
+	else if (nd_jbool(cs, "verified", false) && anchor && strcmp(anchor, "anchor") == 0)
+		how = nd_asprintf(_("chains to the trust anchor given with --anchor: %s"), list);
+	else if (nd_jbool(cs, "verified", false)) {
+		how = nd_asprintf(_("chains to the system's trust store, not to Kamu SM: %s"), list);
+		if (o == CA_PASS)
+			o = CA_SYSTEM;
+	} else if (err && strcmp(err, "issuer_not_found") == 0 && nd_jstr(cs, "needs_download")) {
+		how = nd_asprintf(_("its issuer would have to be downloaded from %s, but the network is off (--offline)"),
+		    nd_jstr(cs, "needs_download"));
+		if (o == CA_PASS)
+			o = CA_UNDETERMINED;
+	} else if (err && strcmp(err, "issuer_not_found") == 0) {
+		char *m = cn_of(nd_jstr(cs, "missing_issuer"));
+		how = nd_asprintf(_("does not chain to a trusted root: its issuer %s cannot be found"), m);
+		free(m);
+		o = CA_FAIL_CHAIN;
+	} else if (err && strcmp(err, "untrusted_root") == 0) {
+		char *m = cn_of(nd_jstr(cs, "error_subject"));
+		how = nd_asprintf(_("does not chain to a trusted root: %s is not trusted"), m);
+		free(m);
+		o = CA_FAIL_CHAIN;
+	} else if (err && strcmp(err, "bad_signature") == 0) {
+		char *m = cn_of(nd_jstr(cs, "error_subject"));
+		how = nd_asprintf(_("a signature in its chain does not verify (%s): forged or damaged"), m);
+		free(m);
+		o = CA_FAIL_CHAIN;
+	} else {
+		how = nd_asprintf(_("its chain does not verify: %s"),
+		    nd_jstr(cs, "error_text") ? nd_jstr(cs, "error_text") : err ? err : "?");
+		o = CA_FAIL_CHAIN;
+	}
+	*line = nd_asprintf("%s: %s, %s", who, when, how);
+	free(cn);
+	free(who);
+	free(when);
+	free(how);
+	free(list);
+	return o;
+}
+
+static void
+eval_ca_chain(const struct nd_report *rep, const json_object *cas, struct nd_result *r)
+{
+	enum ca_outcome worst = CA_PASS;
+	char *all = nd_xstrdup(""), *line, *n;
+	const char *bad = NULL;
+
+	for (size_t i = 0; i < json_object_array_length(cas); i++) {
+		json_object *c = json_object_array_get_idx(cas, i);
+		enum ca_outcome o = judge_ca(c, (int64_t)rep->time, &line);
+
+		if (o > worst)
+			worst = o;
+		if (!bad)
+			bad = bundled_bad(nd_jobj(c, "chain_status"));
+		n = nd_asprintf("%s%s%s", all, i ? "; " : "", line);
+		free(line);
+		free(all);
+		all = n;
+	}
+	json_object_object_add(nd_result_details(r), "ca_certificates",
+	    json_object_new_int((int)json_object_array_length(cas)));
+	switch (worst) {
+	case CA_PASS:
+		nd_result_set(r, bad ? ND_WARN : ND_PASS, "%s", all);
+		break;
+	case CA_SYSTEM:
+		nd_result_set(r, ND_WARN, "%s", all);
+		nd_result_remedy(r, _("DYS expects a NES certificate from Kamu SM. If signing fails, call %s."), KAMUSM_PHONE);
+		break;
+	case CA_UNDETERMINED:
+		nd_result_set(r, ND_SKIP, "%s", all);
+		r->undetermined = true;
+		nd_result_remedy(r, "%s", _("Run again without --offline; the downloaded certificate is kept in the cache for later offline runs."));
+		break;
+	case CA_FAIL_DATE:
+		nd_result_set(r, ND_FAIL, "%s", all);
+		nd_result_remedy(r, _("A CA certificate out of its validity period vouches for nothing. Check this "
+		    "computer's date and time (`timedatectl`); if they are right, take the current certificates from "
+		    "Kamu SM's repository (http://depo.kamusm.gov.tr) or call %s."), KAMUSM_PHONE);
+		break;
+	case CA_FAIL_CHAIN:
+		nd_result_set(r, ND_FAIL, "%s", all);
+		nd_result_remedy(r, "%s", _("This CA certificate does not lead to Kamu SM's root or to a root you trust. "
+		    "If it should, give its root with --anchor FILE. A certificate that bears Kamu SM's name but does "
+		    "not verify is not Kamu SM's: do not install it."));
+		break;
+	}
+	if (bad)
+		bundled_remedy(r, bad);
+	free(all);
+}
+
+static void
+eval_chain(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *cas = ca_only(rep);
+
+	if (cas)
+		eval_ca_chain(rep, cas, r);
+	else
+		eval_signing_chain(rep, r);
 }
 
 static void

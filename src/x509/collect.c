@@ -61,6 +61,47 @@ copy_key(json_object *dst, const json_object *src, const char *key)
 		json_object_object_add(dst, key, json_object_get(v));
 }
 
+/* `verify` on files that hold only CA certificates (a root, an issuing
+ * CA): there is no personal certificate to judge, so say of each which CA
+ * it is, whether it is in date and whether it chains to a trusted root.
+ * A token with only CA certificates is a problem of the token instead. */
+static bool
+files_only_cas(const json_object *inv, X509 *const *xs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!nd_jstr(json_object_array_get_idx(inv, i), "file") || !xs[i] || X509_check_ca(xs[i]) <= 0)
+			return false;
+	return n > 0;
+}
+
+static json_object *
+ca_entry(size_t i, X509 *x, const json_object *ent, const struct nd_chain_in *tmpl, struct nd_pool *pool,
+         struct nd_net *net, time_t now)
+{
+	struct nd_chain_in ci = *tmpl;
+	struct nd_chain_out co;
+	json_object *c = json_object_new_object(), *fx = nd_x509_describe(x, tmpl->show_id);
+	const struct nd_pin *pin = nd_x509_pin_find(nd_jstr(fx, "sha256"));
+
+	json_object_object_add(c, "index", json_object_new_int((int)i));
+	copy_key(c, ent, "file");
+	copy_key(c, fx, "subject");
+	copy_key(c, fx, "issuer");
+	copy_key(c, fx, "sha256");
+	nd_jset_str(c, "kamusm", pin ? (pin->root ? "root" : "issuing_ca") : NULL);
+	copy_key(c, fx, "self_signed");
+	copy_key(c, fx, "not_before");
+	copy_key(c, fx, "not_after");
+	json_object_object_add(c, "valid_now", json_object_new_boolean(valid_now(fx, now)));
+	ci.leaf = x;
+	nd_chain_build(&ci, pool, net, &co);
+	json_object_object_add(c, "chain_status", json_object_get(co.status));
+	json_object_object_add(c, "chain", json_object_get(co.elements));
+	nd_chain_out_free(&co);
+	json_object_put(fx);
+	return c;
+}
+
 static STACK_OF(X509) *
 load_anchors(const struct nd_opts *o, json_object *x509)
 {
@@ -89,6 +130,20 @@ load_anchors(const struct nd_opts *o, json_object *x509)
 	}
 	json_object_object_add(x509, "anchors", list);
 	return sk;
+}
+
+/* What chains are built from besides the certificates given: the cached
+ * CA certificates and the --anchor files. */
+static void
+load_material(const char *cache, const struct nd_opts *o, json_object *x509, struct nd_pool *pool,
+              STACK_OF(X509) **cached, STACK_OF(X509) **anchors)
+{
+	*cached = sk_X509_new_null();
+	nd_cache_load_certs(cache, *cached);
+	for (int i = 0; *cached && i < sk_X509_num(*cached); i++)
+		if (X509_check_ca(sk_X509_value(*cached, i)) > 0)
+			nd_pool_add(pool, sk_X509_value(*cached, i), "cache");
+	*anchors = load_anchors(o, x509);
 }
 
 nd_err
@@ -207,6 +262,17 @@ nd_x509_collect(struct nd_report *rep)
 	json_object_object_add(rep->inventory, "signing_candidates", cands);
 	if (chosen < 0 || !chosen_fx) {
 		json_object_object_add(rep->inventory, "signing_certificate", NULL);
+		if (files_only_cas(inv, xs, n)) {
+			json_object *cas = json_object_new_array();
+			struct nd_chain_in tmpl = { NULL, NULL, true, o->show_id, cache, data_dir };
+
+			load_material(cache, o, x509, &pool, &cached, &anchors);
+			tmpl.anchors = anchors;
+			for (size_t i = 0; i < n; i++)
+				json_object_array_add(cas, ca_entry(i, xs[i], json_object_array_get_idx(inv, i), &tmpl,
+				    &pool, &net, now));
+			json_object_object_add(rep->inventory, "ca_certificates", cas);
+		}
 		goto done;
 	}
 	{
@@ -224,12 +290,7 @@ nd_x509_collect(struct nd_report *rep)
 	}
 
 	/* 3. the chain: token + cache + AIA, anchored on pins, --anchor, system */
-	cached = sk_X509_new_null();
-	nd_cache_load_certs(cache, cached);
-	for (int i = 0; cached && i < sk_X509_num(cached); i++)
-		if (X509_check_ca(sk_X509_value(cached, i)) > 0)
-			nd_pool_add(&pool, sk_X509_value(cached, i), "cache");
-	anchors = load_anchors(o, x509);
+	load_material(cache, o, x509, &pool, &cached, &anchors);
 	{
 		struct nd_chain_in ci = { xs[chosen], anchors, true, o->show_id, cache, data_dir };
 		nd_chain_build(&ci, &pool, &net, &co);
