@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "checks/checks.h"
+#include "checks/pcscd_advice.h"
 #include "core/i18n.h"
 #include "core/util.h"
 #include "p11/p11_int.h"
@@ -150,11 +151,15 @@ module_failed(const struct nd_report *rep, const json_object *m, struct nd_resul
 		}
 	} else if (strcmp(st, "init_failed") == 0) {
 		nd_result_set(r, ND_FAIL, _("%s loads but refuses to start: %s"), path, err);
-		nd_result_remedy(r, _("Make sure pcscd is running (sudo systemctl start pcscd.socket), then reinstall AKİA.\n%s"), _(KAMUSM_HELP));
+		/* no systemctl where there is no systemd (sys.pcscd says how) */
+		if (nd_sys_has_journal(rep))
+			nd_result_remedy(r, _("Make sure pcscd is running (sudo systemctl start pcscd.socket), then reinstall AKİA.\n%s"), _(KAMUSM_HELP));
+		else
+			nd_result_remedy(r, _("Make sure pcscd is running (see sys.pcscd), then reinstall AKİA.\n%s"), _(KAMUSM_HELP));
 	} else if (strcmp(st, "timeout") == 0) {
 		nd_result_set(r, ND_FAIL, _("%s did not answer within %d s in %s and was stopped"), path, timeout_s, call);
-		nd_result_remedy(r, _("Take the card out and put it back, restart the smart card service (sudo systemctl restart pcscd), and try again. If it keeps hanging, reinstall AKİA.\n%s"),
-		    _(KAMUSM_HELP));
+		nd_result_remedy(r, _("Take the card out and put it back, restart the smart card service (%s), and try again. If it keeps hanging, reinstall AKİA.\n%s"),
+		    nd_sys_pcscd_restart(rep), _(KAMUSM_HELP));
 	} else if (strcmp(st, "crashed") == 0) {
 		nd_result_set(r, ND_FAIL, _("%s crashed (%s) in %s"), path,
 		    nd_jstr(m, "signal") ? nd_jstr(m, "signal") : "?", call);

@@ -382,6 +382,68 @@ turkish(void **state)
 	nd_i18n_init("en");
 }
 
+/* Modules the layer's time did not reach are not blamed: a working module
+ * passes next to them, a hanging one is named before them, and alone they
+ * leave p11.module undetermined with what to do. */
+static void
+not_probed_modules(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+
+	(void)state;
+	run(&rep, "{\"modules\": [" AKIS_OK ", {\"path\": \"/opt/x/libakisp11.so\", \"source\": \"akis-known-path\", "
+	    "\"status\": \"not_probed\", \"error_kind\": \"time_ran_out\"}], \"tokens\": [" TOKEN(FLAGS_OK) "], "
+	    "\"certificates\": []}");
+	assert_int_equal(res(&rep, "p11.module")->status, ND_PASS);
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [{\"path\": \"/opt/x/libakisp11.so\", \"source\": \"akis-known-path\", "
+	    "\"status\": \"not_probed\", \"error_kind\": \"time_ran_out\"}, {\"path\": \"/usr/lib/libakisp11.so\", "
+	    "\"source\": \"akis-known-path\", \"status\": \"timeout\", \"failed_call\": \"C_Initialize\", \"timeout_s\": 2}], "
+	    "\"tokens\": [], \"certificates\": []}");
+	r = res(&rep, "p11.module");
+	assert_int_equal(r->status, ND_FAIL);
+	has(r->message, "/usr/lib/libakisp11.so did not answer within 2 s in C_Initialize");
+	nd_report_free(&rep);
+
+	run(&rep, "{\"modules\": [{\"path\": \"/opt/x/libakisp11.so\", \"source\": \"akis-known-path\", "
+	    "\"status\": \"not_probed\", \"error_kind\": \"time_ran_out\"}], \"tokens\": [], \"certificates\": []}");
+	r = res(&rep, "p11.module");
+	assert_int_equal(r->status, ND_SKIP);
+	assert_true(r->undetermined);
+	has(r->message, "was not probed to the end");
+	has(r->remedy, "--timeout");
+	nd_report_free(&rep);
+}
+
+/* A hang's remedy restarts pcscd the way this system does: no systemctl in
+ * a container without systemd. */
+static void
+hang_remedy_fits_the_system(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+
+	(void)state;
+	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
+	    "\"status\": \"timeout\", \"failed_call\": \"C_Initialize\", \"timeout_s\": 2}], \"tokens\": [], "
+	    "\"certificates\": [], \"system\": {\"systemd\": false, \"container\": \"docker\"}}");
+	r = res(&rep, "p11.module");
+	has(r->remedy, "kill $(pidof pcscd); pcscd");
+	if (strstr(r->remedy, "systemctl"))
+		fail_msg("remedy in a container: %s", r->remedy);
+	nd_report_free(&rep);
+	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
+	    "\"status\": \"init_failed\", \"error\": \"CKR_GENERAL_ERROR\"}], \"tokens\": [], "
+	    "\"certificates\": [], \"system\": {\"systemd\": false, \"container\": \"docker\"}}");
+	r = res(&rep, "p11.module");
+	has(r->remedy, "sys.pcscd");
+	if (strstr(r->remedy, "systemctl"))
+		fail_msg("remedy in a container: %s", r->remedy);
+	nd_report_free(&rep);
+}
+
 int
 main(void)
 {
@@ -396,6 +458,8 @@ main(void)
 		cmocka_unit_test(signing_test_outcomes),
 		cmocka_unit_test(scope_of_module_option),
 		cmocka_unit_test(turkish),
+		cmocka_unit_test(not_probed_modules),
+		cmocka_unit_test(hang_remedy_fits_the_system),
 	};
 
 	nd_i18n_init("en");
