@@ -636,7 +636,11 @@ step(struct nd_crl_stream *s, const uint8_t *p, size_t n)
 			break;
 		}
 		/* no version: this is the algorithm */
-		if (tag != 0x30 || !(s->alg = parsed_alg(s, p, whole)))
+		if (tag != 0x30) {
+			not_crl(s);
+			return 0;
+		}
+		if (!(s->alg = parsed_alg(s, p, whole)))
 			return 0;
 		hash(s, p, whole);
 		s->off += whole;
@@ -688,7 +692,11 @@ step(struct nd_crl_stream *s, const uint8_t *p, size_t n)
 		entry(s, p, whole, hl);
 		break;
 	case S_SIGALG:
-		if (tag != 0x30 || !(s->outer_alg = parsed_alg(s, p, whole)))
+		if (tag != 0x30) {
+			not_crl(s);
+			return 0;
+		}
+		if (!(s->outer_alg = parsed_alg(s, p, whole)))
 			return 0;
 		s->st = S_SIGVAL;
 		break;
@@ -735,8 +743,8 @@ der_feed(struct nd_crl_stream *s, const uint8_t *p, size_t n)
 			if (used) {
 				/* a unit ends exactly where its bytes do */
 				s->acc_len = 0;
-			} else if (!s->stop && s->need > ELEM_MAX + 16) {
-				not_crl(s);
+			} else if (!s->stop && (s->need > ELEM_MAX + 16 || s->need <= s->acc_len)) {
+				not_crl(s);   /* (a step that neither reads nor asks for more) */
 			}
 			continue;
 		}
@@ -749,7 +757,7 @@ der_feed(struct nd_crl_stream *s, const uint8_t *p, size_t n)
 		if (s->stop)
 			return;
 		/* what is left is the start of a unit: held until it is whole */
-		if (n > ELEM_MAX + 16 || s->need > ELEM_MAX + 16) {
+		if (n > ELEM_MAX + 16 || s->need > ELEM_MAX + 16 || s->need <= n) {
 			not_crl(s);
 			return;
 		}
