@@ -52,35 +52,57 @@ cmp(const struct cand *a, const struct cand *b)
 	return 0;
 }
 
+/* The description of the certificate in a DER entry ({"der": base64}),
+ * NULL when it does not decode or is a CA certificate. Kept in the entry
+ * itself ("described", never rendered: the entry lives in rep->internal),
+ * since the rule is asked several times a run (each p11 and cert check,
+ * sign-test) and decoding is most of its cost; the entry's DER never
+ * changes, so neither does its description. Borrowed reference. */
+static json_object *
+described(json_object *der)
+{
+	json_object *memo = NULL, *fx = NULL;
+	const char *b64 = nd_jstr(der, "der");
+	size_t len = 0;
+	uint8_t *bytes;
+	const unsigned char *p;
+	X509 *x = NULL;
+
+	if (json_object_object_get_ex(der, "described", &memo))
+		return json_object_is_type(memo, json_type_object) ? memo : NULL;
+	bytes = b64 ? nd_unbase64(b64, ND_X509_MAX_CERT, &len) : NULL;
+	p = bytes;
+	x = bytes ? d2i_X509(NULL, &p, (long)len) : NULL;
+	if (x && p != bytes + len) {
+		X509_free(x);
+		x = NULL;
+	}
+	free(bytes);
+	ERR_clear_error();
+	if (x && X509_check_ca(x) <= 0)
+		fx = nd_x509_describe(x, false);
+	X509_free(x);
+	/* null: tried, and not a personal certificate */
+	json_object_object_add(der, "described", fx);
+	return fx;
+}
+
 /* The facts of one entry: the certificate itself when its DER is there
  * (the token's summary lacks QC statements), else what the entry says. */
 static bool
-facts(const json_object *ent, const json_object *der, time_t now, struct cand *c)
+facts(const json_object *ent, json_object *der, time_t now, struct cand *c)
 {
-	json_object *own = NULL, *hp;
+	json_object *hp;
 	const json_object *fx = ent;
-	const char *b64 = nd_jstr(der, "der"), *kt;
-	X509 *x = NULL;
+	const char *kt;
 	bool ok = false;
 
 	memset(c, 0, sizeof *c);
 	if (nd_jbool(ent, "parse_error", false))
 		goto out;
-	if (b64) {
-		size_t len = 0;
-		uint8_t *bytes = nd_unbase64(b64, ND_X509_MAX_CERT, &len);
-		const unsigned char *p = bytes;
-
-		x = bytes ? d2i_X509(NULL, &p, (long)len) : NULL;
-		if (x && p != bytes + len) {
-			X509_free(x);
-			x = NULL;
-		}
-		free(bytes);
-		ERR_clear_error();
-		if (!x || X509_check_ca(x) > 0)
+	if (nd_jstr(der, "der")) {
+		if (!(fx = described(der)))
 			goto out;
-		fx = own = nd_x509_describe(x, false);
 	}
 	c->qualified = nd_x509_is_qualified(fx);
 	c->non_repudiation = nd_jarr_has_str(nd_jarr(fx, "key_usage"), "nonRepudiation") ||
@@ -99,8 +121,6 @@ facts(const json_object *ent, const json_object *der, time_t now, struct cand *c
 	c->key_kind = kt && (strcmp(kt, "RSA") == 0 || strcmp(kt, "EC") == 0);
 	ok = true;
 out:
-	json_object_put(own);
-	X509_free(x);
 	return ok;
 }
 
