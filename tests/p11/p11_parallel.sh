@@ -44,7 +44,7 @@ expect "eight hanging modules: p11.module fails on the first, its call named" \
 # --- completion order is not inventory order: a hang first, then working
 # modules; the tokens follow the modules' order too
 mapfile -t A < <(mods hang_token 1; mods ok 2; mods locked 3)
-run_nd "$W/order.json" tokens "${A[@]}" --timeout 1
+run_nd "$W/order.json" tokens "${A[@]}" --timeout 2
 expect "order: modules in discovery order" \
 	"[.inventory.modules[] | .path | sub(\".*/\"; \"\")] == [\"badmod-hang_token-1.so\", \"badmod-ok-2.so\", \"badmod-locked-3.so\"]"
 expect "order: statuses" '[.inventory.modules[].status] == ["timeout", "ok", "ok"]'
@@ -67,7 +67,7 @@ expect "ten: p11.module blames a hanging module, not an unprobed one" \
 
 # only unprobed copies next to a working one: the working one passes
 mapfile -t A < <(mods ok 1 2 3 4 5 6 7 8 9)
-run_nd "$W/nine.json" tokens "${A[@]}" --timeout 1
+run_nd "$W/nine.json" tokens "${A[@]}" --timeout 2
 expect "nine working modules: all probed within the budget" \
 	'[.inventory.modules[].status] | all(. == "ok")'
 
