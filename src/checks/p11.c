@@ -351,7 +351,11 @@ no_token(const struct nd_report *rep, struct nd_result *r)
 	}
 	if (nslots == 0) {
 		nd_result_set(r, ND_FAIL, "%s", _("The library sees no card reader"));
-		nd_result_remedy(r, "%s", _("Plug in the card reader (or the USB token), then check the smart card service: systemctl status pcscd."));
+		/* no systemctl where there is no systemd (sys.pcscd says how) */
+		if (nd_sys_has_journal(rep))
+			nd_result_remedy(r, "%s", _("Plug in the card reader (or the USB token), then check the smart card service: systemctl status pcscd."));
+		else
+			nd_result_remedy(r, "%s", _("Plug in the card reader (or the USB token), then make sure pcscd, the smart card service, runs (see sys.pcscd)."));
 	} else {
 		nd_result_set(r, ND_FAIL, _("The library sees the reader %s, but no card in it"),
 		    empty_reader ? empty_reader : "?");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "checks/checks.h"
+#include "checks/pcscd_advice.h"
 #include "core/i18n.h"
 #include "core/util.h"
 #include "p11/p11.h"
@@ -111,7 +112,8 @@ eval_sign(const struct nd_report *rep, struct nd_result *r)
 		nd_result_remedy(r, "%s\n%s", _("The card has to be renewed."), _(KAMUSM_HELP));
 	} else if (is(why, "timeout")) {
 		nd_result_set(r, ND_FAIL, _("The library did not answer in %s and was stopped"), call);
-		nd_result_remedy(r, "%s", _("Take the card out and put it back, restart pcscd (sudo systemctl restart pcscd) and try again."));
+		nd_result_remedy(r, _("Take the card out and put it back, restart pcscd (%s) and try again."),
+		    nd_sys_pcscd_restart(rep));
 	} else if (is(why, "crashed")) {
 		nd_result_set(r, ND_FAIL, _("The library crashed (%s) in %s"), nd_jstr(st, "signal") ? nd_jstr(st, "signal") : "?", call);
 		nd_result_remedy(r, "%s", _("Reinstall AKİA from Kamu SM; if it still crashes, report it with this output."));

@@ -442,6 +442,31 @@ hang_remedy_fits_the_system(void **state)
 	if (strstr(r->remedy, "systemctl"))
 		fail_msg("remedy in a container: %s", r->remedy);
 	nd_report_free(&rep);
+
+	/* the library sees no reader, in a container and on a desktop */
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [], \"certificates\": [], "
+	    "\"system\": {\"systemd\": false, \"container\": \"docker\"}}");
+	r = res(&rep, "p11.token");
+	assert_int_equal(r->status, ND_FAIL);
+	has(r->remedy, "sys.pcscd");
+	if (strstr(r->remedy, "systemctl"))
+		fail_msg("p11.token's remedy in a container: %s", r->remedy);
+	nd_report_free(&rep);
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [], \"certificates\": [], "
+	    "\"system\": {\"systemd\": true}}");
+	has(res(&rep, "p11.token")->remedy, "systemctl status pcscd");
+	nd_report_free(&rep);
+
+	/* the library stopped during the signing test */
+	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
+	    "\"sign_test\": {\"status\": \"failed\", \"reason\": \"timeout\", \"call\": \"C_Sign\"}, "
+	    "\"system\": {\"systemd\": false, \"container\": \"docker\"}}");
+	r = res(&rep, "sign.test");
+	assert_int_equal(r->status, ND_FAIL);
+	has(r->remedy, "kill $(pidof pcscd); pcscd");
+	if (strstr(r->remedy, "systemctl"))
+		fail_msg("sign.test's remedy in a container: %s", r->remedy);
+	nd_report_free(&rep);
 }
 
 int
