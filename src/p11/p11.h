@@ -5,7 +5,9 @@
 #ifndef ND_P11_H
 #define ND_P11_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 #include "report/report.h"
@@ -43,5 +45,15 @@ struct nd_p11_pin_source {
  * inventory.sign_test for the sign.test check. The PIN is wiped on every
  * path, in the child too. */
 nd_err nd_p11_sign_test(struct nd_report *rep, const struct nd_p11_pin_source *pin);
+
+/* One p11-kit module config file ("module: opensc-pkcs11.so"), read the way
+ * p11-kit reads it: "key: value" lines, blanks around both, '#' comments,
+ * the last "module" wins. The one parser of these files: the collector
+ * finds modules with it and setup asks whether one is registered. */
+struct nd_p11kit_conf {
+	char module[512];       /* "" when absent (or too long, or holding a NUL) */
+	bool trust_policy;      /* a trust store, not a token */
+};
+bool nd_p11kit_conf_parse(const uint8_t *p, size_t n, struct nd_p11kit_conf *c);
 
 #endif

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/isolate.h"
 #include "core/opts.h"
+#include "p11/p11.h"
 
 /* Bounds on what a module may hand us; beyond them it is garbage. */
 #define ND_P11_MAX_SLOTS 64
@@ -117,12 +118,8 @@ void nd_p11_candidates_free(struct nd_p11_candidates *c);
 extern const char *const nd_p11_akis_paths[];
 bool nd_p11_is_akis_path(const char *path);
 
-/* One p11-kit module config file ("module: opensc-pkcs11.so"). */
-struct nd_p11kit_conf {
-	char module[512];       /* "" when absent */
-	bool trust_policy;      /* a trust store, not a token */
-};
-bool nd_p11kit_conf_parse(const uint8_t *p, size_t n, struct nd_p11kit_conf *c);
+/* nd_p11kit_conf_parse (one p11-kit module config file) is in p11.h:
+ * setup reads the same files. */
 
 /* --- slot description -> PC/SC reader (match.c) ---------------------- */
 

@@ -14,6 +14,7 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
+#include "p11/p11.h"
 #include "report/report.h"
 #include "setup/setup.h"
 #include "sys/run.h"
@@ -160,8 +161,23 @@ akis_module(const struct nd_opts *o, const struct nd_plan *plan)
 	return found;
 }
 
-/* A p11-kit module file that already loads `module` (by path, or by file
- * name for a relative one), or NULL. */
+/* Does the p11-kit module file at path load `module` (by path, or by file
+ * name for a relative one)? Read with p11's parser, the one the collector
+ * finds modules with: setup and check agree on what is registered. */
+static bool
+p11kit_loads(const char *path, const char *module, const char *base)
+{
+	struct nd_p11kit_conf conf;
+	char *t = nd_read_file(path, 16384, NULL);
+	bool yes = false;
+
+	if (t && nd_p11kit_conf_parse((const uint8_t *)t, strlen(t), &conf))
+		yes = strcmp(conf.module, module) == 0 || strcmp(conf.module, base) == 0;
+	free(t);
+	return yes;
+}
+
+/* A p11-kit module file that already loads `module`, or NULL. */
 static char *
 p11kit_registered(const struct nd_plan *plan, const char *module)
 {
@@ -177,30 +193,12 @@ p11kit_registered(const struct nd_plan *plan, const char *module)
 
 		while (dh && (e = readdir(dh)) != NULL && !found && n++ < 256) {
 			size_t len = strlen(e->d_name);
-			char *p, *t;
-			bool ex;
+			char *p;
 			if (len < 8 || strcmp(e->d_name + len - 7, ".module") != 0)
 				continue;
 			p = nd_asprintf("%s/%s", dir, e->d_name);
-			t = nd_read_file(p, 16384, &ex);
-			for (char *l = t; l && *l && !found;) {
-				char *nl = strchr(l, '\n'), *v;
-				if (nl)
-					*nl = '\0';
-				while (isspace((unsigned char)*l))
-					l++;
-				if (strncmp(l, "module:", 7) == 0) {
-					v = l + 7;
-					while (isspace((unsigned char)*v))
-						v++;
-					for (char *end = v + strlen(v); end > v && isspace((unsigned char)end[-1]);)
-						*--end = '\0';
-					if (strcmp(v, module) == 0 || strcmp(v, base) == 0)
-						found = nd_asprintf("%s/%s", dirs[d], e->d_name);
-				}
-				l = nl ? nl + 1 : l + strlen(l);
-			}
-			free(t);
+			if (p11kit_loads(p, module, base))
+				found = nd_asprintf("%s/%s", dirs[d], e->d_name);
 			free(p);
 		}
 		if (dh)

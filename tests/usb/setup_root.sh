@@ -187,5 +187,18 @@ expect "escaped --root: no raw ESC or BEL in the output" bash -c "! grep -q \$'[
 expect "escaped --root: shown with visible escapes" grep -qF 'r\x1b]0;owned\x07\nNothing left to do.' "$W/escname.txt"
 expect "escaped --root: no forged 'Nothing left to do.' line" bash -c "! grep -q '^Nothing left to do' '$W/escname.txt'"
 
+# 13. a module file is read as p11-kit (and the p11 collector) reads it:
+#     blanks before the colon, and the last "module" line wins
+mkdir -p "$W/r6/usr/share/p11-kit/modules"
+printf '# AKIS\nmodule : %s\ncritical: yes\n' "$LIB" > "$W/r6/usr/share/p11-kit/modules/akia.module"
+"$ND_BIN" setup --lang en --root "$W/r6" --module "$LIB" p11-kit --json > "$W/reg.json"; rc=$?
+expect "'module : PATH' registers the library: exit 0, nothing to write" [ "$rc" -eq 0 ]
+expect "'module : PATH' registers the library: the step names that file" \
+	jq -e '.plan[0].state == "ok" and .plan[0].path == "/usr/share/p11-kit/modules/akia.module"' "$W/reg.json"
+printf 'module: %s\nmodule: opensc-pkcs11.so\n' "$LIB" > "$W/r6/usr/share/p11-kit/modules/akia.module"
+"$ND_BIN" setup --lang en --root "$W/r6" --module "$LIB" p11-kit --json > "$W/reg2.json"; rc=$?
+expect "a later 'module' line replaces the library: exit 1, akis.module to write" \
+	jq -e '.exit_code == 1 and .plan[0].state == "pending" and .plan[0].path == "/etc/pkcs11/modules/akis.module"' "$W/reg2.json"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
