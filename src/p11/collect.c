@@ -82,6 +82,13 @@ precheck(json_object *m, const char *path, const struct nd_elf *self)
 /* Modules probed side by side: a layer with eight stalling modules takes
  * one --timeout, not eight. Bounded, as each is a process. */
 #define PARALLEL 8
+/* ... but started one after another: the next one starts when the last
+ * ends, or once the last has been busy for STAGGER_MS (--timeout / 16 at
+ * most). Working modules are done well within that, so two of them never
+ * talk to the card at the same time (a module that does not lock the card
+ * with a PC/SC transaction could otherwise see the other's commands and
+ * report no certificate); only a stalling one is overlapped. */
+#define STAGGER_MS 250
 /* How long, after the layer's own --timeout, a module started late may
  * still run: the ones started first then end by their own step limit, and
  * are reported as hanging, not as cut short. */
@@ -122,10 +129,14 @@ nd_p11_collect(struct nd_report *rep)
 	struct slot *sl;
 	struct nd_child *running[PARALLEL];
 	size_t nrun = 0, next = 0;
+	int64_t stagger = timeout_s * 1000LL / (2 * PARALLEL);
 	/* one budget for the layer: no probe starts after `starts_until`,
-	 * none runs past `ends_at` */
-	int64_t t0 = nd_now_ms(), starts_until = t0 + timeout_s * 1000LL,
-	    ends_at = starts_until + GRACE_MS;
+	 * none runs past `ends_at` (the staggered starts included) */
+	int64_t t0 = nd_now_ms(), starts_until = t0 + timeout_s * 1000LL, ends_at, last_start = 0;
+
+	if (stagger > STAGGER_MS)
+		stagger = STAGGER_MS;
+	ends_at = starts_until + GRACE_MS + PARALLEL * stagger;
 
 	nd_p11_elf_self(&self);
 	nd_p11_discover(o, &cands);
@@ -155,13 +166,15 @@ nd_p11_collect(struct nd_report *rep)
 	for (;;) {
 		int64_t now = nd_now_ms();
 
-		while (nrun < PARALLEL && next < cands.n && now < starts_until) {
+		while (nrun < PARALLEL && next < cands.n && now < starts_until &&
+		    (nrun == 0 || now - last_start >= stagger)) {
 			struct slot *s = &sl[next++];
 			struct nd_child_limits lim = { timeout_s * 1000, (int)(ends_at - now) };
 
 			if (!s->in)
 				continue;
 			s->ran = true;
+			last_start = now;
 			if (nd_child_start(nd_p11_probe_child, &s->arg, &lim, nd_p11_ingest_msg, s->in,
 			        &s->child) != ND_OK) {
 				memset(&s->res, 0, sizeof s->res);
@@ -172,7 +185,9 @@ nd_p11_collect(struct nd_report *rep)
 		}
 		if (nrun == 0)
 			break;
-		nd_child_wait(running, nrun, 0);
+		/* wake up for the next staggered start, if one is due */
+		nd_child_wait(running, nrun, next < cands.n && nrun < PARALLEL && now < starts_until ?
+		    last_start + stagger : 0);
 		for (size_t k = 0; k < nrun;) {
 			if (!nd_child_done(running[k])) {
 				k++;

@@ -22,17 +22,24 @@
  *                goes to the file NDTEST_PIDFILE
  *   fork_hang    fork_init's helper, then C_Initialize never returns
  *
+ * With NDTEST_TRACE=FILE, C_Initialize and C_Finalize append "init PID MS"
+ * and "fini PID MS" (CLOCK_MONOTONIC) to FILE, and with NDTEST_BUSY_MS=N
+ * C_Initialize first works for N ms, as a module reading its card does:
+ * the tests see when modules ran.
+ *
  * With NDTEST_MODE_BY_NAME set, a copy of the module named
  * "badmod-MODE-ANYTHING.so" takes MODE from its own file name instead, so
  * that copies behaving differently can be probed in one run.
  *
  * Nothing here is meant as an example of a good module. */
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <p11-kit/pkcs11.h>
@@ -94,9 +101,34 @@ start_helper(void)
 	}
 }
 
+static void
+trace(const char *what)
+{
+	const char *f = getenv("NDTEST_TRACE");
+	struct timespec ts;
+	char line[96];
+	int fd, n;
+
+	if (!f)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	n = snprintf(line, sizeof line, "%s %ld %lld\n", what, (long)getpid(),
+	    (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	fd = open(f, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		(void)!write(fd, line, (size_t)n);
+		close(fd);
+	}
+}
+
 static CK_RV
 c_initialize(CK_VOID_PTR args)
 {
+	const char *busy = getenv("NDTEST_BUSY_MS");
+
+	trace("init");
+	if (busy)
+		usleep((useconds_t)atoi(busy) * 1000);
 	if (is("fork_init") || is("fork_hang"))
 		start_helper();
 	if (is("fork_hang"))
@@ -118,6 +150,7 @@ static CK_RV
 c_finalize(CK_VOID_PTR reserved)
 {
 	(void)reserved;
+	trace("fini");
 	return CKR_OK;
 }
 

@@ -65,6 +65,25 @@ expect "ten: not probed is said as such" \
 expect "ten: p11.module blames a hanging module, not an unprobed one" \
 	"$(st p11.module fail) and ([.checks[] | select(.id == \"p11.module\")][0].message | test(\"badmod-hang_init-1.so\"))"
 
+# --- working modules are not probed at the same time: the next starts when
+# the last ends (or has been busy for a while, which these are not), so
+# that two modules never talk to one card at once
+mapfile -t A < <(mods ok 1 2 3 4)
+rm -f "$W/trace"
+NDTEST_TRACE=$W/trace NDTEST_BUSY_MS=80 run_nd "$W/seq.json" tokens "${A[@]}" --timeout 10
+expect "four working modules, each busy 80 ms: all ok" '[.inventory.modules[].status] | all(. == "ok")'
+if python3 - "$W/trace" <<'PY'
+import sys
+ev = [l.split() for l in open(sys.argv[1])]
+spans = {}
+for what, pid, ms in ev:
+    spans.setdefault(pid, {})[what] = int(ms)
+iv = sorted((s["init"], s["fini"]) for s in spans.values() if "init" in s and "fini" in s)
+sys.exit(0 if len(iv) == 4 and all(a[1] <= b[0] for a, b in zip(iv, iv[1:])) else 1)
+PY
+then ok "four working modules: one after another, never two at once"
+else bad "four working modules ran at the same time"; cat "$W/trace"; fi
+
 # only unprobed copies next to a working one: the working one passes
 mapfile -t A < <(mods ok 1 2 3 4 5 6 7 8 9)
 run_nd "$W/nine.json" tokens "${A[@]}" --timeout 2
