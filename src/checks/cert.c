@@ -551,6 +551,34 @@ bundled_remedy(struct nd_result *r, const char *file)
 	free(old);
 }
 
+/* A CA of the verified chain that its issuer's CRL lists as revoked
+ * (chain[i].revocation, src/x509/revocation.c): the chain fails, naming
+ * it. True when one was found. */
+static bool
+revoked_ca(const json_object *chain, struct nd_result *r)
+{
+	for (size_t i = 1; chain && i < json_object_array_length(chain); i++) {
+		json_object *e = json_object_array_get_idx(chain, i), *rv = nd_jobj(e, "revocation");
+		const char *st = nd_jstr(rv, "status");
+		char *cn;
+
+		if (!st || strcmp(st, "revoked") != 0)
+			continue;
+		cn = cn_of(nd_jstr(e, "subject"));
+		json_object_object_add(nd_result_details(r), "revoked_ca", json_object_new_string(cn));
+		nd_result_set(r, ND_FAIL, _("the CA certificate %s was REVOKED on %s (reason: %s), says %s"), cn,
+		    nd_jstr(rv, "date") ? nd_jstr(rv, "date") : "?",
+		    nd_jstr(rv, "reason") ? nd_jstr(rv, "reason") : _("not given"),
+		    nd_jstr(rv, "url") ? nd_jstr(rv, "url") : "?");
+		nd_result_remedy(r, _("Everything a revoked CA issued is untrusted, this certificate too: the whole "
+		    "chain below %s. Do not sign with it; ask Kamu SM (%s) or the CA that issued it for a "
+		    "certificate under a valid CA."), cn, KAMUSM_PHONE);
+		free(cn);
+		return true;
+	}
+	return false;
+}
+
 static void
 eval_signing_chain(const struct nd_report *rep, struct nd_result *r)
 {
@@ -577,6 +605,8 @@ eval_signing_chain(const struct nd_report *rep, struct nd_result *r)
 		srcs = n;
 	}
 	anchor = nd_jstr(cs, "anchor");
+	if (nd_jbool(cs, "verified", false) && revoked_ca(chain, r))
+		goto out;
 	if (nd_jbool(cs, "verified", false)) {
 		char *top = cn_of(nd_jstr(cs, "anchor_subject"));
 		if (anchor && strcmp(anchor, "kamusm") == 0)
@@ -821,7 +851,7 @@ eval_chain(const struct nd_report *rep, struct nd_result *r)
 }
 
 static void
-eval_revocation(const struct nd_report *rep, struct nd_result *r)
+eval_leaf_revocation(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *sc = need_signing(rep, r), *rv;
 	const char *st, *method, *url, *err, *detail, *host_hint;
@@ -903,6 +933,68 @@ eval_revocation(const struct nd_report *rep, struct nd_result *r)
 		nd_result_remedy(r, _("A proxy or captive portal may be changing the answer; check the network "
 		    "path (http_proxy) and try again. If it persists, call %s."), KAMUSM_PHONE);
 	}
+}
+
+/* A CA of the chain whose revocation could not be determined
+ * (chain[i].revocation.status "unknown"; a revoked one fails cert.chain):
+ * the leaf's good answer becomes a warning naming the CA, the URL and the
+ * network's remedy. Offline without the CA's CRL in the cache it is said
+ * as for the leaf: "not checked, the network is off", and only once (not
+ * when the leaf's own answer already says so). A leaf that warned for
+ * another reason gets the CA named too; a revoked leaf stays as it is. */
+static void
+ca_revocation_unknown(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *chain = nd_jarr(rep->inventory, "chain"), *e = NULL, *rv = NULL;
+	const char *err, *url, *detail, *leaf_err = nd_jstr(nd_jobj(rep->inventory, "revocation"), "error");
+	char *cn, *msg;
+
+	for (size_t i = 1; chain && i < json_object_array_length(chain) && !rv; i++) {
+		const char *st = nd_jstr(nd_jobj(json_object_array_get_idx(chain, i), "revocation"), "status");
+		if (st && strcmp(st, "unknown") == 0) {
+			e = json_object_array_get_idx(chain, i);
+			rv = nd_jobj(e, "revocation");
+		}
+	}
+	if (!rv || r->status == ND_FAIL || r->status == ND_SKIP)
+		return;
+	err = nd_jstr(rv, "error");
+	url = nd_jstr(rv, "url");
+	detail = nd_jstr(rv, "detail");
+	if (!err)
+		err = "other";
+	if (strcmp(err, "offline") == 0 && leaf_err && strcmp(leaf_err, "offline") == 0)
+		return;
+	cn = cn_of(nd_jstr(e, "subject"));
+	json_object_object_add(nd_result_details(r), "ca_unchecked", json_object_new_string(cn));
+	if (r->status == ND_WARN) {
+		msg = nd_xstrdup(r->message);
+		nd_result_set(r, ND_WARN, _("%s; the revocation of the issuing CA %s could not be checked either"), msg, cn);
+		free(msg);
+	} else if (strcmp(err, "offline") == 0) {
+		nd_result_set(r, ND_WARN, _("the certificate is not revoked, but the revocation of the issuing CA %s "
+		    "was not checked: the network is off (--offline) and its CRL is not in the cache"), cn);
+		nd_result_remedy(r, "%s", _("Run again without --offline to check revocation."));
+	} else if (strcmp(err, "no_crl") == 0) {
+		nd_result_set(r, ND_WARN, _("the certificate is not revoked, but the revocation of the issuing CA %s "
+		    "cannot be checked: its certificate names no CRL"), cn);
+		nd_result_remedy(r, _("Call Kamu SM's help line %s."), KAMUSM_PHONE);
+	} else {
+		nd_result_set(r, ND_WARN, _("the certificate is not revoked, but the revocation of the issuing CA %s "
+		    "could not be checked: %s (%s)"), cn, url ? url : "?", detail && detail[0] ? detail : err);
+		if (!net_remedy(r, net_failure(rep, url), url))
+			nd_result_remedy(r, _("An institutional network often needs an HTTP proxy: set it with "
+			    "`export http_proxy=http://PROXY:PORT` (and no_proxy for local hosts), or ask IT to allow "
+			    "%s and depo.kamusm.gov.tr; then run again."), url ? url : "?");
+	}
+	free(cn);
+}
+
+static void
+eval_revocation(const struct nd_report *rep, struct nd_result *r)
+{
+	eval_leaf_revocation(rep, r);
+	ca_revocation_unknown(rep, r);
 }
 
 static const struct nd_check_def cert_qualified = { "cert.qualified", ND_LAYER_CERT,

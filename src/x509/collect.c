@@ -304,6 +304,14 @@ nd_x509_collect(struct nd_report *rep)
 		    nd_x509_revocation(xs[chosen], co.issuer, co.store, co.chain, chosen_fx, &net, cache));
 	else
 		json_object_object_add(rep->inventory, "revocation", NULL);
+	/* 5. each CA below the anchor, by its issuer's CRL (chain[i].revocation;
+	 * null for the leaf, whose answer is "revocation", and the anchor) */
+	for (int i = 0; co.chain && i < sk_X509_num(co.chain) && (size_t)i < json_object_array_length(co.elements); i++) {
+		json_object *rv = NULL;
+		if (i > 0 && i < sk_X509_num(co.chain) - 1)
+			rv = nd_x509_ca_revocation(sk_X509_value(co.chain, i), sk_X509_value(co.chain, i + 1), &net, cache);
+		json_object_object_add(json_object_array_get_idx(co.elements, (size_t)i), "revocation", rv);
+	}
 done:
 	json_object_object_add(x509, "network", json_object_get(net.log));
 	json_object_put(net.log);

@@ -615,3 +615,79 @@ out:
 	json_object_object_add(out, "attempts", attempts);
 	return out;
 }
+
+/* ---- the CAs of the chain -----------------------------------------------------
+ *
+ * Each CA below the anchor is looked up in its issuer's CRL, named in the
+ * CA's own distribution points (Kamu SM's NES CA names the root's CRL,
+ * kokshs.v6.crl): the same streaming, cache and scope rules as the
+ * leaf's CRL (a CRL limited to end-user certificates does not cover a CA,
+ * one limited to CA certificates does). No OCSP: Kamu SM answers for its
+ * CAs by CRL. */
+
+static const char *const net_words[] = { "dns", "refused", "unreachable", "proxy", "http_status",
+	"bad_response", "too_large", "timeout" };
+
+/* The stable word of the network's failure for url when it was the last
+ * request (dns, refused, timeout, http_status...), or NULL. */
+static const char *
+last_net_error(const struct nd_net *net, const char *url)
+{
+	size_t n = net->log ? json_object_array_length(net->log) : 0;
+	json_object *e = n ? json_object_array_get_idx(net->log, n - 1) : NULL;
+	const char *u = nd_jstr(e, "url"), *w = nd_jstr(e, "error");
+
+	if (!u || !w || strcmp(u, url) != 0 || nd_jbool(e, "ok", false))
+		return NULL;
+	/* a string of the log that outlives it: one of net.c's fixed words */
+	for (size_t i = 0; i < sizeof net_words / sizeof net_words[0]; i++)
+		if (strcmp(w, net_words[i]) == 0)
+			return net_words[i];
+	return NULL;
+}
+
+json_object *
+nd_x509_ca_revocation(X509 *ca, X509 *issuer, struct nd_net *net, const char *cache_dir)
+{
+	json_object *out = json_object_new_object(), *fx = nd_x509_describe(ca, false);
+	json_object *crls = nd_jarr(fx, "crl_urls");
+	struct nd_rev r, first_err;
+	const char *first_url = NULL;
+	bool cached = false;
+	size_t tried = 0;
+
+	nd_rev_init(&first_err);
+	for (size_t i = 0; crls && i < json_object_array_length(crls) && tried < MAX_URLS; i++) {
+		const char *url = json_object_get_string(json_object_array_get_idx(crls, i));
+		if (!is_http(url))
+			continue;
+		tried++;
+		crl_try(url, ca, issuer, net, cache_dir, &r, &cached);
+		if (r.status == ND_REV_GOOD || r.status == ND_REV_REVOKED) {
+			set_final(out, "crl", url, &r, cached);
+			goto out;
+		}
+		if (!first_url) {
+			first_err = r;
+			first_url = url;
+			if (!r.error)
+				first_err.error = last_net_error(net, url);
+		}
+	}
+	if (!first_url)
+		nd_rev_fail(&first_err, ND_ERR_NOT_FOUND, "%s", _("the CA certificate names no CRL"));
+	r = first_err;
+	r.status = ND_REV_UNKNOWN;
+	set_final(out, "crl", first_url, &r, false);
+	/* "offline": not cached and the network is off (as the leaf's) */
+	if (net->offline && first_url && r.code == ND_ERR_NETWORK)
+		json_object_object_add(out, "error", json_object_new_string("offline"));
+	else if (!first_url)
+		json_object_object_add(out, "error", json_object_new_string("no_crl"));
+	else
+		json_object_object_add(out, "error", json_object_new_string(rev_error_name(&first_err)));
+	json_object_object_add(out, "detail", json_object_new_string(first_err.err));
+out:
+	json_object_put(fx);
+	return out;
+}

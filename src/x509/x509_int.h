@@ -269,5 +269,11 @@ const char *nd_crl_reason_name(int reason);
 json_object *nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *chain,
                                 const json_object *leaf_facts, struct nd_net *net,
                                 const char *cache_dir);
+/* Revocation of a CA certificate of the verified chain by its issuer's CRL
+ * (the CA's distribution points; no OCSP). Returns chain[i].revocation:
+ * {status good|revoked|unknown, method "crl", url, reason, date,
+ * this_update, next_update, cached, crl_signature; error (offline, no_crl,
+ * or the CRL's or the network's word), detail when unknown}. */
+json_object *nd_x509_ca_revocation(X509 *ca, X509 *issuer, struct nd_net *net, const char *cache_dir);
 
 #endif

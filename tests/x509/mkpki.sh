@@ -191,3 +191,87 @@ EOC
 issue narrowcrl ec v3_ee_narrow 10000000146
 openssl ca -config pki.cnf -gencrl -crlexts crl_onlyca -out narrow.crl.pem 2>/dev/null
 openssl crl -in narrow.crl.pem -outform DER -out www/narrow.crl
+
+# The root's own CA database and CRL (root.crl, named in the intermediates'
+# distribution point), and CAs beside int:
+#   int-revoked      another issuing CA, revoked by the root (keyCompromise),
+#                    with its own leaf good-under-revoked-int (and CRL)
+#   int-silentcrl    int's name and key again, its CRL at the SILENT port
+#   goodcrl          a good end-user certificate of int with a CRL, no OCSP
+mkdir -p root/newcerts irev/newcerts
+: > root/index.txt; echo 2100 > root/serial; echo 1000 > root/crlnumber
+: > irev/index.txt; echo 1000 > irev/serial; echo 1000 > irev/crlnumber
+{
+cat <<EOC
+[ root_ca ]
+dir              = ./root
+database         = \$dir/index.txt
+new_certs_dir    = \$dir/newcerts
+serial           = \$dir/serial
+crlnumber        = \$dir/crlnumber
+certificate      = ./root.pem
+private_key      = ./root.key
+default_md       = sha384
+default_days     = 3000
+default_crl_days = 30
+policy           = pol_any
+unique_subject   = no
+copy_extensions  = none
+[ irev_ca ]
+dir              = ./irev
+database         = \$dir/index.txt
+new_certs_dir    = \$dir/newcerts
+serial           = \$dir/serial
+crlnumber        = \$dir/crlnumber
+certificate      = ./int-revoked.pem
+private_key      = ./int-revoked.key
+default_md       = sha384
+default_days     = 730
+default_crl_days = 7
+policy           = pol_any
+unique_subject   = no
+copy_extensions  = none
+utf8             = yes
+string_mask      = utf8only
+[ v3_int_silentcrl ]
+basicConstraints       = critical, CA:TRUE, pathlen:0
+keyUsage               = critical, keyCertSign, cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+certificatePolicies    = 2.16.792.1.2.1.1.5.7.1.1
+authorityInfoAccess    = caIssuers;URI:http://127.0.0.1:$HTTP/root.der
+crlDistributionPoints  = URI:http://127.0.0.1:$SILENT/root.crl
+EOC
+cat <<EOC
+[ v3_ee_irev ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, nonRepudiation
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+certificatePolicies    = @nes_policy
+authorityInfoAccess    = caIssuers;URI:http://127.0.0.1:$HTTP/int-revoked.der
+crlDistributionPoints  = URI:http://127.0.0.1:$HTTP/int-revoked.crl
+1.3.6.1.5.5.7.1.3      = ASN1:SEQUENCE:qc_statements
+EOC
+} >> pki.cnf
+ec int-revoked P-384
+openssl req -new -config pki.cnf -key int-revoked.key -utf8 \
+	-subj "$O/CN=Test Geri Alınmış Sertifika Hizmet Sağlayıcısı" -out int-revoked.csr
+openssl ca -batch -config pki.cnf -name root_ca -extensions v3_int -preserveDN -notext \
+	-in int-revoked.csr -out int-revoked.pem 2>/dev/null
+openssl ca -config pki.cnf -name root_ca -revoke int-revoked.pem -crl_reason keyCompromise 2>/dev/null
+openssl req -new -config pki.cnf -key int.key -utf8 \
+	-subj "$O/CN=Test Kamu Elektronik Sertifika Hizmet Sağlayıcısı - Sürüm 6" |
+	openssl x509 -req -CA root.pem -CAkey root.key -set_serial 0x2004 -days 3000 \
+	-extfile pki.cnf -extensions v3_int_silentcrl -out int-silentcrl.pem 2>/dev/null
+openssl ca -config pki.cnf -name root_ca -gencrl -crlexts crl_ext -out root.crl.pem 2>/dev/null
+openssl crl -in root.crl.pem -outform DER -out www/root.crl
+openssl x509 -in int-revoked.pem -outform DER -out www/int-revoked.der
+ec good-under-revoked-int P-256
+openssl req -new -config pki.cnf -key good-under-revoked-int.key -utf8 \
+	-subj "/C=TR/CN=TEST KULLANICI ÇAĞRI/serialNumber=10000000146" -out good-under-revoked-int.csr
+openssl ca -batch -config pki.cnf -name irev_ca -extensions v3_ee_irev -preserveDN -notext \
+	-in good-under-revoked-int.csr -out good-under-revoked-int.pem 2>/dev/null
+openssl ca -config pki.cnf -name irev_ca -gencrl -crlexts crl_ext -out int-revoked.crl.pem 2>/dev/null
+openssl crl -in int-revoked.crl.pem -outform DER -out www/int-revoked.crl
+issue goodcrl ec v3_ee_crlonly 10000000146
