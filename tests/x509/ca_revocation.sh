@@ -136,5 +136,24 @@ t offline-fresh $A $(C fresh) --offline "$P/good-ec.pem" "$P/int.pem" -- exit=1 
 	inv:chain[1].revocation.error=offline "msg:cert.revocation~not checked: the network is off" \
 	'!~issuing CA'
 
+# scope (RFC 5280 6.3.3): the root's CRL limited to CA certificates covers
+# the intermediate; one limited to end-user certificates does not (unknown,
+# crl_scope, a warning), and is not cached
+t scope-caonly $A $(C caonly) "$P/good-ec.pem" "$P/int-caonly.pem" -- exit=0 cert.chain=pass \
+	cert.revocation=pass inv:chain[1].revocation.status=good \
+	inv:chain[1].revocation.url="http://127.0.0.1:$HTTP/root-caonly.crl"
+t scope-useronly $A $(C useronly) "$P/good-ec.pem" "$P/int-useronly.pem" -- exit=1 cert.chain=pass \
+	cert.revocation=warn inv:chain[1].revocation.status=unknown inv:chain[1].revocation.error=crl_scope \
+	msg:cert.revocation~"Test Kamu Elektronik Sertifika"
+check "scope-useronly: the CRL that cannot decide is not cached" \
+	"! ls '$W/cache-useronly/crl/' 2>/dev/null | grep -q ."
+
+# the leaf's OCSP and CRL silent and the root's CRL silent too: one
+# --timeout (2 s) for all three, every one reported
+t all-silent $A $(C allsilent) "$P/silent.pem" "$P/int-silentcrl.pem" -- exit=1 cert.chain=pass \
+	cert.revocation=warn inv:revocation.status=unknown inv:chain[1].revocation.status=unknown \
+	inv:chain[1].revocation.error=timeout msg:cert.revocation~"could not be checked either"
+check "all silent: within one --timeout ($LAST_MS ms)" "[ $LAST_MS -lt 4000 ]"
+
 echo "x509 CA revocation: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

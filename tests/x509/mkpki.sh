@@ -275,3 +275,32 @@ openssl ca -batch -config pki.cnf -name irev_ca -extensions v3_ee_irev -preserve
 openssl ca -config pki.cnf -name irev_ca -gencrl -crlexts crl_ext -out int-revoked.crl.pem 2>/dev/null
 openssl crl -in int-revoked.crl.pem -outform DER -out www/int-revoked.crl
 issue goodcrl ec v3_ee_crlonly 10000000146
+
+# The root's CRL limited by its issuing distribution point (RFC 5280
+# 5.2.5): to CA certificates (covers an intermediate) and to end-user
+# certificates (does not); int's name and key again, each naming one
+#   int-caonly    -> root-caonly.crl     int-useronly -> root-useronly.crl
+for k in caonly useronly; do
+	cat >> pki.cnf <<EOC
+[ v3_int_$k ]
+basicConstraints       = critical, CA:TRUE, pathlen:0
+keyUsage               = critical, keyCertSign, cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+certificatePolicies    = 2.16.792.1.2.1.1.5.7.1.1
+authorityInfoAccess    = caIssuers;URI:http://127.0.0.1:$HTTP/root.der
+crlDistributionPoints  = URI:http://127.0.0.1:$HTTP/root-$k.crl
+[ crl_$k ]
+authorityKeyIdentifier   = keyid:always
+issuingDistributionPoint = critical, @idp_$k
+[ idp_$k ]
+fullname = URI:http://127.0.0.1:$HTTP/root-$k.crl
+EOC
+	if [ $k = caonly ]; then echo "onlyCA   = TRUE" >> pki.cnf; else echo "onlyuser = TRUE" >> pki.cnf; fi
+	openssl req -new -config pki.cnf -key int.key -utf8 \
+		-subj "$O/CN=Test Kamu Elektronik Sertifika Hizmet Sağlayıcısı - Sürüm 6" |
+		openssl x509 -req -CA root.pem -CAkey root.key -set_serial "0x20$([ $k = caonly ] && echo 05 || echo 06)" \
+		-days 3000 -extfile pki.cnf -extensions "v3_int_$k" -out "int-$k.pem" 2>/dev/null
+	openssl ca -config pki.cnf -name root_ca -gencrl -crlexts "crl_$k" -out "root-$k.crl.pem" 2>/dev/null
+	openssl crl -in "root-$k.crl.pem" -outform DER -out "www/root-$k.crl"
+done
