@@ -1,24 +1,108 @@
-/* Pure parsers of the sys layer (system files and command outputs). */
+/* Pure parsers of the sys layer (system files and command outputs). Each
+ * reads the bytes through a bounded cursor (core/buf.h); the text ends at
+ * its end or at its first NUL, as a C string would, so the byte and the
+ * C-string forms of a parser give the same answer. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/util.h"
 #include "sys/sys.h"
 
+/* A cursor over the text in [p, p+n), up to its first NUL. */
+static void
+text_cur(struct nd_cur *c, const void *p, size_t n)
+{
+	const uint8_t *z = p && n ? memchr(p, '\0', n) : NULL;
+
+	nd_cur_init(c, p, z ? (size_t)(z - (const uint8_t *)p) : n);
+}
+
+/* The next line (without its '\n'); false at the end of the text. */
+static bool
+next_line(struct nd_cur *c, const uint8_t **line, size_t *len)
+{
+	const uint8_t *nl;
+
+	if (!nd_cur_left(c))
+		return false;
+	nl = memchr(c->p, '\n', nd_cur_left(c));
+	*len = nl ? (size_t)(nl - c->p) : nd_cur_left(c);
+	nd_cur_view(c, line, *len);
+	if (nl)
+		nd_cur_take(c, NULL, 1);
+	return true;
+}
+
+/* Move the cursor to just after the first `needle`; false when absent. */
+static bool
+skip_past(struct nd_cur *c, const char *needle)
+{
+	size_t k = strlen(needle);
+	const uint8_t *at = nd_cur_left(c) ? memmem(c->p, nd_cur_left(c), needle, k) : NULL;
+
+	return at && nd_cur_take(c, NULL, (size_t)(at - c->p) + k);
+}
+
+static bool
+cur_peek(const struct nd_cur *c, uint8_t *b)
+{
+	if (!nd_cur_left(c))
+		return false;
+	*b = c->p[0];
+	return true;
+}
+
+/* A decimal number as strtol reads it (blanks, a sign, digits; clamped to
+ * LONG_MIN..LONG_MAX). False, with the cursor unmoved, when there is none. */
+static bool
+cur_long(struct nd_cur *c, long *v)
+{
+	struct nd_cur t = *c;
+	unsigned long acc = 0, lim;
+	bool neg = false, any = false, over = false;
+	uint8_t b;
+
+	while (cur_peek(&t, &b) && isspace(b))
+		nd_cur_take(&t, NULL, 1);
+	if (cur_peek(&t, &b) && (b == '+' || b == '-')) {
+		neg = b == '-';
+		nd_cur_take(&t, NULL, 1);
+	}
+	lim = neg ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
+	while (cur_peek(&t, &b) && isdigit(b)) {
+		unsigned d = (unsigned)(b - '0');
+		if (acc > (lim - d) / 10)
+			over = true;
+		else
+			acc = acc * 10 + d;
+		any = true;
+		nd_cur_take(&t, NULL, 1);
+	}
+	if (!any)
+		return false;
+	if (over)
+		acc = lim;
+	*v = neg ? (acc ? -(long)(acc - 1) - 1 : 0) : (long)acc;
+	*c = t;
+	return true;
+}
+
 /* One os-release value: unquote "..." (with \-escapes) or '...'. */
 static char *
-os_value(const char *v, size_t n)
+os_value(const uint8_t *v, size_t n)
 {
 	char *out = nd_xcalloc(n + 1, 1);
 	size_t k = 0;
 
 	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-		char q = v[0];
+		uint8_t q = v[0];
 		for (size_t i = 1; i + 1 < n; i++) {
 			if (q == '"' && v[i] == '\\' && i + 2 < n)
 				i++;
-			out[k++] = v[i];
+			out[k++] = (char)v[i];
 		}
 	} else {
 		memcpy(out, v, n);
@@ -28,36 +112,46 @@ os_value(const char *v, size_t n)
 	return out;
 }
 
-json_object *
-nd_sys_parse_os_release(const char *text)
+static const struct { const char *key, *json; } os_keys[] = {
+	{ "ID", "id" }, { "NAME", "name" }, { "VERSION_ID", "version_id" },
+	{ "PRETTY_NAME", "pretty_name" }, { "ID_LIKE", "id_like" },
+	{ "VERSION_CODENAME", "codename" },
+};
+
+/* One KEY=value line: set the key's field when it is one we keep. */
+static void
+os_line(json_object *o, const uint8_t *l, size_t len)
 {
-	static const struct { const char *key, *json; } keys[] = {
-		{ "ID", "id" }, { "NAME", "name" }, { "VERSION_ID", "version_id" },
-		{ "PRETTY_NAME", "pretty_name" }, { "ID_LIKE", "id_like" },
-		{ "VERSION_CODENAME", "codename" },
-	};
+	const uint8_t *eq;
+	size_t kn;
+
+	while (len && (l[len - 1] == '\r' || l[len - 1] == ' '))
+		len--;
+	if ((eq = memchr(l, '=', len)) == NULL)
+		return;
+	kn = (size_t)(eq - l);
+	for (size_t k = 0; k < sizeof os_keys / sizeof os_keys[0]; k++)
+		if (kn == strlen(os_keys[k].key) && memcmp(l, os_keys[k].key, kn) == 0) {
+			char *v = os_value(eq + 1, len - kn - 1);
+			json_object_object_add(o, os_keys[k].json, json_object_new_string(v));
+			free(v);
+		}
+}
+
+json_object *
+nd_sys_parse_os_release_n(const void *p, size_t n)
+{
 	json_object *o = json_object_new_object();
 	const char *id, *like;
+	const uint8_t *l;
+	struct nd_cur c;
+	size_t len;
 
-	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-		json_object_object_add(o, keys[k].json, NULL);
-	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n'), *eq;
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-
-		while (len && (l[len - 1] == '\r' || l[len - 1] == ' '))
-			len--;
-		eq = memchr(l, '=', len);
-		for (size_t k = 0; eq && k < sizeof keys / sizeof keys[0]; k++)
-			if ((size_t)(eq - l) == strlen(keys[k].key) && strncmp(l, keys[k].key, (size_t)(eq - l)) == 0) {
-				char *v = os_value(eq + 1, len - (size_t)(eq - l) - 1);
-				json_object_object_add(o, keys[k].json, json_object_new_string(v));
-				free(v);
-			}
-		l = nl ? nl + 1 : l + len;
-		if (!nl)
-			break;
-	}
+	for (size_t k = 0; k < sizeof os_keys / sizeof os_keys[0]; k++)
+		json_object_object_add(o, os_keys[k].json, NULL);
+	text_cur(&c, p, n);
+	while (next_line(&c, &l, &len))
+		os_line(o, l, len);
 	id = nd_jstr(o, "id");
 	like = nd_jstr(o, "id_like");
 	/* Pardus, Ubuntu and the rest of the Debian family share packages,
@@ -70,97 +164,141 @@ nd_sys_parse_os_release(const char *text)
 	return o;
 }
 
+json_object *
+nd_sys_parse_os_release(const char *text)
+{
+	return nd_sys_parse_os_release_n(text, text ? strlen(text) : 0);
+}
+
+bool
+nd_sys_parse_pcscd_version_n(const void *p, size_t n, char *ver, size_t versz)
+{
+	const uint8_t *v;
+	struct nd_cur c;
+	size_t k = 0;
+
+	text_cur(&c, p, n);
+	if (!versz || !skip_past(&c, "version "))
+		return false;
+	v = c.p;
+	while (k < nd_cur_left(&c) && (isdigit(v[k]) || v[k] == '.'))
+		k++;
+	while (k && v[k - 1] == '.')   /* "1.9.9." ends a sentence */
+		k--;
+	if (k == 0 || k >= versz)
+		return false;
+	nd_cur_take(&c, ver, k);
+	ver[k] = '\0';
+	return true;
+}
+
 bool
 nd_sys_parse_pcscd_version(const char *out, char *ver, size_t versz)
 {
-	const char *p = out ? strstr(out, "version ") : NULL;
-	size_t n = 0;
+	return nd_sys_parse_pcscd_version_n(out, out ? strlen(out) : 0, ver, versz);
+}
 
-	if (!p || !versz)
-		return false;
-	p += strlen("version ");
-	while (p[n] && (isdigit((unsigned char)p[n]) || p[n] == '.'))
-		n++;
-	while (n && p[n - 1] == '.')   /* "1.9.9." ends a sentence */
-		n--;
-	if (n == 0 || n >= versz)
-		return false;
-	memcpy(ver, p, n);
-	ver[n] = '\0';
-	return true;
+long
+nd_sys_parse_status_uid_n(const void *p, size_t n)
+{
+	struct nd_cur c;
+	long real, eff;
+
+	text_cur(&c, p, n);
+	/* the real uid, then the effective one (Uid: real eff saved fs) */
+	if (!skip_past(&c, "\nUid:") || !cur_long(&c, &real))
+		return -1;
+	return cur_long(&c, &eff) ? eff : real;
 }
 
 long
 nd_sys_parse_status_uid(const char *status)
 {
-	const char *p = status ? strstr(status, "\nUid:") : NULL;
-	char *end;
-	long real, eff;
+	return nd_sys_parse_status_uid_n(status, status ? strlen(status) : 0);
+}
 
-	if (!p)
-		return -1;
-	p += strlen("\nUid:");
-	real = strtol(p, &end, 10);
-	if (end == p)
-		return -1;
-	p = end;
-	eff = strtol(p, &end, 10);
-	return end == p ? real : eff;
+static bool
+word_is(const uint8_t *w, size_t n, const char *name)
+{
+	return n == strlen(name) && memcmp(w, name, n) == 0;
+}
+
+void
+nd_sys_parse_scdaemon_conf_n(const void *p, size_t n, bool *pcsc_shared, bool *disable_ccid)
+{
+	const uint8_t *l;
+	struct nd_cur c;
+	size_t len, w;
+
+	*pcsc_shared = *disable_ccid = false;
+	text_cur(&c, p, n);
+	while (next_line(&c, &l, &len)) {
+		/* an option is the first word of its line ("# x" is a comment) */
+		while (len && isspace(*l)) {
+			l++;
+			len--;
+		}
+		for (w = 0; w < len && !isspace(l[w]); w++)
+			;
+		if (word_is(l, w, "pcsc-shared"))
+			*pcsc_shared = true;
+		if (word_is(l, w, "disable-ccid"))
+			*disable_ccid = true;
+	}
 }
 
 void
 nd_sys_parse_scdaemon_conf(const char *text, bool *pcsc_shared, bool *disable_ccid)
 {
-	*pcsc_shared = *disable_ccid = false;
-	for (const char *l = text; l && *l;) {
-		const char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l), w;
-
-		while (len && isspace((unsigned char)*l)) {
-			l++;
-			len--;
-		}
-		for (w = 0; w < len && !isspace((unsigned char)l[w]); w++)
-			;
-		if (w == strlen("pcsc-shared") && strncmp(l, "pcsc-shared", w) == 0)
-			*pcsc_shared = true;
-		if (w == strlen("disable-ccid") && strncmp(l, "disable-ccid", w) == 0)
-			*disable_ccid = true;
-		if (!nl)
-			break;
-		l = nl + 1;
-	}
+	nd_sys_parse_scdaemon_conf_n(text, text ? strlen(text) : 0, pcsc_shared, disable_ccid);
 }
 
 const char *
-nd_sys_parse_cgroup(const char *text)
+nd_sys_parse_cgroup_n(const void *p, size_t n)
 {
 	static const struct { const char *needle, *name; } rt[] = {
 		{ "/docker", "docker" }, { "/libpod", "podman" }, { "/lxc", "lxc" },
 		{ "/kubepods", "kubernetes" }, { "/machine.slice/systemd-nspawn", "systemd-nspawn" },
 	};
 
-	for (size_t i = 0; text && i < sizeof rt / sizeof rt[0]; i++)
-		if (strstr(text, rt[i].needle))
+	for (size_t i = 0; p && i < sizeof rt / sizeof rt[0]; i++) {
+		struct nd_cur c;
+
+		text_cur(&c, p, n);
+		if (skip_past(&c, rt[i].needle))
 			return rt[i].name;
+	}
 	return NULL;
+}
+
+const char *
+nd_sys_parse_cgroup(const char *text)
+{
+	return nd_sys_parse_cgroup_n(text, text ? strlen(text) : 0);
 }
 
 int
 nd_sys_version_cmp(const char *a, const char *b)
 {
+	struct nd_cur ca, cb;
+
 	if (!a || !b)
 		return a ? 1 : b ? -1 : 0;
-	while (*a || *b) {
-		char *ea, *eb;
-		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
+	text_cur(&ca, a, strlen(a));
+	text_cur(&cb, b, strlen(b));
+	while (nd_cur_left(&ca) || nd_cur_left(&cb)) {
+		long x = 0, y = 0;
+		bool na = cur_long(&ca, &x), nb = cur_long(&cb, &y);
+		uint8_t d;
 
 		if (x != y)
 			return x < y ? -1 : 1;
-		if (ea == a && eb == b)
+		if (!na && !nb)
 			break;   /* no more numbers on either side ("~rc1") */
-		a = *ea == '.' ? ea + 1 : ea;
-		b = *eb == '.' ? eb + 1 : eb;
+		if (cur_peek(&ca, &d) && d == '.')
+			nd_cur_take(&ca, NULL, 1);
+		if (cur_peek(&cb, &d) && d == '.')
+			nd_cur_take(&cb, NULL, 1);
 	}
 	return 0;
 }

@@ -22,18 +22,27 @@
  * cannot be seen without it is reported as unknown. */
 nd_err nd_sys_collect(struct nd_report *rep);
 
-/* Pure parsers, for the collector and the tests. */
+/* Pure parsers, for the collector and the tests. Each reads the bytes
+ * through a bounded cursor (the _n forms: p, n), and the text ends at the
+ * first NUL as a C string would; the C-string forms are the same parsers.
+ * fuzz_sys_parse runs every one of them. */
 /* os-release text -> {"id", "name", "version_id", "pretty_name", "id_like",
- * "family"}; family is "debian" for Debian, Ubuntu, Pardus and their kin. */
+ * "codename", "family"}; family is "debian" for Debian, Ubuntu, Pardus and
+ * their kin. */
 json_object *nd_sys_parse_os_release(const char *text);
+json_object *nd_sys_parse_os_release_n(const void *p, size_t n);
 /* "pcsc-lite version 1.9.9." -> "1.9.9"; false when not found. */
 bool nd_sys_parse_pcscd_version(const char *out, char *ver, size_t versz);
+bool nd_sys_parse_pcscd_version_n(const void *p, size_t n, char *ver, size_t versz);
 /* The effective uid from /proc/PID/status text, -1 when absent. */
 long nd_sys_parse_status_uid(const char *status);
+long nd_sys_parse_status_uid_n(const void *p, size_t n);
 /* scdaemon.conf: are pcsc-shared and disable-ccid set? */
 void nd_sys_parse_scdaemon_conf(const char *text, bool *pcsc_shared, bool *disable_ccid);
+void nd_sys_parse_scdaemon_conf_n(const void *p, size_t n, bool *pcsc_shared, bool *disable_ccid);
 /* A container runtime named in /proc/1/cgroup text, or NULL. */
 const char *nd_sys_parse_cgroup(const char *text);
+const char *nd_sys_parse_cgroup_n(const void *p, size_t n);
 /* Compare dotted versions ("1.9.9" < "2.4.0"): <0, 0, >0. */
 int nd_sys_version_cmp(const char *a, const char *b);
 

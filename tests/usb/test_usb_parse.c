@@ -2,6 +2,7 @@
  * descriptors, Info.plist files, USB string descriptors, reader names, the
  * known-device table, os-release and friends, libusb error names, and the
  * bounded command runner. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -409,6 +410,75 @@ sys_small_parsers(void **state)
 	assert_true(nd_sys_version_cmp("1.9.9~rc1", "1.9.9") == 0);
 }
 
+/* Edge inputs of the sys parsers: no newline at the end, a NUL inside (the
+ * text ends there, in both forms), very long lines, quotes in os-release. */
+static void
+sys_parse_edges(void **state)
+{
+	static const char nul_os[] = "NAME=x\nID=fe\0dora\nVERSION_ID=1\n";
+	size_t big = 100000;
+	char *longv = malloc(big + 64), v[16];
+	json_object *o;
+	bool shared, noccid;
+
+	(void)state;
+	/* no trailing newline */
+	o = nd_sys_parse_os_release("NAME=x\nID=debian");
+	assert_string_equal(nd_jstr(o, "id"), "debian");
+	json_object_put(o);
+	nd_sys_parse_scdaemon_conf("# x\n\tpcsc-shared", &shared, &noccid);
+	assert_true(shared);
+	assert_int_equal(nd_sys_parse_status_uid("Name:\tx\nUid:\t7"), 7);
+	assert_string_equal(nd_sys_parse_cgroup("0::/lxc"), "lxc");
+	/* a NUL inside: the text ends at it */
+	o = nd_sys_parse_os_release_n(nul_os, sizeof nul_os - 1);
+	assert_string_equal(nd_jstr(o, "id"), "fe");
+	assert_string_equal(nd_jstr(o, "name"), "x");
+	assert_null(nd_jstr(o, "version_id"));
+	json_object_put(o);
+	nd_sys_parse_scdaemon_conf_n("#\0\npcsc-shared\n", 15, &shared, &noccid);
+	assert_false(shared);
+	assert_int_equal(nd_sys_parse_status_uid_n("Name:\0\nUid:\t5 6", 15), -1);
+	assert_int_equal(nd_sys_parse_status_uid_n("\nUid:\t5\0 6", 12), 5);
+	assert_null(nd_sys_parse_cgroup_n("0::/\0docker", 11));
+	assert_false(nd_sys_parse_pcscd_version_n("version \0" "1.2", 12, v, sizeof v));
+	assert_true(nd_sys_parse_pcscd_version_n("version 1.2\0" "3", 13, v, sizeof v));
+	assert_string_equal(v, "1.2");
+	assert_null(nd_sys_parse_cgroup_n(NULL, 5));
+	/* very long lines: read whole, nothing cut */
+	assert_non_null(longv);
+	memcpy(longv, "PRETTY_NAME=\"", 13);
+	memset(longv + 13, 'a', big);
+	strcpy(longv + 13 + big, "\"\nID=ubuntu");
+	o = nd_sys_parse_os_release(longv);
+	assert_int_equal(strlen(nd_jstr(o, "pretty_name")), big);
+	assert_string_equal(nd_jstr(o, "family"), "debian");
+	json_object_put(o);
+	memset(longv, ' ', big);
+	strcpy(longv + big, "\nUid:\t1000\t1001\n");
+	assert_int_equal(nd_sys_parse_status_uid(longv), 1001);
+	longv[0] = 'x';   /* one long line whose first word is x */
+	strcpy(longv + big, "pcsc-shared\n");
+	nd_sys_parse_scdaemon_conf(longv, &shared, &noccid);
+	assert_false(shared);
+	longv[big - 1] = '\n';
+	nd_sys_parse_scdaemon_conf(longv, &shared, &noccid);
+	assert_true(shared);
+	assert_int_equal(nd_sys_parse_status_uid("\nUid:\t99999999999999999999999"), LONG_MAX);
+	/* quotes in os-release values */
+	o = nd_sys_parse_os_release("NAME=\"Debian\nID=\"\\\"\nVERSION_ID='it''s'\n"
+	    "PRETTY_NAME=\"a \\\"b\\\" \\\\ c\" \r\nID_LIKE=\"\"\nVERSION_CODENAME='x\\'");
+	assert_string_equal(nd_jstr(o, "name"), "\"Debian");          /* unbalanced: kept */
+	assert_string_equal(nd_jstr(o, "id"), "\\");                 /* "\" : a lone backslash */
+	assert_string_equal(nd_jstr(o, "version_id"), "it''s");       /* no escapes in '...' */
+	assert_string_equal(nd_jstr(o, "pretty_name"), "a \"b\" \\ c");
+	assert_string_equal(nd_jstr(o, "id_like"), "");
+	assert_string_equal(nd_jstr(o, "codename"), "x\\");
+	assert_null(nd_jstr(o, "family"));
+	json_object_put(o);
+	free(longv);
+}
+
 static void
 libusb_errors(void **state)
 {
@@ -473,6 +543,7 @@ main(void)
 		cmocka_unit_test(known_table),
 		cmocka_unit_test(os_release),
 		cmocka_unit_test(sys_small_parsers),
+		cmocka_unit_test(sys_parse_edges),
 		cmocka_unit_test(libusb_errors),
 		cmocka_unit_test(bounded_commands),
 	};
