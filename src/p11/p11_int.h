@@ -157,6 +157,26 @@ void nd_p11_ingest_end(struct nd_p11_ingest *in, const struct nd_child_result *r
                        json_object *tokens, json_object *certs, json_object *internal_certs);
 void nd_p11_ingest_free(struct nd_p11_ingest *in);
 
+/* --- sign-test: the child (sign_child.c) and the parent (sign_parent.c) */
+
+#define ND_P11_SIGN_MSG_LEN 64   /* the random message the token signs */
+#define ND_P11_SIG_MAX 1024      /* RSA-8192 */
+struct nd_p11_sign_arg {
+	const char *path;
+	unsigned long slot;
+	const char *label, *serial;   /* to find the token again */
+	uint8_t id[256];              /* the certificate's CKA_ID */
+	size_t id_len;
+	char *pin;                    /* NULL: the reader's PIN pad */
+	size_t pin_len;
+	bool force, quiet;
+	uint8_t msg[ND_P11_SIGN_MSG_LEN];
+};
+/* Child: find the token again, refuse a locked one (or a final try without
+ * force), log in once, sign msg, send the signature; the PIN is wiped on
+ * every path. */
+void nd_p11_sign_child(struct nd_chan *ch, void *arg);
+
 /* --- certificates (certinfo.c) ----------------------------------------- */
 
 /* Summarise a DER certificate into `c` (subject, issuer, serial, validity,
