@@ -396,6 +396,88 @@ exclusive_holders(void)
 	return arr;
 }
 
+/* The card's own ATR and protocol, from the probe's SCardStatus answer. */
+static void
+card_status(json_object *card, const json_object *status, const struct nd_cardlist *list)
+{
+	const char *hex = nd_jstr(status, "atr"), *before = nd_jstr(card, "atr");
+	uint8_t atr[64];
+	long n;
+
+	/* the card may have been swapped since the survey: its own ATR wins */
+	if (hex && before && strcmp(hex, before) != 0 &&
+	    (n = nd_unhex(hex, atr, sizeof atr)) > 0) {
+		json_object *fresh = nd_pcsc_card_json(atr, (size_t)n, list);
+		json_object_object_foreach(fresh, k, v)
+			json_object_object_add(card, k, json_object_get(v));
+		json_object_put(fresh);
+	}
+	nd_jset_str(card, "protocol", nd_pcsc_protocol_name((unsigned long)nd_jint(status, "protocol", 0)));
+}
+
+/* card.apdu from the probe's APDU answer; true when the card answered
+ * with at least a status word. */
+static bool
+card_apdu(json_object *card, const json_object *apdu)
+{
+	json_object *a = json_object_new_object();
+	char *cmd = nd_hex(nd_pcsc_probe_apdu, sizeof nd_pcsc_probe_apdu);
+	const char *resp = nd_jstr(apdu, "resp");
+	size_t rl = resp ? strlen(resp) : 0;
+	bool answered = msg_rv(apdu) == SCARD_S_SUCCESS && rl >= 4;
+
+	json_object_object_add(a, "command", json_object_new_string(cmd));
+	free(cmd);
+	json_object_object_add(a, "answered", json_object_new_boolean(answered));
+	json_object_object_add(a, "sw", answered ? json_object_new_string(resp + rl - 4) : NULL);
+	set_rv(a, "rv", msg_rv(apdu));
+	json_object_object_add(a, "ms", json_object_new_int64(nd_jint(apdu, "ms", 0)));
+	json_object_object_add(card, "apdu", a);
+	return answered;
+}
+
+/* The card's state from how the probe ended and the first call that
+ * failed (with card.error, hung_step or held_by beside it). */
+static const char *
+card_state(json_object *card, const struct msgs *m, const struct nd_child_result *res, bool answered)
+{
+	json_object *conn = got(m, "connect"), *status = got(m, "status"), *apdu = got(m, "apdu");
+	json_object *ctx = got(m, "context");
+	LONG rv;
+
+	if (res->end == ND_CHILD_TIMEOUT) {
+		/* stuck at reset or in a command: a card that does not answer
+		 * (or a pcscd that does not, which the survey would have seen) */
+		json_object_object_add(card, "hung_step", json_object_new_string(res->step));
+		return strcmp(res->step, "SCardEstablishContext") == 0 ? "no_service" : "mute";
+	}
+	if (res->end != ND_CHILD_EXITED || res->code != 0)
+		return "probe_failed";
+	if (!ctx || msg_rv(ctx) != SCARD_S_SUCCESS) {
+		set_rv(card, "error", ctx ? msg_rv(ctx) : SCARD_F_UNKNOWN_ERROR);
+		return "no_service";
+	}
+	if (!conn || !status || !apdu) {
+		/* the first call that failed says why */
+		json_object *last = !conn ? NULL : msg_rv(conn) != SCARD_S_SUCCESS ? conn : status;
+		rv = last ? msg_rv(last) : SCARD_F_UNKNOWN_ERROR;
+		set_rv(card, "error", rv);
+		if (rv == SCARD_E_SHARING_VIOLATION)
+			json_object_object_add(card, "held_by", exclusive_holders());
+		return card_state_from_rv(rv);
+	}
+	if (msg_rv(apdu) != SCARD_S_SUCCESS) {
+		set_rv(card, "error", msg_rv(apdu));
+		return card_state_from_rv(msg_rv(apdu));
+	}
+	if (!answered) {
+		/* "success" without even a status word */
+		json_object_object_add(card, "error", json_object_new_string("short_response"));
+		return "error";
+	}
+	return "answers";
+}
+
 /* Probe one card; fills card (state, protocol, apdu, ...). */
 static void
 probe_card(const char *reader, const struct nd_child_limits *lim, json_object *card,
@@ -404,91 +486,19 @@ probe_card(const char *reader, const struct nd_child_limits *lim, json_object *c
 	struct msgs m = { json_object_new_object() };
 	struct nd_child_result res;
 	struct probe_arg pa = { reader };
-	json_object *conn, *status, *apdu;
-	const char *state = "error";
+	const char *state = "probe_failed";
 	bool answered = false;
-	LONG rv;
 
-	if (nd_child_run(child_probe, &pa, lim, keep_msg, &m, &res) != ND_OK) {
-		state = "probe_failed";
-		goto fail;
-	}
-	conn = got(&m, "connect");
-	status = got(&m, "status");
-	apdu = got(&m, "apdu");
-	if (conn)
-		set_rv(card, "connect_rv", msg_rv(conn));
-	if (status) {
-		const char *hex = nd_jstr(status, "atr"), *before = nd_jstr(card, "atr");
-		uint8_t atr[64];
-		long n;
-
-		/* the card may have been swapped since the survey: its own ATR wins */
-		if (hex && before && strcmp(hex, before) != 0 &&
-		    (n = nd_unhex(hex, atr, sizeof atr)) > 0) {
-			json_object *fresh = nd_pcsc_card_json(atr, (size_t)n, list);
-			json_object_object_foreach(fresh, k, v)
-				json_object_object_add(card, k, json_object_get(v));
-			json_object_put(fresh);
-		}
-		nd_jset_str(card, "protocol", nd_pcsc_protocol_name((unsigned long)nd_jint(status, "protocol", 0)));
-	}
-	if (apdu) {
-		json_object *a = json_object_new_object();
-		char *cmd = nd_hex(nd_pcsc_probe_apdu, sizeof nd_pcsc_probe_apdu);
-		const char *resp = nd_jstr(apdu, "resp");
-		size_t rl = resp ? strlen(resp) : 0;
-
-		answered = msg_rv(apdu) == SCARD_S_SUCCESS && rl >= 4;
-
-		json_object_object_add(a, "command", json_object_new_string(cmd));
-		free(cmd);
-		json_object_object_add(a, "answered", json_object_new_boolean(answered));
-		json_object_object_add(a, "sw", answered ? json_object_new_string(resp + rl - 4) : NULL);
-		set_rv(a, "rv", msg_rv(apdu));
-		json_object_object_add(a, "ms", json_object_new_int64(nd_jint(apdu, "ms", 0)));
-		json_object_object_add(card, "apdu", a);
-	}
-
-	if (res.end == ND_CHILD_TIMEOUT) {
-		/* stuck at reset or in a command: a card that does not answer
-		 * (or a pcscd that does not, which the survey would have seen) */
-		json_object_object_add(card, "hung_step", json_object_new_string(res.step));
-		state = strcmp(res.step, "SCardEstablishContext") == 0 ? "no_service" : "mute";
-		goto fail;
-	}
-	if (res.end != ND_CHILD_EXITED || res.code != 0) {
-		state = "probe_failed";
-		goto fail;
-	}
-	if (!got(&m, "context") || msg_rv(got(&m, "context")) != SCARD_S_SUCCESS) {
-		rv = got(&m, "context") ? msg_rv(got(&m, "context")) : SCARD_F_UNKNOWN_ERROR;
-		set_rv(card, "error", rv);
-		state = "no_service";
-		goto fail;
-	}
-	if (!conn || !status || !apdu) {
-		/* the first call that failed says why */
-		json_object *last = !conn ? NULL : msg_rv(conn) != SCARD_S_SUCCESS ? conn : status;
-		rv = last ? msg_rv(last) : SCARD_F_UNKNOWN_ERROR;
-		set_rv(card, "error", rv);
-		state = card_state_from_rv(rv);
-		if (rv == SCARD_E_SHARING_VIOLATION)
-			json_object_object_add(card, "held_by", exclusive_holders());
-		goto fail;
-	}
-	if (msg_rv(apdu) != SCARD_S_SUCCESS) {
-		set_rv(card, "error", msg_rv(apdu));
-		state = card_state_from_rv(msg_rv(apdu));
-		goto fail;
-	}
-	if (!answered) {
-		/* "success" without even a status word */
-		json_object_object_add(card, "error", json_object_new_string("short_response"));
-		goto fail;
-	}
-	state = "answers";
-fail:
+	if (nd_child_run(child_probe, &pa, lim, keep_msg, &m, &res) != ND_OK)
+		goto out;
+	if (got(&m, "connect"))
+		set_rv(card, "connect_rv", msg_rv(got(&m, "connect")));
+	if (got(&m, "status"))
+		card_status(card, got(&m, "status"), list);
+	if (got(&m, "apdu"))
+		answered = card_apdu(card, got(&m, "apdu"));
+	state = card_state(card, &m, &res, answered);
+out:
 	json_object_object_add(card, "state", json_object_new_string(state));
 	json_object_put(m.by_type);
 }
@@ -561,26 +571,12 @@ service_state(LONG rv)
 	return "error";
 }
 
-nd_err
-nd_pcsc_collect(struct nd_report *rep)
+/* What is known before asking the daemon anything. */
+static void
+setup_facts(json_object *pcsc, const char *sock, const char *filter, int timeout_ms)
 {
-	const struct nd_opts *o = rep->opts;
-	int timeout_ms = (o && o->timeout_s > 0 ? o->timeout_s : 10) * 1000;
-	struct nd_child_limits lim = { timeout_ms, timeout_ms };
-	struct nd_child_result res;
-	struct msgs m = { json_object_new_object() };
-	json_object *pcsc = json_object_new_object(), *readers = json_object_new_array();
-	json_object *ctx, *rd, *sts, *names = NULL, *states = NULL, *lj;
-	struct nd_cardlist *list = NULL;
-	const char *sock = getenv("PCSCLITE_CSOCK_NAME");
-	const char *filter = o ? o->reader : NULL;
-	const char *svc = "error";
-	int64_t start = nd_now_ms();
 	struct stat st;
-	nd_err rv = ND_ERR_INTERNAL;
 
-	if (!sock || !*sock)
-		sock = DEFAULT_SOCKET;
 	json_object_object_add(pcsc, "timeout_s", json_object_new_int(timeout_ms / 1000));
 	json_object_object_add(pcsc, "client_version", json_object_new_string(PCSCLITE_VERSION_NUMBER));
 	json_object_object_add(pcsc, "socket", json_object_new_string(sock));
@@ -589,14 +585,18 @@ nd_pcsc_collect(struct nd_report *rep)
 	json_object_object_add(pcsc, "pcscd_installed", json_object_new_boolean(pcscd_installed()));
 	if (filter)
 		json_object_object_add(pcsc, "reader_filter", json_object_new_string(filter));
+}
 
-	if (nd_child_run(child_survey, NULL, &lim, keep_msg, &m, &res) != ND_OK) {
-		svc = "collector_failed";
-		goto done;
-	}
-	ctx = got(&m, "context");
-	rd = got(&m, "readers");
-	sts = got(&m, "states");
+/* The daemon's state from the survey child's answers and how it ended,
+ * cross-checked: a "no service" while the socket is there may be polkit
+ * hanging up on us. */
+static const char *
+survey_service(json_object *pcsc, const struct msgs *m, const struct nd_child_result *res,
+               const char *sock, int timeout_ms)
+{
+	json_object *ctx = got(m, "context");
+	const char *svc = "error";
+
 	if (ctx) {
 		set_rv(pcsc, "rv", msg_rv(ctx));
 		json_object_object_add(pcsc, "error", json_object_new_string(nd_err_name(nd_err_from_pcsc(msg_rv(ctx)))));
@@ -607,83 +607,135 @@ nd_pcsc_collect(struct nd_report *rep)
 			json_object_object_add(pcsc, "refused_how", json_object_new_string("hangs_up"));
 		}
 	}
-	if (res.end == ND_CHILD_TIMEOUT) {
-		json_object_object_add(pcsc, "hung_step", json_object_new_string(res.step));
+	if (res->end == ND_CHILD_TIMEOUT) {
+		json_object_object_add(pcsc, "hung_step", json_object_new_string(res->step));
 		svc = "no_answer";
-	} else if (res.end != ND_CHILD_EXITED || res.code != 0 || !ctx) {
-		json_object_object_add(pcsc, "collector_end", json_object_new_string(nd_child_end_name(res.end)));
+	} else if (res->end != ND_CHILD_EXITED || res->code != 0 || !ctx) {
+		json_object_object_add(pcsc, "collector_end", json_object_new_string(nd_child_end_name(res->end)));
 		svc = "collector_failed";
 	}
-	if (rd) {
-		LONG lrv = msg_rv(rd);
-		set_rv(pcsc, "readers_rv", lrv);
-		if (lrv == SCARD_S_SUCCESS)
+	return svc;
+}
+
+/* smartcard_list.txt, loaded only when some reader holds a card. */
+static struct nd_cardlist *
+load_cardlist(json_object *pcsc, const json_object *states, size_t n)
+{
+	struct nd_cardlist *list = NULL;
+	bool any_atr = false;
+	const char *path;
+	json_object *lj;
+	nd_err e;
+
+	for (size_t i = 0; states && i < n; i++)
+		if (nd_jstr(json_object_array_get_idx(states, i), "atr") &&
+		    *nd_jstr(json_object_array_get_idx(states, i), "atr"))
+			any_atr = true;
+	if (!any_atr)
+		return NULL;
+	path = nd_cardlist_path();
+	e = nd_cardlist_load(path, &list);
+	lj = json_object_new_object();
+	nd_jset_str(lj, "path", path);
+	json_object_object_add(lj, "loaded", json_object_new_boolean(e == ND_OK));
+	if (e == ND_OK)
+		json_object_object_add(lj, "entries", json_object_new_int64((int64_t)nd_cardlist_count(list)));
+	else
+		json_object_object_add(lj, "error", json_object_new_string(nd_err_name(e)));
+	json_object_object_add(pcsc, "smartcard_list", lj);
+	return list;
+}
+
+/* One inventory.readers entry: the reader as surveyed (s: its state, or
+ * NULL), and its card, probed when the reader is selected. */
+static json_object *
+reader_entry(const char *raw, const json_object *s, bool filtered, bool sel,
+             const struct nd_child_limits *lim, const struct nd_cardlist *list)
+{
+	json_object *r = json_object_new_object(), *card = NULL;
+	char *clean = nd_pcsc_printable((const uint8_t *)raw, strlen(raw), MAX_READERNAME);
+	DWORD flags = 0;
+	const char *hex = NULL;
+	uint8_t atr[64];
+	long alen = 0;
+
+	if (s) {
+		flags = (DWORD)nd_jint(s, "state", 0) & 0xFFFF;
+		hex = nd_jstr(s, "atr");
+	}
+	json_object_object_add(r, "name", json_object_new_string(clean));
+	free(clean);
+	json_object_object_add(r, "state", state_flags(flags));
+	if (filtered)
+		json_object_object_add(r, "selected", json_object_new_boolean(sel));
+	if ((flags & SCARD_STATE_PRESENT) && hex && (alen = nd_unhex(hex, atr, sizeof atr)) >= 0) {
+		card = nd_pcsc_card_json(atr, (size_t)alen, list);
+		if (!sel)
+			json_object_object_add(card, "state", json_object_new_string("not_probed"));
+		else
+			probe_card(raw, lim, card, list);
+	}
+	json_object_object_add(r, "card", card);
+	return r;
+}
+
+/* Every reader the survey named, in its order (at most MAX_READERS). */
+static struct nd_cardlist *
+add_readers(json_object *pcsc, json_object *readers, const json_object *names, const json_object *states,
+            const char *filter, const struct nd_child_limits *lim)
+{
+	size_t n = json_object_array_length(names);
+	const char *raw[MAX_READERS];
+	bool sel[MAX_READERS];
+	struct nd_cardlist *list;
+
+	if (n > MAX_READERS)
+		n = MAX_READERS;
+	for (size_t i = 0; i < n; i++)
+		raw[i] = json_object_get_string(json_object_array_get_idx(names, i));
+	nd_pcsc_select_readers(filter, raw, n, sel);
+	list = load_cardlist(pcsc, states, n);
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = states ? json_object_array_get_idx(states, i) : NULL;
+		json_object_array_add(readers, reader_entry(raw[i], s, filter != NULL, sel[i], lim, list));
+	}
+	return list;
+}
+
+nd_err
+nd_pcsc_collect(struct nd_report *rep)
+{
+	const struct nd_opts *o = rep->opts;
+	int timeout_ms = (o && o->timeout_s > 0 ? o->timeout_s : 10) * 1000;
+	struct nd_child_limits lim = { timeout_ms, timeout_ms };
+	struct nd_child_result res;
+	struct msgs m = { json_object_new_object() };
+	json_object *pcsc = json_object_new_object(), *readers = json_object_new_array();
+	json_object *rd, *sts, *names = NULL, *states = NULL;
+	struct nd_cardlist *list = NULL;
+	const char *sock = getenv("PCSCLITE_CSOCK_NAME");
+	const char *filter = o ? o->reader : NULL;
+	const char *svc = "collector_failed";
+	int64_t start = nd_now_ms();
+	nd_err rv = ND_ERR_INTERNAL;
+
+	if (!sock || !*sock)
+		sock = DEFAULT_SOCKET;
+	setup_facts(pcsc, sock, filter, timeout_ms);
+	if (nd_child_run(child_survey, NULL, &lim, keep_msg, &m, &res) != ND_OK)
+		goto out;
+	svc = survey_service(pcsc, &m, &res, sock, timeout_ms);
+	if ((rd = got(&m, "readers")) != NULL) {
+		set_rv(pcsc, "readers_rv", msg_rv(rd));
+		if (msg_rv(rd) == SCARD_S_SUCCESS)
 			names = nd_jarr(rd, "names");
 	}
-	if (sts && msg_rv(sts) == SCARD_S_SUCCESS)
+	if ((sts = got(&m, "states")) != NULL && msg_rv(sts) == SCARD_S_SUCCESS)
 		states = nd_jarr(sts, "states");
-
-	if (names) {
-		size_t n = json_object_array_length(names);
-		const char *raw[MAX_READERS];
-		bool sel[MAX_READERS];
-		bool any_atr = false;
-
-		if (n > MAX_READERS)
-			n = MAX_READERS;
-		for (size_t i = 0; i < n; i++)
-			raw[i] = json_object_get_string(json_object_array_get_idx(names, i));
-		nd_pcsc_select_readers(filter, raw, n, sel);
-		for (size_t i = 0; states && i < n; i++)
-			if (nd_jstr(json_object_array_get_idx(states, i), "atr") &&
-			    *nd_jstr(json_object_array_get_idx(states, i), "atr"))
-				any_atr = true;
-		if (any_atr) {
-			const char *path = nd_cardlist_path();
-			nd_err e = nd_cardlist_load(path, &list);
-
-			lj = json_object_new_object();
-			nd_jset_str(lj, "path", path);
-			json_object_object_add(lj, "loaded", json_object_new_boolean(e == ND_OK));
-			if (e == ND_OK)
-				json_object_object_add(lj, "entries", json_object_new_int64((int64_t)nd_cardlist_count(list)));
-			else
-				json_object_object_add(lj, "error", json_object_new_string(nd_err_name(e)));
-			json_object_object_add(pcsc, "smartcard_list", lj);
-		}
-
-		for (size_t i = 0; i < n; i++) {
-			json_object *r = json_object_new_object(), *s = NULL, *card = NULL;
-			char *clean = nd_pcsc_printable((const uint8_t *)raw[i], strlen(raw[i]), MAX_READERNAME);
-			DWORD flags = 0;
-			const char *hex = NULL;
-			uint8_t atr[64];
-			long alen = 0;
-
-			if (states)
-				s = json_object_array_get_idx(states, i);
-			if (s) {
-				flags = (DWORD)nd_jint(s, "state", 0) & 0xFFFF;
-				hex = nd_jstr(s, "atr");
-			}
-			json_object_object_add(r, "name", json_object_new_string(clean));
-			free(clean);
-			json_object_object_add(r, "state", state_flags(flags));
-			if (filter)
-				json_object_object_add(r, "selected", json_object_new_boolean(sel[i]));
-			if ((flags & SCARD_STATE_PRESENT) && hex && (alen = nd_unhex(hex, atr, sizeof atr)) >= 0) {
-				card = nd_pcsc_card_json(atr, (size_t)alen, list);
-				if (!sel[i])
-					json_object_object_add(card, "state", json_object_new_string("not_probed"));
-				else
-					probe_card(raw[i], &lim, card, list);
-			}
-			json_object_object_add(r, "card", card);
-			json_object_array_add(readers, r);
-		}
-	}
+	if (names)
+		list = add_readers(pcsc, readers, names, states, filter, &lim);
 	rv = ND_OK;
-done:
+out:
 	json_object_object_add(pcsc, "service", json_object_new_string(svc));
 	json_object_object_add(pcsc, "reachable", json_object_new_boolean(strcmp(svc, "ok") == 0));
 	json_object_object_add(pcsc, "elapsed_ms", json_object_new_int64(nd_now_ms() - start));
