@@ -146,6 +146,43 @@ export no_proxy=127.0.0.1
 t no-proxy $A $(C proxy2) "$P/good-ec.pem" "$P/int.pem" -- exit=0 cert.revocation=pass
 unset http_proxy no_proxy
 
+# OCSP answers signed by a responder the issuing CA did not authorise are
+# never "good" from OCSP (the CRL then decides): a responder certificate
+# issued by the root instead of the issuing CA, one issued by a forged
+# issuing CA (same name, other key), and an unrelated CA signing itself
+(
+	cd "$P" || exit 1
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out rogue.key 2>/dev/null
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out fakeint.key 2>/dev/null
+	openssl req -new -config pki.cnf -key rogue.key -utf8 -subj "/CN=Rogue OCSP Responder" |
+		openssl x509 -req -CA root.pem -CAkey root.key -set_serial 0x7001 -days 30 \
+		-extfile pki.cnf -extensions v3_ocsp -out rogue-root.pem 2>/dev/null
+	openssl req -new -x509 -config pki.cnf -extensions v3_int -key fakeint.key -days 30 -utf8 \
+		-subj "$(openssl x509 -in int.pem -noout -subject -nameopt RFC2253,utf8,-esc_msb | sed 's/^subject=//' |
+			awk -F', *' '{ for (i = NF; i > 0; i--) printf "/%s", $i }')" -out fakeint.pem 2>/dev/null
+	openssl req -new -config pki.cnf -key rogue.key -utf8 -subj "/CN=Rogue OCSP Responder" |
+		openssl x509 -req -CA fakeint.pem -CAkey fakeint.key -set_serial 0x7002 -days 30 \
+		-extfile pki.cnf -extensions v3_ocsp -out rogue-fakeint.pem 2>/dev/null
+) || echo "could not make the rogue responders"
+rogue() {  # rogue NAME SIGNER KEY EXPECTATIONS...: the responder on $OCSP signs with SIGNER
+	local name=$1 signer=$2 key=$3
+	shift 3
+	pkill -f "openssl ocsp -index $P/int/index.txt" 2>/dev/null
+	for _ in $(seq 50); do ss -ltn | grep -q ":$OCSP " || break; sleep 0.1; done
+	bg "$W/ocsp-$name.log" openssl ocsp -index "$P/int/index.txt" -port $OCSP -rsigner "$signer" \
+		-rkey "$key" -CA "$P/int.pem" -ndays 1
+	for _ in $(seq 50); do ss -ltn | grep -q ":$OCSP " && break; sleep 0.1; done
+	t "ocsp-$name" $A $(C "rogue-$name") "$P/good-ec.pem" "$P/int.pem" -- "$@"
+}
+NOT_FROM_OCSP="inv:revocation.attempts[0].method=ocsp inv:revocation.attempts[0].status=none inv:revocation.attempts[0].error=crypto inv:revocation.method=crl"
+# shellcheck disable=SC2086
+rogue root-issued "$P/rogue-root.pem" "$P/rogue.key" $NOT_FROM_OCSP
+# shellcheck disable=SC2086
+rogue fake-int "$P/rogue-fakeint.pem" "$P/rogue.key" $NOT_FROM_OCSP
+# shellcheck disable=SC2086
+rogue other-ca "$P/other-ca.pem" "$P/other.key" $NOT_FROM_OCSP
+rogue int-itself "$P/int.pem" "$P/int.key" inv:revocation.method=ocsp inv:revocation.status=good cert.revocation=pass
+
 # the text report, in English and Turkish
 "$ND_BIN" verify --lang en --no-color $A $(C x) "$P/expired.pem" "$P/int.pem" >"$W/en.txt" 2>&1
 check "text en: verdict and cause" "grep -q 'PROBLEM FOUND' '$W/en.txt' && grep -q 'Cause: expired on' '$W/en.txt'"
