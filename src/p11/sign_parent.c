@@ -277,6 +277,28 @@ signal_name(int sig)
 	return buf;
 }
 
+/* The child hung, crashed or spoke nonsense: say where; true when that
+ * happened before a signature (the result is set then). */
+static bool
+child_ended_badly(const struct sign_state *s, const struct nd_child_result *res)
+{
+	json_object *st = s->st;
+
+	if (res->end != ND_CHILD_TIMEOUT && res->end != ND_CHILD_SIGNALED &&
+	    res->end != ND_CHILD_BADMSG && res->end != ND_CHILD_STOPPED && res->end != ND_CHILD_FAILED)
+		return false;
+	/* a hang after a good signature (C_Logout, C_Finalize) does not undo
+	 * the signature: judge it, and say what hung */
+	json_object_object_add(st, "failed_call", json_object_new_string(res->step));
+	if (res->end == ND_CHILD_SIGNALED)
+		json_object_object_add(st, "signal", json_object_new_string(signal_name(res->code)));
+	if (s->have_sig)
+		return false;
+	result(st, "failed", res->end == ND_CHILD_TIMEOUT ? "timeout"
+	    : res->end == ND_CHILD_SIGNALED ? "crashed" : "module_error");
+	return true;
+}
+
 /* The outcomes that leave no signature to judge: the child ended badly,
  * the module did not load or start, the child refused or failed a step, a
  * login failed. True when one of them set the result. */
@@ -285,19 +307,8 @@ no_signature(const struct sign_state *s, const struct nd_child_result *res)
 {
 	json_object *st = s->st;
 
-	if (res->end == ND_CHILD_TIMEOUT || res->end == ND_CHILD_SIGNALED ||
-	    res->end == ND_CHILD_BADMSG || res->end == ND_CHILD_STOPPED || res->end == ND_CHILD_FAILED) {
-		/* a hang after a good signature (C_Logout, C_Finalize) does
-		 * not undo the signature: judge it, and say what hung */
-		json_object_object_add(st, "failed_call", json_object_new_string(res->step));
-		if (res->end == ND_CHILD_SIGNALED)
-			json_object_object_add(st, "signal", json_object_new_string(signal_name(res->code)));
-		if (!s->have_sig) {
-			result(st, "failed", res->end == ND_CHILD_TIMEOUT ? "timeout"
-			    : res->end == ND_CHILD_SIGNALED ? "crashed" : "module_error");
-			return true;
-		}
-	}
+	if (child_ended_badly(s, res))
+		return true;
 	if (s->load_failed) {
 		result(st, "failed", "load_failed");
 		return true;
