@@ -10,6 +10,8 @@
 
 #include "core/isolate.h"
 #include "core/util.h"
+#include "pcsc/cardid.h"
+#include "pcsc/pcsc.h"
 #include "pcsc/pcsc_int.h"
 #include "pcsc/watch.h"
 
@@ -382,13 +384,40 @@ struct relay {
 	nd_watch_fn fn;
 	void *ctx;
 	bool stopped;
+	struct nd_cardlist *list;   /* smartcard_list.txt, read at the first card */
+	bool list_tried;
 };
+
+/* Add "card" (nd_pcsc_card_json) to an object with an "atr" in hex: the
+ * caller is told what card it is, as `readers` would tell it. */
+static void
+add_card(struct relay *r, json_object *o)
+{
+	const char *hex = nd_jstr(o, "atr");
+	uint8_t atr[64];
+	long n;
+
+	if (!hex || (n = nd_unhex(hex, atr, sizeof atr)) <= 0)
+		return;
+	if (!r->list_tried) {
+		r->list_tried = true;
+		nd_cardlist_load(nd_cardlist_path(), &r->list);
+	}
+	json_object_object_add(o, "card", nd_pcsc_card_json(atr, (size_t)n, r->list));
+}
 
 static bool
 relay_msg(json_object *msg, void *p)
 {
 	struct relay *r = p;
+	const char *type = nd_jstr(msg, "type"), *ev = nd_jstr(msg, "event");
+	json_object *readers = nd_jarr(msg, "readers");
 
+	if (type && strcmp(type, "event") == 0 && ev && strcmp(ev, ND_EV_CARD_INSERTED) == 0)
+		add_card(r, msg);
+	if (type && strcmp(type, "baseline") == 0)
+		for (size_t i = 0; readers && i < json_object_array_length(readers); i++)
+			add_card(r, json_object_array_get_idx(readers, i));
 	if (!r->fn(msg, r->ctx)) {
 		r->stopped = true;
 		return false;
@@ -401,7 +430,7 @@ nd_pcsc_watch(int stuck_ms, nd_watch_fn fn, void *ctx, struct nd_watch_result *r
 {
 	struct nd_child_limits lim = { stuck_ms, 0 };
 	struct nd_child_result cr;
-	struct relay r = { fn, ctx, false };
+	struct relay r = { fn, ctx, false, NULL, false };
 	nd_err rv;
 
 	memset(res, 0, sizeof *res);
@@ -417,5 +446,6 @@ nd_pcsc_watch(int stuck_ms, nd_watch_fn fn, void *ctx, struct nd_watch_result *r
 		res->end = ND_WATCH_FAILED;
 	rv = ND_OK;
 fail:
+	nd_cardlist_free(r.list);
 	return rv;
 }

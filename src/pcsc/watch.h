@@ -24,8 +24,9 @@
 #define ND_EV_READER_REMOVED "reader_removed"
 
 /* What the watch hands to its caller, one JSON object at a time:
- *   {"type":"event", "event":..., "reader":..., "atr": hex or null, "time":...}
- *   {"type":"baseline", "readers":[{"name":..., "atr": hex or null}]}
+ *   {"type":"event", "event":..., "reader":..., "atr": hex or null, "time":...,
+ *    "card": {...}}  card: for card_inserted, nd_pcsc_card_json() of the ATR
+ *   {"type":"baseline", "readers":[{"name":..., "atr": hex or null, "card": {...}}]}
  *     the readers seen when pcscd was first reached (no events for them)
  *   {"type":"service", "state":"ok"|"not_running"|..., "rv":...}
  *     pcscd became reachable or unreachable
