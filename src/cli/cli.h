@@ -2,6 +2,8 @@
 #ifndef ND_CLI_H
 #define ND_CLI_H
 
+#include <stdio.h>
+
 #include "core/opts.h"
 
 /* Each command returns the process exit code (see enum nd_exit). */
@@ -12,6 +14,35 @@ int nd_cmd_tokens(struct nd_opts *o);
 int nd_cmd_sign_test(struct nd_opts *o);
 int nd_cmd_verify(struct nd_opts *o);
 int nd_cmd_setup(struct nd_opts *o);
+
+/* The commands as bits: each option lists the commands that take it. */
+enum nd_cmd_bit {
+	ND_CMD_CHECK = 1 << 0,
+	ND_CMD_READERS = 1 << 1,
+	ND_CMD_WATCH = 1 << 2,
+	ND_CMD_TOKENS = 1 << 3,
+	ND_CMD_SIGN_TEST = 1 << 4,
+	ND_CMD_VERIFY = 1 << 5,
+	ND_CMD_SETUP = 1 << 6,
+};
+#define ND_CMD_ALL 0x7fu
+
+struct nd_command {
+	const char *name;
+	unsigned bit;                     /* its ND_CMD_* */
+	int (*run)(struct nd_opts *o);
+	const char *args;                 /* N_(): its arguments in --help; NULL: takes none */
+	const char *help;                 /* N_(): one line in --help */
+};
+
+/* The command line (src/cli/options.c). nd_cli_parse fills o and *cmd and
+ * returns 0 (*cmd NULL: help or version was printed, exit 0) or the exit
+ * code of a usage error, already said on stderr. */
+int nd_cli_parse(int argc, char **argv, struct nd_opts *o, const struct nd_command **cmd);
+/* --help for the tool (cmd NULL) or for one command. */
+void nd_cli_usage(FILE *out, const struct nd_command *cmd);
+/* --lang must be known before any message is printed. */
+const char *nd_cli_prescan_lang(int argc, char **argv);
 
 /* Collectors to run for a report command. */
 enum nd_collect {

@@ -42,6 +42,33 @@ noecho "a short option with a value glued to it" sign-test -p739184
 noecho "a PIN as an argument" sign-test 739184
 noecho "a PIN as the command" 739184
 noecho "a PIN as the language" --lang 739184
+# an option belongs to the commands that take it (src/cli/options.c); a
+# tool that let them through would run: bounded, away from any real pcscd
+export PCSCLITE_CSOCK_NAME="$t/no-pcscd" NESDOCTOR_SMARTCARD_LIST=""
+names() {   # names DESC WORD...: stderr names each WORD
+	local desc=$1 w; shift
+	for w in "$@"; do
+		if grep -qF -- "$w" "$t/err"; then echo "ok   - $desc: names $w"; pass=$((pass + 1))
+		else echo "FAIL - $desc: does not name $w: $(cat "$t/err")"; fail=$((fail + 1)); fi
+	done
+}
+expect 64 "verify --apply --count 5 --pin-fd 3" verify --apply --count 5 --pin-fd 3 x.pem
+names "verify --apply" "'verify'" "'--apply'"
+expect 64 "an option before its command" --count 5 verify x.pem
+names "--count before verify" "'verify'" "'--count'"
+expect 64 "check (the default command) takes no --count" --count 5 --timeout 1 --module "$t/none.so"
+names "--count without a command" "'check'" "'--count'"
+expect 64 "readers --apply" readers --apply --timeout 1
+expect 64 "setup --offline" setup --offline
+expect 64 "watch --module" watch --module /x.so --timeout 1
+noecho "an option of another command, with its value" verify --pin-fd 739184 x.pem
+noecho "an option of another command, value glued" verify --pin-fd=739184 x.pem
+expect 0 "help verify" help verify
+grep -q "^Usage: nesdoctor verify" "$t/out" && grep -q -- "--anchor" "$t/out" && ! grep -q -- "--apply" "$t/out" &&
+	{ echo "ok   - help verify: its options only"; pass=$((pass + 1)); } || { echo "FAIL - help verify: $(cat "$t/out")"; fail=$((fail + 1)); }
+expect 0 "setup --help" setup --help
+grep -q -- "--polkit-group" "$t/out" && ! grep -q -- "--pin-fd" "$t/out" &&
+	{ echo "ok   - setup --help: its options only"; pass=$((pass + 1)); } || { echo "FAIL - setup --help: $(cat "$t/out")"; fail=$((fail + 1)); }
 expect 0 "help" help
 grep -q "^Usage: nesdoctor" "$t/out" && { echo "ok   - help prints the usage"; pass=$((pass + 1)); } || { echo "FAIL - help output"; fail=$((fail + 1)); }
 expect 0 "--help in Turkish" --help --lang tr
