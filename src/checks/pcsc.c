@@ -8,32 +8,31 @@
 #include "core/i18n.h"
 #include "core/util.h"
 #include "pcsc/cardid.h"
+#include "pcsc/view.h"
 
 static json_object *
 pcsc_facts(const struct nd_report *rep)
 {
-	return nd_jobj(rep->inventory, "pcsc");
+	return nd_pcsc_facts(rep->inventory);
 }
 
 /* The readers the card checks look at: the ones --reader selected, or all. */
 static bool
 considered(const struct nd_report *rep, json_object *reader)
 {
-	return !nd_jstr(pcsc_facts(rep), "reader_filter") || nd_jbool(reader, "selected", false);
+	return !nd_jstr(pcsc_facts(rep), ND_PCSC_K_READER_FILTER) || nd_jbool(reader, ND_PCSC_K_SELECTED, false);
 }
 
 static size_t
 n_readers(const struct nd_report *rep)
 {
-	json_object *arr = nd_jarr(rep->inventory, "readers");
-
-	return arr ? json_object_array_length(arr) : 0;
+	return nd_pcsc_n_readers(rep->inventory);
 }
 
 static json_object *
 reader_at(const struct nd_report *rep, size_t i)
 {
-	return json_object_array_get_idx(nd_jarr(rep->inventory, "readers"), i);
+	return nd_pcsc_reader_at(rep->inventory, i);
 }
 
 static const char *
@@ -47,13 +46,13 @@ str_or(const json_object *o, const char *key, const char *dflt)
 static void
 set_reader_detail(struct nd_result *r, json_object *reader)
 {
-	json_object *card = nd_jobj(reader, "card");
+	json_object *card = nd_pcsc_reader_card(reader);
 
-	nd_jset_str(nd_result_details(r), "reader", nd_jstr(reader, "name"));
+	nd_jset_str(nd_result_details(r), "reader", nd_jstr(reader, ND_PCSC_K_NAME));
 	if (card) {
-		nd_jset_str(nd_result_details(r), "atr", nd_jstr(card, "atr"));
-		nd_jset_str(nd_result_details(r), "family", nd_jstr(card, "family"));
-		nd_jset_str(nd_result_details(r), "card_state", nd_jstr(card, "state"));
+		nd_jset_str(nd_result_details(r), "atr", nd_jstr(card, ND_PCSC_K_ATR));
+		nd_jset_str(nd_result_details(r), "family", nd_jstr(card, ND_PCSC_K_FAMILY));
+		nd_jset_str(nd_result_details(r), "card_state", nd_jstr(card, ND_PCSC_K_STATE));
 	}
 }
 
@@ -77,8 +76,9 @@ static void
 eval_service(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *p = pcsc_facts(rep);
-	const char *svc = nd_jstr(p, "service");
-	const char *rv = str_or(p, "rv", "?");
+	const char *svc = nd_jstr(p, ND_PCSC_K_SERVICE);
+	const char *rv = str_or(p, ND_PCSC_K_RV, "?");
+	char *see;
 
 	if (!p || !svc) {
 		nd_result_set(r, ND_SKIP, _("the PC/SC layer was not examined"));
@@ -86,19 +86,23 @@ eval_service(const struct nd_report *rep, struct nd_result *r)
 		return;
 	}
 	nd_jset_str(nd_result_details(r), "service", svc);
-	nd_jset_str(nd_result_details(r), "rv", nd_jstr(p, "rv"));
-	if (strcmp(svc, "ok") == 0) {
+	nd_jset_str(nd_result_details(r), "rv", nd_jstr(p, ND_PCSC_K_RV));
+	switch (nd_pcsc_service(p)) {
+	case ND_PCSC_SVC_OK:
 		nd_result_set(r, ND_PASS, _("pcscd, the smart card service, answers"));
-	} else if (strcmp(svc, "not_running") == 0 && !nd_jbool(p, "pcscd_installed", true)) {
-		nd_result_set(r, ND_FAIL, _("pcscd, the smart card service, is not installed (%s)"), rv);
-		/* the cause is sys.pcscd's: its advice, not another one
-		 * (systemctl in a container without systemd) */
-		if (nd_sys_pcscd_advice(rep))
-			nd_result_remedy(r, _("See sys.pcscd: %s"), nd_sys_pcscd_advice(rep));
-		else
-			nd_result_remedy(r, "%s\n  sudo apt install pcscd\n  sudo systemctl enable --now pcscd.socket",
-			    _("Install the smart card service and start it:"));
-	} else if (strcmp(svc, "not_running") == 0) {
+		break;
+	case ND_PCSC_SVC_NOT_RUNNING:
+		if (!nd_jbool(p, ND_PCSC_K_PCSCD_INSTALLED, true)) {
+			nd_result_set(r, ND_FAIL, _("pcscd, the smart card service, is not installed (%s)"), rv);
+			/* the cause is sys.pcscd's: its advice, not another one
+			 * (systemctl in a container without systemd) */
+			if (nd_sys_pcscd_advice(rep))
+				nd_result_remedy(r, _("See sys.pcscd: %s"), nd_sys_pcscd_advice(rep));
+			else
+				nd_result_remedy(r, "%s\n  sudo apt install pcscd\n  sudo systemctl enable --now pcscd.socket",
+				    _("Install the smart card service and start it:"));
+			break;
+		}
 		nd_result_set(r, ND_FAIL, _("pcscd, the smart card service, is not running (%s)"), rv);
 		if (nd_sys_pcscd_advice(rep))
 			nd_result_remedy(r, _("See sys.pcscd: %s"), nd_sys_pcscd_advice(rep));
@@ -106,11 +110,11 @@ eval_service(const struct nd_report *rep, struct nd_result *r)
 			nd_result_remedy(r, "%s\n  sudo systemctl enable --now pcscd.socket\n%s\n  sudo apt install pcscd",
 			    _("Start the smart card service, and let it start by itself from now on:"),
 			    _("If systemctl says the unit does not exist, install the package first:"));
-	} else if (strcmp(svc, "refused") == 0) {
+		break;
+	case ND_PCSC_SVC_REFUSED:
 		/* sys.polkit's advice first, by reference, when it was looked
 		 * at; the rule below is the administrator's way, not another */
-		char *see = nd_sys_polkit_advice(rep) ? nd_asprintf(_("See sys.polkit: %s"), nd_sys_polkit_advice(rep)) : NULL;
-
+		see = nd_sys_polkit_advice(rep) ? nd_asprintf(_("See sys.polkit: %s"), nd_sys_polkit_advice(rep)) : NULL;
 		nd_result_set(r, ND_FAIL, _("pcscd refused this session (%s): polkit lets only the person "
 		    "at the computer use smart cards"), rv);
 		nd_result_remedy(r, "%s\n%s\n  /etc/polkit-1/rules.d/60-pcscd.rules:\n"
@@ -126,24 +130,31 @@ eval_service(const struct nd_report *rep, struct nd_result *r)
 		      "org.debian.pcsc-lite.access_pcsc and org.debian.pcsc-lite.access_card, for example "
 		      "for the members of a group 'scard':"));
 		free(see);
-	} else if (strcmp(svc, "protocol_mismatch") == 0) {
+		break;
+	case ND_PCSC_SVC_PROTOCOL_MISMATCH:
 		nd_result_set(r, ND_FAIL, _("the PC/SC library and pcscd speak different protocol versions (%s)"), rv);
 		nd_result_remedy(r, "%s\n  %s\n%s\n  ldconfig -p | grep libpcsclite\n  sudo apt install --reinstall libpcsclite1 pcscd",
 		    _("pcscd was probably updated while running; restart it:"), nd_sys_pcscd_restart(rep),
 		    _("If that does not help, a program brings its own copy of libpcsclite: see which ones "
 		      "are installed, and reinstall the system's:"));
-	} else if (strcmp(svc, "no_answer") == 0) {
+		break;
+	case ND_PCSC_SVC_NO_ANSWER:
 		nd_result_set(r, ND_FAIL, _("pcscd did not answer within %d s (stuck in %s)"),
-		    (int)nd_jint(p, "timeout_s", 0), str_or(p, "hung_step", "?"));
-		nd_jset_str(nd_result_details(r), "hung_step", nd_jstr(p, "hung_step"));
+		    (int)nd_jint(p, ND_PCSC_K_TIMEOUT_S, 0), str_or(p, ND_PCSC_K_HUNG_STEP, "?"));
+		nd_jset_str(nd_result_details(r), "hung_step", nd_jstr(p, ND_PCSC_K_HUNG_STEP));
 		restart_remedy(rep, r);
-	} else if (strcmp(svc, "collector_failed") == 0) {
+		break;
+	case ND_PCSC_SVC_COLLECTOR_FAILED:
 		nd_result_set(r, ND_SKIP, _("could not talk to pcscd: the PC/SC probe ended abnormally (%s)"),
-		    str_or(p, "collector_end", "?"));
+		    str_or(p, ND_PCSC_K_COLLECTOR_END, "?"));
 		r->undetermined = true;
-	} else {
+		break;
+	case ND_PCSC_SVC_ERROR:
+	case ND_PCSC_SVC_ABSENT:
+	case ND_PCSC_SVC_OTHER:
 		nd_result_set(r, ND_FAIL, _("pcscd answered with an error (%s)"), rv);
 		restart_remedy(rep, r);
+		break;
 	}
 }
 
@@ -153,9 +164,7 @@ eval_service(const struct nd_report *rep, struct nd_result *r)
 static bool
 service_unknown(const struct nd_report *rep, struct nd_result *r)
 {
-	const char *svc = nd_jstr(pcsc_facts(rep), "service");
-
-	if (svc && strcmp(svc, "ok") == 0)
+	if (nd_pcsc_service(pcsc_facts(rep)) == ND_PCSC_SVC_OK)
 		return false;
 	nd_result_set(r, ND_SKIP, _("not checked: the state of pcscd is not known"));
 	r->undetermined = true;
@@ -186,15 +195,15 @@ static void
 eval_reader(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *p = pcsc_facts(rep);
-	const char *lrv = nd_jstr(p, "readers_rv");
-	const char *filter = nd_jstr(p, "reader_filter");
+	const char *lrv = nd_jstr(p, ND_PCSC_K_READERS_RV);
+	const char *filter = nd_jstr(p, ND_PCSC_K_READER_FILTER);
 	size_t n = n_readers(rep), sel = 0;
 	char *names;
 
 	if (service_unknown(rep, r))
 		return;
 
-	if (lrv && strcmp(lrv, "SCARD_S_SUCCESS") != 0 && strcmp(lrv, "SCARD_E_NO_READERS_AVAILABLE") != 0) {
+	if (!nd_pcsc_readers_listed(p)) {
 		nd_result_set(r, ND_FAIL, _("pcscd could not list the card readers (%s)"), lrv);
 		restart_remedy(rep, r);
 		return;
@@ -231,9 +240,7 @@ eval_reader(const struct nd_report *rep, struct nd_result *r)
 static bool
 card_answers(json_object *card)
 {
-	const char *st = nd_jstr(card, "state");
-
-	return st && strcmp(st, "answers") == 0;
+	return nd_pcsc_card_state(card) == ND_CARD_ANSWERS;
 }
 
 /* How much a card looks like the e-signature card: an AKIS card, then one
@@ -241,9 +248,9 @@ card_answers(json_object *card)
 static int
 type_rank(json_object *card)
 {
-	const char *fam = nd_jstr(card, "family");
+	const char *fam = nd_jstr(card, ND_PCSC_K_FAMILY);
 
-	if (nd_card_family_is_akis(fam) && !nd_jstr(card, "ambiguous_with"))
+	if (nd_card_family_is_akis(fam) && !nd_jstr(card, ND_PCSC_K_AMBIGUOUS_WITH))
 		return 0;
 	if (nd_card_family_is_akis(fam))
 		return 1;
@@ -263,7 +270,7 @@ pick_card(const struct nd_report *rep)
 	int best_key = 1000;
 
 	for (size_t i = 0; i < n_readers(rep); i++) {
-		json_object *rd = reader_at(rep, i), *card = nd_jobj(rd, "card");
+		json_object *rd = reader_at(rep, i), *card = nd_pcsc_reader_card(rd);
 		int key;
 
 		if (!considered(rep, rd) || !card)
@@ -279,18 +286,24 @@ pick_card(const struct nd_report *rep)
 
 /* A person's words for what is wrong with an ATR. */
 static const char *
-atr_problem_text(const char *p)
+atr_problem_text(enum nd_atr_problem p)
 {
-	if (strcmp(p, "truncated") == 0)
+	switch (p) {
+	case ND_ATR_TRUNCATED:
 		return _("it ends too early");
-	if (strcmp(p, "tck_bad") == 0)
+	case ND_ATR_TCK_BAD:
 		return _("its checksum (TCK) is wrong");
-	if (strcmp(p, "tck_missing") == 0)
+	case ND_ATR_TCK_MISSING:
 		return _("its checksum (TCK) is missing");
-	if (strcmp(p, "bad_ts") == 0)
+	case ND_ATR_BAD_TS:
 		return _("its first byte is invalid");
-	if (strcmp(p, "extra_bytes") == 0)
+	case ND_ATR_EXTRA_BYTES:
 		return _("it has bytes after its end");
+	case ND_ATR_EMPTY:
+	case ND_ATR_TOO_LONG:
+	case ND_ATR_TOO_MANY_LEVELS:
+		break;
+	}
 	return _("it is malformed");
 }
 
@@ -303,12 +316,33 @@ insert_remedy(struct nd_result *r)
 	      "answers may be damaged: Kamu SM replaces it (phone 444 5 576)."));
 }
 
+/* A card held exclusively by another program: who, and how to free it. */
+static void
+held_remedy(struct nd_result *r, json_object *card, const char *name, const char *err)
+{
+	json_object *held = nd_jarr(card, ND_PCSC_K_HELD_BY);
+	json_object *h0 = held ? json_object_array_get_idx(held, 0) : NULL;
+
+	if (h0)
+		nd_result_set(r, ND_FAIL, _("the card in %s is held exclusively by another program (%s); "
+		    "%s (pid %d) is running"), name, err, str_or(h0, ND_PCSC_K_NAME, "?"),
+		    (int)nd_jint(h0, ND_PCSC_K_PID, 0));
+	else
+		nd_result_set(r, ND_FAIL, _("the card in %s is held exclusively by another program (%s)"),
+		    name, err);
+	nd_result_remedy(r, "%s\n  gpgconf --kill scdaemon\n%s\n  disable-ccid\n  pcsc-shared\n%s",
+	    _("The usual one is GnuPG's scdaemon. Stop it:"),
+	    _("To keep it from taking the card again, add these two lines to ~/.gnupg/scdaemon.conf:"),
+	    _("Otherwise close the other signing programs (browser signing add-ons, other e-signature "
+	      "tools) and run nesdoctor again."));
+}
+
 static void
 eval_card(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *p = pcsc_facts(rep), *rd = pick_card(rep);
-	json_object *card, *problems;
-	const char *name, *state, *err;
+	json_object *card;
+	const char *name, *err;
 	size_t considered_n = 0;
 
 	if (service_unknown(rep, r))
@@ -323,74 +357,72 @@ eval_card(const struct nd_report *rep, struct nd_result *r)
 				only = reader_at(rep, i);
 			}
 		if (considered_n == 1)
-			nd_result_set(r, ND_FAIL, _("no card in the reader %s"), str_or(only, "name", "?"));
+			nd_result_set(r, ND_FAIL, _("no card in the reader %s"), str_or(only, ND_PCSC_K_NAME, "?"));
 		else
 			nd_result_set(r, ND_FAIL, _("no card in any of the %zu card readers"), considered_n);
 		nd_result_remedy(r, _("Insert the e-signature card into the reader: chip first and facing up, "
 		    "pushed in until it stops."));
 		return;
 	}
-	card = nd_jobj(rd, "card");
-	name = str_or(rd, "name", "?");
+	card = nd_pcsc_reader_card(rd);
+	name = str_or(rd, ND_PCSC_K_NAME, "?");
 	set_reader_detail(r, rd);
 
 	if (card_answers(card)) {
-		problems = nd_jarr(nd_jobj(card, "atr_info"), "problems");
-		if (problems && json_object_array_length(problems) > 0) {
+		if (nd_pcsc_card_n_problems(card) > 0) {
 			/* the card talks, but its ATR came through damaged: dirty or
 			 * worn contacts, or a card inserted badly */
 			nd_result_set(r, ND_WARN, _("the card in %s answers, but its ATR is damaged: %s"), name,
-			    atr_problem_text(json_object_get_string(json_object_array_get_idx(problems, 0))));
+			    atr_problem_text(nd_pcsc_card_problem(card, 0)));
 			nd_result_remedy(r, "%s\n%s",
 			    _("Take the card out and insert it again: chip first, facing up, pushed in until it stops."),
 			    _("If this stays, wipe the gold chip contacts gently with a dry cloth, or try another reader."));
 			return;
 		}
 		nd_result_set(r, ND_PASS, _("the card in %s answers (%s, status %s)"), name,
-		    str_or(card, "protocol", "?"), str_or(nd_jobj(card, "apdu"), "sw", "?"));
+		    str_or(card, ND_PCSC_K_PROTOCOL, "?"), str_or(nd_jobj(card, ND_PCSC_K_APDU), ND_PCSC_K_SW, "?"));
 		return;
 	}
 
-	state = str_or(card, "state", "error");
-	err = str_or(card, "error", nd_jstr(card, "hung_step") ? "timeout" : "?");
-	if (strcmp(state, "in_use") == 0) {
-		json_object *held = nd_jarr(card, "held_by");
-		json_object *h0 = held ? json_object_array_get_idx(held, 0) : NULL;
-
-		if (h0)
-			nd_result_set(r, ND_FAIL, _("the card in %s is held exclusively by another program (%s); "
-			    "%s (pid %d) is running"), name, err, str_or(h0, "name", "?"), (int)nd_jint(h0, "pid", 0));
-		else
-			nd_result_set(r, ND_FAIL, _("the card in %s is held exclusively by another program (%s)"),
-			    name, err);
-		nd_result_remedy(r, "%s\n  gpgconf --kill scdaemon\n%s\n  disable-ccid\n  pcsc-shared\n%s",
-		    _("The usual one is GnuPG's scdaemon. Stop it:"),
-		    _("To keep it from taking the card again, add these two lines to ~/.gnupg/scdaemon.conf:"),
-		    _("Otherwise close the other signing programs (browser signing add-ons, other e-signature "
-		      "tools) and run nesdoctor again."));
-	} else if (strcmp(state, "mute") == 0 || strcmp(state, "unpowered") == 0) {
-		if (nd_jstr(card, "hung_step"))
+	err = str_or(card, ND_PCSC_K_ERROR, nd_jstr(card, ND_PCSC_K_HUNG_STEP) ? "timeout" : "?");
+	switch (nd_pcsc_card_state(card)) {
+	case ND_CARD_IN_USE:
+		held_remedy(r, card, name, err);
+		break;
+	case ND_CARD_MUTE:
+	case ND_CARD_UNPOWERED:
+		if (nd_jstr(card, ND_PCSC_K_HUNG_STEP))
 			nd_result_set(r, ND_FAIL, _("the card in %s does not answer: no answer within %d s (%s)"),
-			    name, (int)nd_jint(p, "timeout_s", 0), str_or(card, "hung_step", "?"));
+			    name, (int)nd_jint(p, ND_PCSC_K_TIMEOUT_S, 0), str_or(card, ND_PCSC_K_HUNG_STEP, "?"));
 		else
 			nd_result_set(r, ND_FAIL, _("the card in %s does not answer (%s)"), name, err);
 		insert_remedy(r);
-	} else if (strcmp(state, "unsupported") == 0) {
+		break;
+	case ND_CARD_UNSUPPORTED:
 		nd_result_set(r, ND_FAIL, _("the card in %s cannot be used: pcscd found no protocol to talk to it (%s)"),
 		    name, err);
 		insert_remedy(r);
-	} else if (strcmp(state, "removed") == 0) {
+		break;
+	case ND_CARD_REMOVED:
 		nd_result_set(r, ND_FAIL, _("the card in %s was taken out while it was being checked (%s)"), name, err);
 		nd_result_remedy(r, _("Insert the card again and leave it in while nesdoctor runs."));
-	} else if (strcmp(state, "no_service") == 0) {
+		break;
+	case ND_CARD_NO_SERVICE:
 		nd_result_set(r, ND_FAIL, _("pcscd went away while the card was being checked (%s)"), err);
 		restart_remedy(rep, r);
-	} else if (strcmp(state, "probe_failed") == 0 || strcmp(state, "not_probed") == 0) {
+		break;
+	case ND_CARD_PROBE_FAILED:
+	case ND_CARD_NOT_PROBED:
 		nd_result_set(r, ND_SKIP, _("could not check the card in %s: the probe ended abnormally"), name);
 		r->undetermined = true;
-	} else {
+		break;
+	case ND_CARD_ANSWERS:   /* handled above */
+	case ND_CARD_ERROR:
+	case ND_CARD_ABSENT:
+	case ND_CARD_OTHER:
 		nd_result_set(r, ND_FAIL, _("the card in %s did not answer as expected (%s)"), name, err);
 		insert_remedy(r);
+		break;
 	}
 }
 
@@ -427,16 +459,16 @@ eval_card_type(const struct nd_report *rep, struct nd_result *r)
 
 	/* pcsc.card passed (or only warned): pick_card() found a card that
 	 * answers */
-	if (!best || !card_answers(nd_jobj(best, "card"))) {
+	if (!best || !card_answers(nd_pcsc_reader_card(best))) {
 		nd_result_set(r, ND_SKIP, _("no card answered, so its type is not known"));
 		r->undetermined = true;
 		return;
 	}
-	card = nd_jobj(best, "card");
-	name = str_or(best, "name", "?");
-	fam = nd_jstr(card, "family");
-	label = nd_card_label(fam, nd_jstr(card, "ambiguous_with") != NULL);
-	known = nd_jarr(card, "known_as");
+	card = nd_pcsc_reader_card(best);
+	name = str_or(best, ND_PCSC_K_NAME, "?");
+	fam = nd_jstr(card, ND_PCSC_K_FAMILY);
+	label = nd_card_label(fam, nd_jstr(card, ND_PCSC_K_AMBIGUOUS_WITH) != NULL);
+	known = nd_jarr(card, ND_PCSC_K_KNOWN_AS);
 	set_reader_detail(r, best);
 	switch (type_rank(card)) {
 	case 0:
@@ -485,7 +517,7 @@ eval_card_type(const struct nd_report *rep, struct nd_result *r)
 			    json_object_get_string(json_object_array_get_idx(known, 0)));
 		else
 			nd_result_set(r, ND_WARN, _("not an AKIS card: this may not be your e-signature card "
-			    "(%s in %s, ATR %s)"), label, name, str_or(card, "atr", "?"));
+			    "(%s in %s, ATR %s)"), label, name, str_or(card, ND_PCSC_K_ATR, "?"));
 		nd_result_remedy(r, "%s\n%s",
 		    _("Make sure the card in the reader is the e-signature card delivered by Kamu SM (an AKIS "
 		      "card), chip first and facing up."),
