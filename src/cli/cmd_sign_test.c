@@ -179,11 +179,13 @@ nd_cmd_sign_test(struct nd_opts *o)
 	struct pin_ctx pc = { o, NULL, 0 };
 	struct nd_p11_pin_source src = { read_pin, &pc };
 	struct nd_report rep;
-	const struct nd_result *r;
 	int code;
 
 	take_env_pin(&pc);
 	nd_report_init(&rep, o);
+	/* Exit 0 exactly when a signature was made and verified: that is
+	 * the answer this command gives, warnings or not. */
+	nd_report_verdict_by(&rep, "sign.test");
 	/* readers first: they name the token's reader in the report */
 	nd_pcsc_collect(&rep);
 	nd_p11_collect(&rep);
@@ -194,10 +196,6 @@ nd_cmd_sign_test(struct nd_opts *o)
 	 * that is there is all that counts (a missing one is explained by
 	 * p11.token) */
 	nd_report_evaluate(&rep, ND_LAYER_P11 | ND_LAYER_SIGN);
-	/* Exit 0 exactly when a signature was made and verified: that is
-	 * the answer this command gives, warnings or not. */
-	r = nd_report_find(&rep, "sign.test");
-	rep.verdict = r && r->status == ND_PASS ? ND_READY : ND_NOT_READY;
 	code = nd_render(&rep);
 	nd_report_free(&rep);
 	return code;

@@ -1,5 +1,8 @@
 /* Options shared by every command and read by every layer. Parsed once in
- * src/cli/options.c; layers only read them. */
+ * src/cli/options.c (one table: which commands take each option); layers
+ * only read them. Every option has its value: nd_opts_defaults() sets the
+ * defaults and nd_report_init() takes nd_opts_default() when given none,
+ * so a layer never needs a fallback of its own. */
 #ifndef ND_OPTS_H
 #define ND_OPTS_H
 
@@ -12,12 +15,16 @@ enum nd_color { ND_COLOR_AUTO, ND_COLOR_NEVER, ND_COLOR_ALWAYS };
 #define ND_MAX_ANCHORS 16
 #define ND_MAX_PARTS 16
 
+/* The defaults, written once. */
+#define ND_DEFAULT_TIMEOUT_S 10
+#define ND_DEFAULT_EXPIRY_WARN_DAYS 30
+
 struct nd_opts {
 	const char *command;     /* "check", "readers", ... */
 	bool json;
 	enum nd_color color;
 	const char *lang;        /* "tr"/"en" after nd_i18n_init */
-	int timeout_s;           /* --timeout: bound for every outside interaction */
+	int timeout_s;           /* --timeout: bound for every outside interaction (1..3600) */
 	bool timeout_set;        /* --timeout was given (watch: its total duration) */
 	int verbose;             /* -v, repeatable */
 
@@ -36,7 +43,7 @@ struct nd_opts {
 	const char *anchors[ND_MAX_ANCHORS]; /* --anchor FILE (repeatable) */
 	size_t n_anchors;
 	bool offline;            /* --offline: no network */
-	int expiry_warn_days;    /* --expiry-warn DAYS (default 30) */
+	int expiry_warn_days;    /* --expiry-warn DAYS */
 	const char *cache_dir;   /* --cache-dir DIR (default: XDG cache) */
 
 	/* setup */
@@ -50,5 +57,8 @@ struct nd_opts {
 };
 
 void nd_opts_defaults(struct nd_opts *o);
+/* The defaults, for a caller without options of its own (tests calling a
+ * layer directly). */
+const struct nd_opts *nd_opts_default(void);
 
 #endif

@@ -11,7 +11,7 @@ void
 nd_report_init(struct nd_report *rep, const struct nd_opts *opts)
 {
 	memset(rep, 0, sizeof *rep);
-	rep->opts = opts;
+	rep->opts = opts ? opts : nd_opts_default();
 	rep->time = time(NULL);
 	rep->inventory = json_object_new_object();
 	rep->internal = json_object_new_object();
@@ -103,11 +103,42 @@ blocking_dep(const struct nd_report *rep, const struct nd_check_def *def)
 	return NULL;
 }
 
-void
-nd_report_evaluate_defs(struct nd_report *rep, const struct nd_check_def *const *defs, size_t n)
+/* The primary cause (the first failure in causal order) and the verdict. */
+static void
+conclude(struct nd_report *rep)
 {
 	bool any_warn = false, any_fail = false, any_undetermined = false;
 
+	rep->primary = NULL;
+	for (size_t i = 0; i < rep->n_results; i++) {
+		const struct nd_result *r = &rep->results[i];
+		if (r->status == ND_FAIL) {
+			if (!rep->primary)
+				rep->primary = r;
+			any_fail = true;
+		} else if (r->status == ND_WARN)
+			any_warn = true;
+		if (r->undetermined)
+			any_undetermined = true;
+	}
+	if (any_fail)
+		rep->verdict = ND_NOT_READY;
+	else if (any_undetermined || rep->n_results == 0)
+		rep->verdict = ND_UNKNOWN;
+	else if (any_warn)
+		rep->verdict = ND_WARNING;
+	else
+		rep->verdict = ND_READY;
+	if (rep->verdict_by) {
+		const struct nd_result *r = nd_report_find(rep, rep->verdict_by);
+
+		rep->verdict = r && r->status == ND_PASS ? ND_READY : ND_NOT_READY;
+	}
+}
+
+void
+nd_report_evaluate_defs(struct nd_report *rep, const struct nd_check_def *const *defs, size_t n)
+{
 	rep->results = nd_xcalloc(n, sizeof *rep->results);
 	rep->n_results = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -130,26 +161,13 @@ nd_report_evaluate_defs(struct nd_report *rep, const struct nd_check_def *const 
 		}
 	}
 
-	rep->primary = NULL;
-	for (size_t i = 0; i < rep->n_results; i++) {
-		const struct nd_result *r = &rep->results[i];
-		if (r->status == ND_FAIL) {
-			if (!rep->primary)
-				rep->primary = r;
-			any_fail = true;
-		} else if (r->status == ND_WARN)
-			any_warn = true;
-		if (r->undetermined)
-			any_undetermined = true;
-	}
-	if (any_fail)
-		rep->verdict = ND_NOT_READY;
-	else if (any_undetermined || rep->n_results == 0)
-		rep->verdict = ND_UNKNOWN;
-	else if (any_warn)
-		rep->verdict = ND_WARNING;
-	else
-		rep->verdict = ND_READY;
+	conclude(rep);
+}
+
+void
+nd_report_verdict_by(struct nd_report *rep, const char *check_id)
+{
+	rep->verdict_by = check_id;
 }
 
 void

@@ -76,8 +76,11 @@ struct nd_report {
 	const struct nd_result *primary;  /* first failure in causal order */
 	enum nd_verdict verdict;
 	unsigned layers;            /* which layers this command evaluated */
+	const char *verdict_by;     /* see nd_report_verdict_by; NULL: all checks */
 };
 
+/* opts NULL: the defaults (nd_opts_default()), so that rep->opts is
+ * always there and every option has its value; layers need no fallbacks. */
 void nd_report_init(struct nd_report *rep, const struct nd_opts *opts);
 void nd_report_free(struct nd_report *rep);
 
@@ -89,6 +92,12 @@ const struct nd_check_def *const *nd_check_registry(size_t *n);
 void nd_report_evaluate(struct nd_report *rep, unsigned layers);
 /* Same with an explicit list of definitions (tests). */
 void nd_report_evaluate_defs(struct nd_report *rep, const struct nd_check_def *const *defs, size_t n);
+
+/* A command that asks one question answers it by one check: the verdict
+ * is ready exactly when that check passed (warnings elsewhere or not), and
+ * not ready otherwise (sign-test: "was a signature made and verified?").
+ * Call before evaluating. */
+void nd_report_verdict_by(struct nd_report *rep, const char *check_id);
 
 /* A result evaluated so far, or NULL. */
 const struct nd_result *nd_report_find(const struct nd_report *rep, const char *id);

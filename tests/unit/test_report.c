@@ -118,6 +118,61 @@ undetermined_is_unknown_unless_failed(void **state)
 	nd_report_free(&rep);
 }
 
+/* sign-test answers one question: the verdict is that check's answer,
+ * whatever the others say */
+static void
+verdict_by_one_check(void **state)
+{
+	struct nd_report rep;
+	struct nd_opts o;
+
+	(void)state;
+	nd_opts_defaults(&o);
+	nd_report_init(&rep, &o);
+	nd_report_verdict_by(&rep, "t.card");
+	json_object_put(rep.inventory);
+	rep.inventory = json_tokener_parse("{\"t.type\": \"warn\", \"t.other\": \"undetermined\"}");
+	nd_report_evaluate_defs(&rep, defs, sizeof defs / sizeof defs[0]);
+	assert_int_equal(rep.verdict, ND_READY);
+	assert_int_equal(nd_verdict_exit(rep.verdict), 0);
+	nd_report_free(&rep);
+
+	nd_report_init(&rep, &o);
+	nd_report_verdict_by(&rep, "t.card");
+	json_object_put(rep.inventory);
+	rep.inventory = json_tokener_parse("{\"t.card\": \"warn\"}");
+	nd_report_evaluate_defs(&rep, defs, sizeof defs / sizeof defs[0]);
+	assert_int_equal(rep.verdict, ND_NOT_READY);
+	assert_null(rep.primary);
+	nd_report_free(&rep);
+
+	/* the check was not evaluated at all (blocked): not ready */
+	nd_report_init(&rep, &o);
+	nd_report_verdict_by(&rep, "t.card");
+	json_object_put(rep.inventory);
+	rep.inventory = json_tokener_parse("{\"t.service\": \"fail\"}");
+	nd_report_evaluate_defs(&rep, defs, sizeof defs / sizeof defs[0]);
+	assert_int_equal(rep.verdict, ND_NOT_READY);
+	assert_string_equal(rep.primary->def->id, "t.service");
+	nd_report_free(&rep);
+}
+
+/* a report made without options still has every option's default */
+static void
+report_without_options_has_defaults(void **state)
+{
+	struct nd_report rep;
+
+	(void)state;
+	nd_report_init(&rep, NULL);
+	assert_non_null(rep.opts);
+	assert_int_equal(rep.opts->timeout_s, ND_DEFAULT_TIMEOUT_S);
+	assert_int_equal(rep.opts->expiry_warn_days, ND_DEFAULT_EXPIRY_WARN_DAYS);
+	assert_int_equal(rep.opts->pin_fd, -1);
+	assert_string_equal(rep.opts->command, "check");
+	nd_report_free(&rep);
+}
+
 static void
 names_are_stable(void **state)
 {
@@ -136,6 +191,8 @@ main(void)
 		cmocka_unit_test(failure_skips_dependents_and_names_blocker),
 		cmocka_unit_test(warning_verdict),
 		cmocka_unit_test(undetermined_is_unknown_unless_failed),
+		cmocka_unit_test(verdict_by_one_check),
+		cmocka_unit_test(report_without_options_has_defaults),
 		cmocka_unit_test(names_are_stable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
