@@ -90,7 +90,7 @@ module_failed(const struct nd_report *rep, const json_object *m, struct nd_resul
 	const char *kind = nd_jstr(m, "error_kind"), *call = nd_jstr(m, "failed_call");
 	const char *lib = nd_jstr(m, "missing_library"), *pkg = nd_jstr(m, "package");
 	const char *sym = nd_jstr(m, "missing_symbol");
-	int timeout_s = (int)nd_jint(m, "timeout_s", rep->opts ? rep->opts->timeout_s : 10);
+	int timeout_s = (int)nd_jint(m, "timeout_s", rep->opts->timeout_s);
 
 	if (!st)
 		st = "";

@@ -521,7 +521,7 @@ static void
 apply_run(const struct nd_opts *o, struct nd_step *s)
 {
 	struct nd_run_result rr;
-	int tmo = o && o->timeout_s > 0 ? o->timeout_s * 1000 : 10000;
+	int tmo = o->timeout_s * 1000;
 
 	if (nd_run((const char *const *)s->argv, tmo, true, 16384, &rr) != ND_OK) {
 		fail_step(s, _("could not run it"));

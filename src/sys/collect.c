@@ -26,7 +26,7 @@
 static int
 cmd_ms(const struct nd_report *rep)
 {
-	int t = rep->opts ? rep->opts->timeout_s * 1000 : ND_SYS_CMD_MS;
+	int t = rep->opts->timeout_s * 1000;
 
 	return t > 0 && t < ND_SYS_CMD_MS ? t : ND_SYS_CMD_MS;
 }

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/opts.h"
 #include "core/util.h"
 #include "sys/run.h"
 
@@ -106,7 +107,7 @@ nd_run(const char *const argv[], int timeout_ms, bool with_stderr, size_t max_ou
 	pfd[1] = -1;
 
 	res->out = nd_xcalloc(cap, 1);
-	deadline = nd_now_ms() + (timeout_ms > 0 ? timeout_ms : 10000);
+	deadline = nd_now_ms() + (timeout_ms > 0 ? timeout_ms : ND_DEFAULT_TIMEOUT_S * 1000);
 	for (;;) {
 		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
 		int64_t left = deadline - nd_now_ms();

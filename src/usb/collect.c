@@ -419,7 +419,7 @@ log_facts(const struct nd_report *rep, json_object *devs, json_object *scan)
 	} else {
 		const char *argv[] = { "journalctl", "-b", "-u", "pcscd.service", "--no-pager",
 		    "-q", "-o", "cat", "-n", "500", NULL };
-		int tmo = rep->opts ? rep->opts->timeout_s * 1000 : 10000;
+		int tmo = rep->opts->timeout_s * 1000;
 		nd_jset_str(log, "source", "journal");
 		if (nd_run(argv, tmo, true, ND_RUN_MAX_OUT, &rr) == ND_OK && rr.status == 0 &&
 		    !strstr(rr.out, "No journal files") && !strstr(rr.out, "not seeing messages")) {
