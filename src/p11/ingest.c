@@ -183,7 +183,7 @@ contains_ci(const char *hay, const char *needle)
 }
 
 /* AKIS token or Turkish ID card: AKIS tokens are labelled AKIS_<hex>; the
- * ATR family alone cannot tell them apart (DESIGN.md). */
+ * ATR family alone cannot tell them apart (ND_FAMILY_AKIS_TC, pcsc/cardid.h). */
 static void
 refine_device(struct nd_p11_ingest *in, json_object *tok)
 {

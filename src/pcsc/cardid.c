@@ -15,7 +15,7 @@ enum match_on {
  * high nibble is 6.
  *
  * Sources: Kamu SM's published AKIS ATRs and the AKIS cards seen in the
- * field, as summarised in the project's DESIGN.md ("Facts to build on").
+ * field (tests/pcsc/test_pcsc_atr.c holds them).
  *
  * The TC family is the same chip and operating system family as the
  * Turkish identity card (TCKK): the ATR cannot tell them apart, so the row

@@ -26,7 +26,7 @@
 
 static const char *const all_parts[] = { "udev", "p11-kit", "nss", "pcscd", "polkit" };
 
-/* Where the AKIS library is installed (DESIGN.md: AKİA puts it under
+/* Where the AKIS library is installed (AKİA puts it under
  * /opt/Akia and copies it to /usr/lib). */
 static const char *const akis_paths[] = {
 	"/usr/lib/libakisp11.so", "/opt/Akia/libakisp11.so",

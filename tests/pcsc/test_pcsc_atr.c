@@ -21,7 +21,7 @@
 #include "pcsc/pcsc.h"
 #include "pcsc/watch.h"
 
-/* From DESIGN.md: AKIS v1.2 (UEKAE family), the TC family, AKIS v1.0. */
+/* Known ATRs: AKIS v1.2 (UEKAE family), the TC family, AKIS v1.0. */
 #define ATR_UEKAE "3B9F968131FE45806755454B41451212318073B3A180EA"
 #define ATR_TC_REAL "3B9F978131FE45806554 43D3230231C073F621808105 52"
 #define ATR_V1 "3BBA11008131FE4D55454B41452056312E30AE"
@@ -46,7 +46,7 @@ parse_hex(const char *hex, struct nd_atr *a, nd_err expect)
 
 /* Another Turkish card OS in the UEKAE layout (UKiS 1.2.1, from pcsc-tools'
  * list) is not AKIS: unknown, named by smartcard_list.txt when installed.
- * Every AKIS ATR of DESIGN.md stays AKIS. */
+ * Every known AKIS ATR stays AKIS. */
 static void
 uekae_layout_is_not_always_akis(void **state)
 {
