@@ -311,7 +311,7 @@ eval_validity(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *sc = need_signing(rep, r);
 	int64_t nb, na, now = (int64_t)rep->time, days;
-	int warn = rep->opts ? rep->opts->expiry_warn_days : 30;
+	int warn = rep->opts->expiry_warn_days;
 	const char *nbs, *nas;
 
 	if (!sc)

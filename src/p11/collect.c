@@ -120,7 +120,7 @@ nd_err
 nd_p11_collect(struct nd_report *rep)
 {
 	const struct nd_opts *o = rep->opts;
-	int timeout_s = o && o->timeout_s > 0 ? o->timeout_s : 10;
+	int timeout_s = o->timeout_s;
 	struct nd_p11_candidates cands;
 	json_object *mods = json_object_new_array(), *tokens = json_object_new_array(),
 	    *certs = json_object_new_array(), *der = json_object_new_array();

@@ -531,7 +531,7 @@ nd_err
 nd_p11_sign_test(struct nd_report *rep, const struct nd_p11_pin_source *pinsrc)
 {
 	const struct nd_opts *o = rep->opts;
-	int timeout_s = o && o->timeout_s > 0 ? o->timeout_s : 10;
+	int timeout_s = o->timeout_s;
 	struct nd_child_limits lim = { timeout_s * 1000, 6 * timeout_s * 1000 };
 	json_object *st = json_object_new_object(), *tok = NULL;
 	struct sign_state s;

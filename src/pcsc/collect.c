@@ -706,7 +706,7 @@ nd_err
 nd_pcsc_collect(struct nd_report *rep)
 {
 	const struct nd_opts *o = rep->opts;
-	int timeout_ms = (o && o->timeout_s > 0 ? o->timeout_s : 10) * 1000;
+	int timeout_ms = o->timeout_s * 1000;
 	struct nd_child_limits lim = { timeout_ms, timeout_ms };
 	struct nd_child_result res;
 	struct msgs m = { json_object_new_object() };

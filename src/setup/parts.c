@@ -266,7 +266,7 @@ part_nss(const struct nd_opts *o, struct nd_plan *plan)
 	char *mod = NULL, *modutil = NULL;
 	glob_t g = { 0 };
 	struct nd_step *s;
-	int tmo = o->timeout_s > 0 ? o->timeout_s * 1000 : 10000;
+	int tmo = o->timeout_s * 1000;
 
 	if (plan->root) {
 		s = nd_plan_add(plan, "nss", ND_STEP_RUN);

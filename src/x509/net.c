@@ -24,6 +24,7 @@
 #include <openssl/httperr.h>
 
 #include "core/i18n.h"
+#include "core/opts.h"
 #include "core/util.h"
 #include "x509/x509_int.h"
 
@@ -38,7 +39,7 @@ nd_net_init(struct nd_net *net, bool offline, int timeout_s)
 {
 	memset(net, 0, sizeof *net);
 	net->offline = offline;
-	net->timeout_s = timeout_s > 0 ? timeout_s : 10;
+	net->timeout_s = timeout_s > 0 ? timeout_s : ND_DEFAULT_TIMEOUT_S;
 	/* one budget for the network part of the run, whatever it meets: the
 	 * AIA downloads of a chain, OCSP, then CRLs */
 	net->deadline_ms = nd_now_ms() + (int64_t)net->timeout_s * 1000;
