@@ -8,18 +8,13 @@
 #include "checks/pcscd_advice.h"
 #include "core/i18n.h"
 #include "core/util.h"
-#include "p11/p11_int.h"
+#include "p11/p11.h"
+#include "pcsc/view.h"
 
 /* Remedies that recur. Kamu SM's own wording of its menus is kept. */
 #define KAMUSM_HELP N_("Kamu SM help line: 444 5 576.")
 #define AKIA_INSTALL N_("Install AKİA, Kamu SM's smart card software, from Kamu SM's web site (www.kamusm.gov.tr, e-imza → Sürücüler / AKİA); it installs libakisp11.so. Then run nesdoctor again.")
 #define PIN_UNBLOCK N_("Unblock the PIN online with the card in the reader: www.kamusm.gov.tr → Online İşlemler → Nitelikli Elektronik Sertifika İşlemleri → Kilit Çözme (or e-Devlet → NES işlemleri → PIN oluşturma/kilit çözme).")
-
-static json_object *
-arr(const struct nd_report *rep, const char *key)
-{
-	return nd_jarr(rep->inventory, key);
-}
 
 static size_t
 len(const json_object *a)
@@ -27,17 +22,26 @@ len(const json_object *a)
 	return a ? json_object_array_length(a) : 0;
 }
 
+static bool
+token_initialized(const json_object *t)
+{
+	struct nd_token_flags f;
+
+	nd_p11_flags(nd_jobj(t, ND_P11_K_FLAGS), &f);
+	return f.token_initialized;
+}
+
 /* The token the verdict is about: the one holding the signing certificate,
  * else the first readable token in scope, else the first in scope. */
 static json_object *
 signing_token(const struct nd_report *rep)
 {
-	json_object *toks = arr(rep, "tokens"), *first = NULL, *readable = NULL;
+	json_object *toks = nd_p11_tokens(rep->inventory), *first = NULL, *readable = NULL;
 	long ci = nd_p11_pick_signing_cert(rep);
 
 	if (ci >= 0) {
 		json_object *t = nd_p11_cert_token(rep->inventory,
-		    json_object_array_get_idx(arr(rep, "certificates"), (size_t)ci));
+		    json_object_array_get_idx(nd_p11_certificates(rep->inventory), (size_t)ci));
 		if (t)
 			return t;
 	}
@@ -49,8 +53,7 @@ signing_token(const struct nd_report *rep)
 			first = t;
 		/* SoftHSM and some others keep an empty, uninitialised token in a
 		 * spare slot: never the one to judge when another is there */
-		if (!readable && !nd_jobj(t, "error") &&
-		    nd_jbool(nd_jobj(t, "flags"), "token_initialized", true))
+		if (!readable && !nd_jobj(t, ND_P11_K_ERROR) && token_initialized(t))
 			readable = t;
 	}
 	return readable ? readable : first;
@@ -59,7 +62,7 @@ signing_token(const struct nd_report *rep)
 static const char *
 token_name(const json_object *t)
 {
-	const char *l = nd_jstr(t, "label");
+	const char *l = nd_jstr(t, ND_P11_K_LABEL);
 
 	return l && *l ? l : _("(no label)");
 }
@@ -67,7 +70,7 @@ token_name(const json_object *t)
 static const char *
 where(const json_object *t)
 {
-	const char *r = nd_jstr(t, "reader"), *d = nd_jstr(t, "slot_description");
+	const char *r = nd_jstr(t, ND_P11_K_READER), *d = nd_jstr(t, ND_P11_K_SLOT_DESCRIPTION);
 
 	return r ? r : d && *d ? d : "?";
 }
@@ -75,111 +78,155 @@ where(const json_object *t)
 static const char *
 module_name(const json_object *m)
 {
-	const char *p = nd_jstr(m, "path");
+	const char *p = nd_jstr(m, ND_P11_K_PATH);
 
 	return p ? p : "?";
 }
 
 /* --- p11.module -------------------------------------------------------- */
 
+/* A module that did not load: the loader's reason in words. */
+static void
+load_failed(const json_object *m, struct nd_result *r)
+{
+	const char *path = module_name(m), *err = nd_jstr(m, ND_P11_K_ERROR);
+	const char *kind = nd_jstr(m, ND_P11_K_ERROR_KIND);
+	const char *lib = nd_jstr(m, ND_P11_K_MISSING_LIBRARY), *pkg = nd_jstr(m, ND_P11_K_PACKAGE);
+	const char *sym = nd_jstr(m, ND_P11_K_MISSING_SYMBOL);
+	enum nd_dl_kind k = nd_p11_dl_kind_from_name(nd_jstr(m, ND_P11_K_DL_KIND));
+
+	if (!err)
+		err = "";
+	if (kind && strcmp(kind, "no_entry") == 0) {
+		nd_result_set(r, ND_FAIL, _("%s is not a PKCS#11 module (it has no C_GetFunctionList)"), path);
+		nd_result_remedy(r, "%s", _(AKIA_INSTALL));
+		return;
+	}
+	if (kind && strcmp(kind, "access") == 0) {
+		nd_result_set(r, ND_FAIL, _("%s cannot be read: permission denied"), path);
+		nd_result_remedy(r, _("Make it readable: sudo chmod 644 %s"), path);
+		return;
+	}
+	if (k == ND_DL_MISSING_LIB && !lib)
+		k = ND_DL_OTHER;   /* nothing to name: the loader's own words */
+	switch (k) {
+	case ND_DL_MISSING_LIB:
+		nd_result_set(r, ND_FAIL, _("%s cannot be loaded: it needs %s, which is not installed"), path, lib);
+		if (pkg && (strncmp(pkg, "libssl1.", 8) == 0))
+			nd_result_remedy(r, _("This library was built for an older system (it needs %s, which current Debian, Ubuntu and Pardus no longer ship). Install the current AKİA from Kamu SM.\n%s"),
+			    pkg, _(KAMUSM_HELP));
+		else if (pkg)
+			nd_result_remedy(r, _("Install it: sudo apt install %s"), pkg);
+		else
+			nd_result_remedy(r, _("Install the package that provides %s (find it with: apt-file search %s), or reinstall AKİA."), lib, lib);
+		break;
+	case ND_DL_VERSION:
+		nd_result_set(r, ND_FAIL, _("%s needs a newer %s than this system has (%s)"), path,
+		    lib ? lib : "?", sym ? sym : "?");
+		nd_result_remedy(r, _("Install the AKİA build meant for this system's release, or update the system.\n%s"), _(KAMUSM_HELP));
+		break;
+	case ND_DL_UNDEFINED_SYMBOL:
+		nd_result_set(r, ND_FAIL, _("%s cannot be loaded: the function %s is missing (built against another version of a library)"),
+		    path, sym ? sym : "?");
+		nd_result_remedy(r, "%s", _(AKIA_INSTALL));
+		break;
+	case ND_DL_WRONG_CLASS:
+		nd_result_set(r, ND_FAIL, _("%s (or a library it needs) is built for another word size: %s"), path, err);
+		nd_result_remedy(r, "%s", _(AKIA_INSTALL));
+		break;
+	case ND_DL_MAP_FAILED:
+		nd_result_set(r, ND_FAIL, _("%s cannot be mapped into memory (is it on a file system mounted noexec?)"), path);
+		nd_result_remedy(r, "%s", _("Install the library on a file system that allows running programs (for example under /usr/lib or /opt)."));
+		break;
+	case ND_DL_ACCESS:
+		nd_result_set(r, ND_FAIL, _("%s cannot be loaded: permission denied (%s)"), path, err);
+		nd_result_remedy(r, _("Make it readable: sudo chmod 644 %s"), path);
+		break;
+	case ND_DL_OTHER:
+	case ND_DL_MODULE_MISSING:
+	case ND_DL_NOT_ELF:
+		nd_result_set(r, ND_FAIL, _("%s cannot be loaded: %s"), path, err);
+		nd_result_remedy(r, "%s", _(AKIA_INSTALL));
+		break;
+	}
+}
+
 /* Turn a module's failure into a message and a remedy. */
 static void
 module_failed(const struct nd_report *rep, const json_object *m, struct nd_result *r)
 {
-	const char *st = nd_jstr(m, "status"), *path = module_name(m), *err = nd_jstr(m, "error");
-	const char *kind = nd_jstr(m, "error_kind"), *call = nd_jstr(m, "failed_call");
-	const char *lib = nd_jstr(m, "missing_library"), *pkg = nd_jstr(m, "package");
-	const char *sym = nd_jstr(m, "missing_symbol");
-	int timeout_s = (int)nd_jint(m, "timeout_s", rep->opts->timeout_s);
+	const char *path = module_name(m), *err = nd_jstr(m, ND_P11_K_ERROR);
+	const char *call = nd_jstr(m, ND_P11_K_FAILED_CALL);
+	int timeout_s = (int)nd_jint(m, ND_P11_K_TIMEOUT_S, rep->opts->timeout_s);
+	json_object *e, *sys;
 
-	if (!st)
-		st = "";
 	if (!err)
 		err = "";
 	if (!call || !*call)
 		call = "?";
-	if (strcmp(st, "not_found") == 0) {
+	switch (nd_p11_module_status(m)) {
+	case ND_MOD_NOT_FOUND:
 		nd_result_set(r, ND_FAIL, _("%s: no such file"), path);
 		nd_result_remedy(r, "%s", _("Check the path given with --module, or leave --module out to let nesdoctor look in the usual places."));
-	} else if (strcmp(st, "wrong_arch") == 0) {
-		json_object *e = nd_jobj(m, "elf"), *s = nd_jobj(m, "system");
+		break;
+	case ND_MOD_WRONG_ARCH:
+		e = nd_jobj(m, ND_P11_K_ELF);
+		sys = nd_jobj(m, ND_P11_K_SYSTEM);
 		nd_result_set(r, ND_FAIL, _("%s is a %d-bit %s library, but this system is %d-bit %s: it cannot be loaded"),
-		    path, (int)nd_jint(e, "bits", 0), nd_jstr(e, "machine") ? nd_jstr(e, "machine") : "?",
-		    (int)nd_jint(s, "bits", 0), nd_jstr(s, "machine") ? nd_jstr(s, "machine") : "?");
+		    path, (int)nd_jint(e, ND_P11_K_BITS, 0), nd_jstr(e, ND_P11_K_MACHINE) ? nd_jstr(e, ND_P11_K_MACHINE) : "?",
+		    (int)nd_jint(sys, ND_P11_K_BITS, 0), nd_jstr(sys, ND_P11_K_MACHINE) ? nd_jstr(sys, ND_P11_K_MACHINE) : "?");
 		nd_result_remedy(r, _("Remove it and install the AKİA package built for this system (64-bit, amd64) from Kamu SM.\n%s"),
 		    _(KAMUSM_HELP));
-	} else if (strcmp(st, "not_elf") == 0) {
+		break;
+	case ND_MOD_NOT_ELF:
 		nd_result_set(r, ND_FAIL, _("%s is not a shared library (damaged or incomplete file)"), path);
 		nd_result_remedy(r, "%s", _(AKIA_INSTALL));
-	} else if (strcmp(st, "load_failed") == 0) {
-		enum nd_dl_kind k = nd_p11_dl_kind_from_name(nd_jstr(m, "dl_kind"));
-		if (kind && strcmp(kind, "no_entry") == 0) {
-			nd_result_set(r, ND_FAIL, _("%s is not a PKCS#11 module (it has no C_GetFunctionList)"), path);
-			nd_result_remedy(r, "%s", _(AKIA_INSTALL));
-		} else if (kind && strcmp(kind, "access") == 0) {
-			nd_result_set(r, ND_FAIL, _("%s cannot be read: permission denied"), path);
-			nd_result_remedy(r, _("Make it readable: sudo chmod 644 %s"), path);
-		} else if (k == ND_DL_MISSING_LIB && lib) {
-			nd_result_set(r, ND_FAIL, _("%s cannot be loaded: it needs %s, which is not installed"), path, lib);
-			if (pkg && (strncmp(pkg, "libssl1.", 8) == 0))
-				nd_result_remedy(r, _("This library was built for an older system (it needs %s, which current Debian, Ubuntu and Pardus no longer ship). Install the current AKİA from Kamu SM.\n%s"),
-				    pkg, _(KAMUSM_HELP));
-			else if (pkg)
-				nd_result_remedy(r, _("Install it: sudo apt install %s"), pkg);
-			else
-				nd_result_remedy(r, _("Install the package that provides %s (find it with: apt-file search %s), or reinstall AKİA."), lib, lib);
-		} else if (k == ND_DL_VERSION) {
-			nd_result_set(r, ND_FAIL, _("%s needs a newer %s than this system has (%s)"), path,
-			    lib ? lib : "?", sym ? sym : "?");
-			nd_result_remedy(r, _("Install the AKİA build meant for this system's release, or update the system.\n%s"), _(KAMUSM_HELP));
-		} else if (k == ND_DL_UNDEFINED_SYMBOL) {
-			nd_result_set(r, ND_FAIL, _("%s cannot be loaded: the function %s is missing (built against another version of a library)"),
-			    path, sym ? sym : "?");
-			nd_result_remedy(r, "%s", _(AKIA_INSTALL));
-		} else if (k == ND_DL_WRONG_CLASS) {
-			nd_result_set(r, ND_FAIL, _("%s (or a library it needs) is built for another word size: %s"), path, err);
-			nd_result_remedy(r, "%s", _(AKIA_INSTALL));
-		} else if (k == ND_DL_MAP_FAILED) {
-			nd_result_set(r, ND_FAIL, _("%s cannot be mapped into memory (is it on a file system mounted noexec?)"), path);
-			nd_result_remedy(r, "%s", _("Install the library on a file system that allows running programs (for example under /usr/lib or /opt)."));
-		} else if (k == ND_DL_ACCESS) {
-			nd_result_set(r, ND_FAIL, _("%s cannot be loaded: permission denied (%s)"), path, err);
-			nd_result_remedy(r, _("Make it readable: sudo chmod 644 %s"), path);
-		} else {
-			nd_result_set(r, ND_FAIL, _("%s cannot be loaded: %s"), path, err);
-			nd_result_remedy(r, "%s", _(AKIA_INSTALL));
-		}
-	} else if (strcmp(st, "init_failed") == 0) {
+		break;
+	case ND_MOD_LOAD_FAILED:
+		load_failed(m, r);
+		break;
+	case ND_MOD_INIT_FAILED:
 		nd_result_set(r, ND_FAIL, _("%s loads but refuses to start: %s"), path, err);
 		/* no systemctl where there is no systemd (sys.pcscd says how) */
 		if (nd_sys_has_journal(rep))
 			nd_result_remedy(r, _("Make sure pcscd is running (sudo systemctl start pcscd.socket), then reinstall AKİA.\n%s"), _(KAMUSM_HELP));
 		else
 			nd_result_remedy(r, _("Make sure pcscd is running (see sys.pcscd), then reinstall AKİA.\n%s"), _(KAMUSM_HELP));
-	} else if (strcmp(st, "timeout") == 0) {
+		break;
+	case ND_MOD_TIMEOUT:
 		nd_result_set(r, ND_FAIL, _("%s did not answer within %d s in %s and was stopped"), path, timeout_s, call);
 		nd_result_remedy(r, _("Take the card out and put it back, restart the smart card service (%s), and try again. If it keeps hanging, reinstall AKİA.\n%s"),
 		    nd_sys_pcscd_restart(rep), _(KAMUSM_HELP));
-	} else if (strcmp(st, "crashed") == 0) {
+		break;
+	case ND_MOD_CRASHED:
 		nd_result_set(r, ND_FAIL, _("%s crashed (%s) in %s"), path,
-		    nd_jstr(m, "signal") ? nd_jstr(m, "signal") : "?", call);
+		    nd_jstr(m, ND_P11_K_SIGNAL) ? nd_jstr(m, ND_P11_K_SIGNAL) : "?", call);
 		nd_result_remedy(r, _("Reinstall AKİA from Kamu SM; if it still crashes, report it with this output.\n%s"), _(KAMUSM_HELP));
-	} else if (strcmp(st, "exited") == 0) {
+		break;
+	case ND_MOD_EXITED:
 		nd_result_set(r, ND_FAIL, _("%s ended the program by itself in %s (exit code %d)"), path, call,
-		    (int)nd_jint(m, "exit_code", 0));
+		    (int)nd_jint(m, ND_P11_K_EXIT_CODE, 0));
 		nd_result_remedy(r, "%s", _(AKIA_INSTALL));
-	} else if (strcmp(st, "bad_message") == 0) {
+		break;
+	case ND_MOD_BAD_MESSAGE:
 		nd_result_set(r, ND_FAIL, _("%s returned data nesdoctor could not accept (in %s)"), path, call);
 		nd_result_remedy(r, "%s", _(AKIA_INSTALL));
-	} else if (strcmp(st, "not_probed") == 0) {
+		break;
+	case ND_MOD_NOT_PROBED:
 		/* the layer's time ran out: nothing is known against the module */
 		nd_result_set(r, ND_SKIP, _("%s was not probed to the end: the %d s for the modules ran out before it was done"),
 		    path, timeout_s);
 		nd_result_remedy(r, "%s", _("Remove the modules that hang (see the other modules above), or run nesdoctor again with a longer --timeout."));
 		r->undetermined = true;
-	} else {
+		break;
+	case ND_MOD_ABSENT:
+	case ND_MOD_OK:
+	case ND_MOD_SKIPPED:
+	case ND_MOD_NOT_RUN:
+	case ND_MOD_OTHER:
 		nd_result_set(r, ND_SKIP, _("%s could not be checked"), path);
 		r->undetermined = true;
+		break;
 	}
 }
 
@@ -211,7 +258,7 @@ first_serious(const json_object *anoms)
 static void
 eval_module(const struct nd_report *rep, struct nd_result *r)
 {
-	json_object *mods = arr(rep, "modules"), *ok = NULL, *bad = NULL, *unprobed = NULL,
+	json_object *mods = nd_p11_modules(rep->inventory), *ok = NULL, *bad = NULL, *unprobed = NULL,
 	    *d = nd_result_details(r), *list;
 	bool explicit = false, akis = false;
 	const char *junk;
@@ -225,17 +272,18 @@ eval_module(const struct nd_report *rep, struct nd_result *r)
 	json_object_object_add(d, "modules", list);
 	for (size_t i = 0; i < len(mods); i++) {
 		json_object *m = json_object_array_get_idx(mods, i);
-		const char *st = nd_jstr(m, "status"), *src = nd_jstr(m, "source");
+		enum nd_module_status st = nd_p11_module_status(m);
+		const char *src = nd_jstr(m, ND_P11_K_SOURCE);
 
 		explicit = explicit || (src && strcmp(src, "--module") == 0);
-		if (!nd_p11_module_in_scope(rep->inventory, m) || (st && strcmp(st, "skipped") == 0))
+		if (!nd_p11_module_in_scope(rep->inventory, m) || st == ND_MOD_SKIPPED)
 			continue;
 		akis = akis || nd_p11_module_is_akis(m);
 		json_object_array_add(list, json_object_new_string(module_name(m)));
-		if (st && strcmp(st, "ok") == 0) {
+		if (st == ND_MOD_OK) {
 			if (!ok)
 				ok = m;
-		} else if (st && strcmp(st, "not_probed") == 0) {
+		} else if (st == ND_MOD_NOT_PROBED) {
 			/* not a fault of the module's: named only when nothing
 			 * else is known */
 			if (!unprobed)
@@ -257,13 +305,13 @@ eval_module(const struct nd_report *rep, struct nd_result *r)
 		return;
 	}
 	{
-		json_object *info = nd_jobj(ok, "info");
-		const char *man = nd_jstr(info, "manufacturer"), *desc = nd_jstr(info, "description");
-		const char *ver = nd_jstr(info, "library_version");
+		json_object *info = nd_jobj(ok, ND_P11_K_INFO);
+		const char *man = nd_jstr(info, ND_P11_K_MANUFACTURER), *desc = nd_jstr(info, ND_P11_K_DESCRIPTION);
+		const char *ver = nd_jstr(info, ND_P11_K_LIBRARY_VERSION);
 
-		if (nd_jstr(ok, "error")) {
+		if (nd_jstr(ok, ND_P11_K_ERROR)) {
 			/* it started, then could not even list its slots */
-			nd_result_set(r, ND_FAIL, _("%s starts, but then fails: %s"), module_name(ok), nd_jstr(ok, "error"));
+			nd_result_set(r, ND_FAIL, _("%s starts, but then fails: %s"), module_name(ok), nd_jstr(ok, ND_P11_K_ERROR));
 			nd_result_remedy(r, "%s\n%s", _(AKIA_INSTALL), _(KAMUSM_HELP));
 		} else if (bad) {
 			struct nd_result tmp = { 0 };
@@ -275,7 +323,7 @@ eval_module(const struct nd_report *rep, struct nd_result *r)
 			free(tmp.message);
 			free(tmp.remedy);
 			json_object_put(tmp.details);
-		} else if ((junk = first_serious(nd_jarr(ok, "anomalies"))) || nd_jint(ok, "bad_messages", 0) > 0) {
+		} else if ((junk = first_serious(nd_jarr(ok, ND_P11_K_ANOMALIES))) || nd_jint(ok, ND_P11_K_BAD_MESSAGES, 0) > 0) {
 			nd_result_set(r, ND_WARN, _("%s works, but returned malformed data (%s)"), module_name(ok),
 			    junk ? junk : "bad messages");
 			nd_result_remedy(r, "%s", _("Update AKİA to Kamu SM's current version."));
@@ -311,10 +359,8 @@ pcsc_blocker(const struct nd_report *rep)
 static bool
 maybe_id_card(const struct nd_report *rep)
 {
-	json_object *rd = arr(rep, "readers");
-
-	for (size_t i = 0; i < len(rd); i++) {
-		const char *fam = nd_jstr(nd_jobj(json_object_array_get_idx(rd, i), "card"), "family");
+	for (size_t i = 0; i < nd_pcsc_n_readers(rep->inventory); i++) {
+		const char *fam = nd_jstr(nd_pcsc_reader_card(nd_pcsc_reader_at(rep->inventory, i)), ND_PCSC_K_FAMILY);
 		if (fam && (strcmp(fam, "akis_tc") == 0 || strcmp(fam, "tckk") == 0))
 			return true;
 	}
@@ -324,7 +370,7 @@ maybe_id_card(const struct nd_report *rep)
 static void
 no_token(const struct nd_report *rep, struct nd_result *r)
 {
-	json_object *mods = arr(rep, "modules");
+	json_object *mods = nd_p11_modules(rep->inventory);
 	const char *blocker = pcsc_blocker(rep), *empty_reader = NULL;
 	size_t nslots = 0;
 
@@ -336,16 +382,16 @@ no_token(const struct nd_report *rep, struct nd_result *r)
 		return;
 	}
 	for (size_t i = 0; i < len(mods); i++) {
-		json_object *m = json_object_array_get_idx(mods, i), *slots = nd_jarr(m, "slots");
+		json_object *m = json_object_array_get_idx(mods, i), *slots = nd_jarr(m, ND_P11_K_SLOTS);
 		if (!nd_p11_module_in_scope(rep->inventory, m))
 			continue;
 		for (size_t k = 0; k < len(slots); k++) {
 			json_object *s = json_object_array_get_idx(slots, k);
 			nslots++;
-			if (!empty_reader && !nd_jbool(s, "token_present", false)) {
-				empty_reader = nd_jstr(s, "reader");
+			if (!empty_reader && !nd_jbool(s, ND_P11_K_TOKEN_PRESENT, false)) {
+				empty_reader = nd_jstr(s, ND_P11_K_READER);
 				if (!empty_reader)
-					empty_reader = nd_jstr(s, "description");
+					empty_reader = nd_jstr(s, ND_P11_K_DESCRIPTION);
 			}
 		}
 	}
@@ -368,7 +414,7 @@ no_token(const struct nd_report *rep, struct nd_result *r)
 static void
 eval_token(const struct nd_report *rep, struct nd_result *r)
 {
-	json_object *toks = arr(rep, "tokens"), *t, *e, *d = nd_result_details(r), *list;
+	json_object *toks = nd_p11_tokens(rep->inventory), *t, *e, *d = nd_result_details(r), *list;
 	const char *junk, *rv;
 	size_t n = 0;
 
@@ -383,11 +429,11 @@ eval_token(const struct nd_report *rep, struct nd_result *r)
 		json_object *x = json_object_array_get_idx(toks, i), *o;
 		if (!nd_p11_token_in_scope(rep->inventory, x))
 			continue;
-		if (nd_jbool(nd_jobj(x, "flags"), "token_initialized", true))
+		if (token_initialized(x))
 			n++;
 		o = json_object_new_object();
-		nd_jset_str(o, "label", nd_jstr(x, "label"));
-		nd_jset_str(o, "reader", nd_jstr(x, "reader"));
+		nd_jset_str(o, "label", nd_jstr(x, ND_P11_K_LABEL));
+		nd_jset_str(o, "reader", nd_jstr(x, ND_P11_K_READER));
 		json_object_array_add(list, o);
 	}
 	t = signing_token(rep);
@@ -395,8 +441,8 @@ eval_token(const struct nd_report *rep, struct nd_result *r)
 		no_token(rep, r);
 		return;
 	}
-	if ((e = nd_jobj(t, "error"))) {
-		rv = nd_jstr(e, "rv");
+	if ((e = nd_jobj(t, ND_P11_K_ERROR))) {
+		rv = nd_jstr(e, ND_P11_K_RV);
 		nd_result_set(r, ND_FAIL, _("The card in %s cannot be read by the library (%s)"), where(t), rv ? rv : "?");
 		if (rv && strcmp(rv, "CKR_TOKEN_NOT_RECOGNIZED") == 0)
 			nd_result_remedy(r, "%s", _("The library does not know this card. Is it the e-signature (NES) card, not the ID card or a bank card?"));
@@ -404,15 +450,15 @@ eval_token(const struct nd_report *rep, struct nd_result *r)
 			nd_result_remedy(r, "%s", _("Take the card out and put it back, then try again; if it persists, clean the chip and try another USB port."));
 		return;
 	}
-	nd_jset_str(d, "reader", nd_jstr(t, "reader"));
-	if (nd_jstr(t, "device") && strcmp(nd_jstr(t, "device"), "id_card") == 0) {
+	nd_jset_str(d, "reader", nd_jstr(t, ND_P11_K_READER));
+	if (nd_p11_token_device(t) == ND_DEV_ID_CARD) {
 		nd_result_set(r, ND_FAIL, _("The card in %s is a Turkish ID card, not an e-signature card"), where(t));
 		nd_result_remedy(r, "%s", _("Take out the ID card and insert the e-signature (NES) card that Kamu SM sent."));
-	} else if ((junk = first_serious(nd_jarr(t, "anomalies")))) {
+	} else if ((junk = first_serious(nd_jarr(t, ND_P11_K_ANOMALIES)))) {
 		nd_result_set(r, ND_WARN, _("Token %s in %s, but the library returned malformed token information (%s)"),
 		    token_name(t), where(t), junk);
 		nd_result_remedy(r, "%s", _("Update AKİA to Kamu SM's current version."));
-	} else if (!nd_jbool(nd_jobj(t, "flags"), "token_initialized", true)) {
+	} else if (!token_initialized(t)) {
 		nd_result_set(r, ND_FAIL, _("The token in %s has not been initialised (an empty card)"), where(t));
 		nd_result_remedy(r, "%s\n%s", _("This card carries no e-signature yet. Make sure it is the card Kamu SM sent."), _(KAMUSM_HELP));
 	} else if (n > 1)
@@ -426,32 +472,34 @@ eval_token(const struct nd_report *rep, struct nd_result *r)
 static void
 eval_pin(const struct nd_report *rep, struct nd_result *r)
 {
-	json_object *t = signing_token(rep), *f = nd_jobj(t, "flags");
+	json_object *t = signing_token(rep), *fo = nd_jobj(t, ND_P11_K_FLAGS);
 	const char *name = token_name(t);
+	struct nd_token_flags f;
 
-	if (!f) {
+	nd_p11_flags(fo, &f);
+	if (!f.known) {
 		nd_result_set(r, ND_SKIP, "%s", _("the token's PIN state is not known"));
 		r->undetermined = true;
 		return;
 	}
-	json_object_object_add(nd_result_details(r), "flags", json_object_get(f));
-	if (nd_jbool(f, "user_pin_locked", false)) {
+	json_object_object_add(nd_result_details(r), "flags", json_object_get(fo));
+	if (f.user_pin_locked) {
 		nd_result_set(r, ND_FAIL, _("The PIN of %s is locked (too many wrong tries)"), name);
 		nd_result_remedy(r, "%s\n%s", _(PIN_UNBLOCK), _(KAMUSM_HELP));
-	} else if (!nd_jbool(f, "user_pin_initialized", true) || !nd_jbool(f, "token_initialized", true)) {
+	} else if (!f.user_pin_initialized || !f.token_initialized) {
 		nd_result_set(r, ND_FAIL, _("No PIN has been set on %s"), name);
 		nd_result_remedy(r, "%s\n%s", _(PIN_UNBLOCK), _(KAMUSM_HELP));
-	} else if (nd_jbool(f, "user_pin_final_try", false)) {
+	} else if (f.user_pin_final_try) {
 		nd_result_set(r, ND_WARN, _("FINAL TRY: one more wrong PIN will lock %s"), name);
 		nd_result_remedy(r, "%s\n%s", _("Enter the PIN only if you are sure of it. nesdoctor sign-test will not use this last try unless you add --force. If you are not sure, set a new PIN first:"),
 		    _(PIN_UNBLOCK));
-	} else if (nd_jbool(f, "user_pin_to_be_changed", false)) {
+	} else if (f.user_pin_to_be_changed) {
 		nd_result_set(r, ND_WARN, _("The PIN of %s must be changed before it can be used"), name);
 		nd_result_remedy(r, "%s", _("Change the PIN in AKİA (Kart İşlemleri → PIN Değiştir) before signing."));
-	} else if (nd_jbool(f, "user_pin_count_low", false)) {
+	} else if (f.user_pin_count_low) {
 		nd_result_set(r, ND_WARN, _("A wrong PIN was entered on %s: fewer tries are left"), name);
 		nd_result_remedy(r, "%s", _("Make sure you have the right PIN before the next try; the PIN is the one you set for the card (or the one in Kamu SM's PIN envelope)."));
-	} else if (nd_jbool(f, "protected_authentication_path", false))
+	} else if (f.protected_authentication_path)
 		nd_result_set(r, ND_PASS, _("The PIN of %s is entered on the reader's PIN pad; it is not locked"), name);
 	else
 		nd_result_set(r, ND_PASS, _("The PIN of %s is not locked and no wrong tries are recorded"), name);
@@ -463,26 +511,26 @@ static bool
 on_token(const json_object *c, const json_object *t)
 {
 	json_object *a, *b;
-	const char *m1 = nd_jstr(c, "module"), *m2 = nd_jstr(t, "module");
+	const char *m1 = nd_jstr(c, ND_P11_K_MODULE), *m2 = nd_jstr(t, ND_P11_K_MODULE);
 
-	return m1 && m2 && strcmp(m1, m2) == 0 && json_object_object_get_ex(c, "slot", &a) &&
-	    json_object_object_get_ex(t, "slot", &b) && json_object_get_uint64(a) == json_object_get_uint64(b);
+	return m1 && m2 && strcmp(m1, m2) == 0 && json_object_object_get_ex(c, ND_P11_K_SLOT, &a) &&
+	    json_object_object_get_ex(t, ND_P11_K_SLOT, &b) && json_object_get_uint64(a) == json_object_get_uint64(b);
 }
 
 static const char *
 cert_name(const json_object *c)
 {
-	const char *s = nd_jstr(c, "subject_cn");
+	const char *s = nd_jstr(c, ND_P11_K_SUBJECT_CN);
 
 	if (!s)
-		s = nd_jstr(c, "label");
+		s = nd_jstr(c, ND_P11_K_LABEL);
 	return s ? s : "?";
 }
 
 static void
 eval_objects(const struct nd_report *rep, struct nd_result *r)
 {
-	json_object *t = signing_token(rep), *certs = arr(rep, "certificates"), *e, *c = NULL, *hp;
+	json_object *t = signing_token(rep), *certs = nd_p11_certificates(rep->inventory), *e, *c = NULL, *hp;
 	long ci = nd_p11_pick_signing_cert(rep);
 	size_t ncert = 0, nparsed = 0;
 	const char *name = token_name(t);
@@ -492,12 +540,12 @@ eval_objects(const struct nd_report *rep, struct nd_result *r)
 		if (!on_token(x, t))
 			continue;
 		ncert++;
-		if (!nd_jbool(x, "parse_error", false))
+		if (!nd_jbool(x, ND_P11_K_PARSE_ERROR, false))
 			nparsed++;
 	}
-	if (ncert == 0 && (e = nd_jobj(t, "objects_error"))) {
+	if (ncert == 0 && (e = nd_jobj(t, ND_P11_K_OBJECTS_ERROR))) {
 		nd_result_set(r, ND_FAIL, _("The objects on %s could not be listed (%s)"), name,
-		    nd_jstr(e, "rv") ? nd_jstr(e, "rv") : "?");
+		    nd_jstr(e, ND_P11_K_RV) ? nd_jstr(e, ND_P11_K_RV) : "?");
 		nd_result_remedy(r, "%s", _("Take the card out and put it back, then try again; if it persists, reinstall AKİA."));
 		return;
 	}
@@ -517,7 +565,7 @@ eval_objects(const struct nd_report *rep, struct nd_result *r)
 	/* the rule takes a certificate known to lack its key only when no
 	 * other is there */
 	if (!c || !on_token(c, t) ||
-	    (json_object_object_get_ex(c, "has_private_key", &hp) && json_object_is_type(hp, json_type_boolean) &&
+	    (json_object_object_get_ex(c, ND_P11_K_HAS_PRIVATE_KEY, &hp) && json_object_is_type(hp, json_type_boolean) &&
 	     !json_object_get_boolean(hp))) {
 		nd_result_set(r, ND_FAIL, _("No certificate on %s has a private key"), name);
 		nd_result_remedy(r, "%s\n%s", _("The key that belongs to the certificate is missing from the card; the card has to be renewed."),
@@ -525,15 +573,17 @@ eval_objects(const struct nd_report *rep, struct nd_result *r)
 		return;
 	}
 	json_object_object_add(nd_result_details(r), "certificate", json_object_new_int64(ci));
-	if (json_object_object_get_ex(c, "key_matches", &hp) && hp && !json_object_get_boolean(hp)) {
+	if (json_object_object_get_ex(c, ND_P11_K_KEY_MATCHES, &hp) && hp && !json_object_get_boolean(hp)) {
 		nd_result_set(r, ND_FAIL, _("The private key next to the certificate of %s does not belong to it"), cert_name(c));
 		nd_result_remedy(r, "%s\n%s", _("The card's key and certificate do not match; the card has to be renewed."), _(KAMUSM_HELP));
-	} else if (json_object_object_get_ex(c, "has_private_key", &hp) && hp)
+	} else if (json_object_object_get_ex(c, ND_P11_K_HAS_PRIVATE_KEY, &hp) && hp)
 		nd_result_set(r, ND_PASS, _("Certificate of %s with its private key (%s %d)"), cert_name(c),
-		    nd_jstr(c, "key_type") ? nd_jstr(c, "key_type") : "?", (int)nd_jint(c, "key_bits", 0));
+		    nd_jstr(c, ND_P11_K_KEY_TYPE) ? nd_jstr(c, ND_P11_K_KEY_TYPE) : "?",
+		    (int)nd_jint(c, ND_P11_K_KEY_BITS, 0));
 	else
 		nd_result_set(r, ND_PASS, _("Certificate of %s (%s %d); its private key is protected by the PIN (nesdoctor sign-test checks it)"),
-		    cert_name(c), nd_jstr(c, "key_type") ? nd_jstr(c, "key_type") : "?", (int)nd_jint(c, "key_bits", 0));
+		    cert_name(c), nd_jstr(c, ND_P11_K_KEY_TYPE) ? nd_jstr(c, ND_P11_K_KEY_TYPE) : "?",
+		    (int)nd_jint(c, ND_P11_K_KEY_BITS, 0));
 }
 
 /* --- p11.mechanisms ----------------------------------------------------- */
@@ -567,14 +617,15 @@ with_sha256(const char *name)
 static void
 eval_mechanisms(const struct nd_report *rep, struct nd_result *r)
 {
-	json_object *t = signing_token(rep), *mechs = nd_jarr(t, "mechanisms"), *usable;
+	json_object *t = signing_token(rep), *mechs = nd_jarr(t, ND_P11_K_MECHANISMS), *usable;
 	long ci = nd_p11_pick_signing_cert(rep);
-	const char *kt = NULL, *err = nd_jstr(t, "mechanisms_error");
+	const char *kt = NULL, *err = nd_jstr(t, ND_P11_K_MECHANISMS_ERROR);
 	char *names = nd_xstrdup("");
 	size_t n = 0, nother = 0;
 
 	if (ci >= 0)
-		kt = nd_jstr(json_object_array_get_idx(arr(rep, "certificates"), (size_t)ci), "key_type");
+		kt = nd_jstr(json_object_array_get_idx(nd_p11_certificates(rep->inventory), (size_t)ci),
+		    ND_P11_K_KEY_TYPE);
 	if (!mechs) {
 		nd_result_set(r, ND_SKIP, "%s", _("the token's mechanisms are not known"));
 		r->undetermined = true;
@@ -585,9 +636,9 @@ eval_mechanisms(const struct nd_report *rep, struct nd_result *r)
 	json_object_object_add(nd_result_details(r), "usable", usable);
 	for (size_t i = 0; i < len(mechs); i++) {
 		json_object *m = json_object_array_get_idx(mechs, i);
-		const char *nm = nd_jstr(m, "name");
+		const char *nm = nd_jstr(m, ND_P11_K_NAME);
 		char *tmp;
-		if (!nm || !nd_jbool(m, "sign", true) || !mech_fits(nm, kt))
+		if (!nm || !nd_jbool(m, ND_P11_K_SIGN, true) || !mech_fits(nm, kt))
 			continue;
 		json_object_array_add(usable, json_object_new_string(nm));
 		nother++;
@@ -612,14 +663,11 @@ eval_mechanisms(const struct nd_report *rep, struct nd_result *r)
 	free(names);
 }
 
-static const struct nd_check_def c_module = { "p11.module", ND_LAYER_P11, { NULL }, eval_module };
+const struct nd_check_def nd_check_p11_module = { "p11.module", ND_LAYER_P11, { NULL }, eval_module };
 /* p11.token also stands behind pcsc.card, pcsc.reader and pcsc.service
  * when they failed and no token is there (see no_token()); a static
  * dependency would wrongly block software tokens and --module runs. */
-static const struct nd_check_def c_token = { "p11.token", ND_LAYER_P11, { "p11.module", NULL }, eval_token };
-static const struct nd_check_def c_pin = { "p11.pin", ND_LAYER_P11, { "p11.token", NULL }, eval_pin };
-static const struct nd_check_def c_objects = { "p11.objects", ND_LAYER_P11, { "p11.token", NULL }, eval_objects };
-static const struct nd_check_def c_mechs = { "p11.mechanisms", ND_LAYER_P11, { "p11.token", NULL }, eval_mechanisms };
-
-const struct nd_check_def *const nd_p11_checks[] = { &c_module, &c_token, &c_pin, &c_objects, &c_mechs };
-const size_t nd_p11_checks_n = sizeof nd_p11_checks / sizeof nd_p11_checks[0];
+const struct nd_check_def nd_check_p11_token = { "p11.token", ND_LAYER_P11, { "p11.module", NULL }, eval_token };
+const struct nd_check_def nd_check_p11_pin = { "p11.pin", ND_LAYER_P11, { "p11.token", NULL }, eval_pin };
+const struct nd_check_def nd_check_p11_objects = { "p11.objects", ND_LAYER_P11, { "p11.token", NULL }, eval_objects };
+const struct nd_check_def nd_check_p11_mechanisms = { "p11.mechanisms", ND_LAYER_P11, { "p11.token", NULL }, eval_mechanisms };

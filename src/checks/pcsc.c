@@ -7,6 +7,7 @@
 #include "checks/pcscd_advice.h"
 #include "core/i18n.h"
 #include "core/util.h"
+#include "p11/p11.h"
 #include "pcsc/cardid.h"
 #include "pcsc/view.h"
 
@@ -428,31 +429,32 @@ eval_card(const struct nd_report *rep, struct nd_result *r)
 
 /* ---- pcsc.card_type ------------------------------------------------ */
 
-/* What the PKCS#11 layer learned about the card in this reader: "akis" (an
- * AKIS_<hex> token) or "id_card", or NULL when no token of this reader was
- * read (tokens is absent in `nesdoctor readers`). */
-static const char *
+/* What the PKCS#11 layer learned about the card in this reader: an AKIS
+ * card (an AKIS_<hex> token) or an ID card, or ABSENT when no token of this
+ * reader said (tokens is absent in `nesdoctor readers`). */
+static enum nd_token_device
 token_device(const struct nd_report *rep, const char *reader, const char **label)
 {
-	json_object *toks = nd_jarr(rep->inventory, "tokens");
+	json_object *toks = nd_p11_tokens(rep->inventory);
 
 	for (size_t i = 0; toks && i < json_object_array_length(toks); i++) {
 		json_object *t = json_object_array_get_idx(toks, i);
-		const char *tr = nd_jstr(t, "reader"), *dev = nd_jstr(t, "device");
+		const char *tr = nd_jstr(t, ND_P11_K_READER);
+		enum nd_token_device dev = nd_p11_token_device(t);
 
-		if (tr && dev && strcmp(tr, reader) == 0) {
-			*label = nd_jstr(t, "label");
+		if (tr && dev != ND_DEV_ABSENT && strcmp(tr, reader) == 0) {
+			*label = nd_jstr(t, ND_P11_K_LABEL);
 			return dev;
 		}
 	}
-	return NULL;
+	return ND_DEV_ABSENT;
 }
 
 static void
 eval_card_type(const struct nd_report *rep, struct nd_result *r)
 {
 	json_object *best = pick_card(rep), *card, *known;
-	const char *name, *fam, *label, *tdev, *tlabel = NULL;
+	const char *name, *fam, *label, *tlabel = NULL;
 
 	if (service_unknown(rep, r))
 		return;
@@ -477,19 +479,21 @@ eval_card_type(const struct nd_report *rep, struct nd_result *r)
 	case 1:
 		/* Same chip family as the ID card: the token read through the
 		 * PKCS#11 library settles it when there is one. */
-		tdev = token_device(rep, name, &tlabel);
-		if (tdev && strcmp(tdev, "akis") == 0) {
+		switch (token_device(rep, name, &tlabel)) {
+		case ND_DEV_AKIS:
 			nd_result_set(r, ND_PASS, _("AKIS card (TC family) in %s, confirmed by its token %s"), name,
 			    tlabel ? tlabel : "?");
 			nd_jset_str(nd_result_details(r), "confirmed_by", "token");
-			break;
-		}
-		if (tdev && strcmp(tdev, "id_card") == 0) {
+			return;
+		case ND_DEV_ID_CARD:
 			nd_result_set(r, ND_FAIL, _("the card in %s is a Turkish ID card (TCKK), not your e-signature card"),
 			    name);
 			nd_result_remedy(r, _("Take out the ID card and insert your e-signature card: the AKIS card "
 			    "delivered by Kamu SM."));
 			nd_jset_str(nd_result_details(r), "confirmed_by", "token");
+			return;
+		case ND_DEV_ABSENT:
+		case ND_DEV_OTHER:
 			break;
 		}
 		/* Not a failure (most NES cards since 2020 look like this),
@@ -526,11 +530,8 @@ eval_card_type(const struct nd_report *rep, struct nd_result *r)
 	}
 }
 
-static const struct nd_check_def c_service = { "pcsc.service", ND_LAYER_PCSC, { NULL }, eval_service };
-static const struct nd_check_def c_reader = { "pcsc.reader", ND_LAYER_PCSC, { "pcsc.service", NULL }, eval_reader };
-static const struct nd_check_def c_card = { "pcsc.card", ND_LAYER_PCSC, { "pcsc.reader", NULL }, eval_card };
-static const struct nd_check_def c_card_type = { "pcsc.card_type", ND_LAYER_PCSC, { "pcsc.card", NULL },
+const struct nd_check_def nd_check_pcsc_service = { "pcsc.service", ND_LAYER_PCSC, { NULL }, eval_service };
+const struct nd_check_def nd_check_pcsc_reader = { "pcsc.reader", ND_LAYER_PCSC, { "pcsc.service", NULL }, eval_reader };
+const struct nd_check_def nd_check_pcsc_card = { "pcsc.card", ND_LAYER_PCSC, { "pcsc.reader", NULL }, eval_card };
+const struct nd_check_def nd_check_pcsc_card_type = { "pcsc.card_type", ND_LAYER_PCSC, { "pcsc.card", NULL },
 	eval_card_type };
-
-const struct nd_check_def *const nd_pcsc_checks[] = { &c_service, &c_reader, &c_card, &c_card_type, NULL };
-const size_t nd_pcsc_checks_n = 4;

@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "core/error.h"
+#include "p11/view.h"
 #include "report/report.h"
 
 /* Add this layer's facts to rep->inventory: "modules", "tokens",
@@ -55,5 +58,37 @@ struct nd_p11kit_conf {
 	bool trust_policy;      /* a trust store, not a token */
 };
 bool nd_p11kit_conf_parse(const uint8_t *p, size_t n, struct nd_p11kit_conf *c);
+
+/* --- what the checks ask of this layer ------------------------------- */
+
+/* The dynamic loader's complaint about a module, by kind (modules[].dl_kind;
+ * dlerr.c explains a dlerror() message). */
+enum nd_dl_kind {
+	ND_DL_OTHER,
+	ND_DL_MODULE_MISSING,   /* the module file itself is not there */
+	ND_DL_MISSING_LIB,      /* a library the module needs is not installed */
+	ND_DL_WRONG_CLASS,      /* 32-bit library in a 64-bit process (or back) */
+	ND_DL_NOT_ELF,          /* not a library at all */
+	ND_DL_UNDEFINED_SYMBOL, /* built against another version of a library */
+	ND_DL_VERSION,          /* needs a newer glibc/libstdc++ than installed */
+	ND_DL_ACCESS,           /* permission denied */
+	ND_DL_MAP_FAILED,       /* could not be mapped: a noexec file system */
+};
+const char *nd_p11_dl_kind_name(enum nd_dl_kind k);
+enum nd_dl_kind nd_p11_dl_kind_from_name(const char *s);
+
+/* Which modules, tokens and certificates matter (select.c). */
+/* Modules that decide the verdict: the --module ones when given, else the
+ * AKIS library's copies when any was found, else every module. */
+bool nd_p11_module_in_scope(const json_object *inv, const json_object *module);
+bool nd_p11_token_in_scope(const json_object *inv, const json_object *token);
+bool nd_p11_module_is_akis(const json_object *module);
+/* The certificate a signing program would use: index into
+ * inventory.certificates, or -1. nd_x509_pick_signing's one rule, among
+ * the certificates of tokens in scope (and files, for verify); the x509
+ * collector, the p11 checks and sign-test all ask this. */
+long nd_p11_pick_signing_cert(const struct nd_report *rep);
+/* The token entry a certificate sits on, or NULL. */
+json_object *nd_p11_cert_token(const json_object *inv, const json_object *cert);
 
 #endif

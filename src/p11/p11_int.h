@@ -67,19 +67,7 @@ void nd_p11_elf_self(struct nd_elf *e);
 /* "x86-64", "i386", "AArch64", ... or NULL for a number we do not know. */
 const char *nd_p11_elf_machine(unsigned machine);
 
-/* --- the dynamic loader's complaints (dlerr.c) ---------------------- */
-
-enum nd_dl_kind {
-	ND_DL_OTHER,
-	ND_DL_MODULE_MISSING,   /* the module file itself is not there */
-	ND_DL_MISSING_LIB,      /* a library the module needs is not installed */
-	ND_DL_WRONG_CLASS,      /* 32-bit library in a 64-bit process (or back) */
-	ND_DL_NOT_ELF,          /* not a library at all */
-	ND_DL_UNDEFINED_SYMBOL, /* built against another version of a library */
-	ND_DL_VERSION,          /* needs a newer glibc/libstdc++ than installed */
-	ND_DL_ACCESS,           /* permission denied */
-	ND_DL_MAP_FAILED,       /* could not be mapped: a noexec file system */
-};
+/* --- the dynamic loader's complaints (dlerr.c; enum nd_dl_kind in p11.h) */
 
 struct nd_dl_explain {
 	enum nd_dl_kind kind;
@@ -89,8 +77,6 @@ struct nd_dl_explain {
 };
 
 void nd_p11_dlerror_explain(const char *module, const char *msg, struct nd_dl_explain *ex);
-const char *nd_p11_dl_kind_name(enum nd_dl_kind k);
-enum nd_dl_kind nd_p11_dl_kind_from_name(const char *s);
 /* The Debian package that ships a shared library, from our table. */
 const char *nd_p11_package_for(const char *soname);
 
@@ -187,21 +173,7 @@ bool nd_p11_cert_summary(const uint8_t *der, size_t n, bool show_id, json_object
  * or NULL. malloc'ed. */
 char *nd_p11_cert_modulus_hex(const uint8_t *der, size_t n);
 
-/* --- which modules, tokens and certificates matter (select.c) ------- */
-
-/* Modules that decide the verdict: the --module ones when given, else the
- * AKIS library's copies when any was found, else every module. */
-bool nd_p11_module_in_scope(const json_object *inv, const json_object *module);
-bool nd_p11_token_in_scope(const json_object *inv, const json_object *token);
-bool nd_p11_module_is_akis(const json_object *module);
-/* The certificate a signing program would use: index into
- * inventory.certificates, or -1. nd_x509_pick_signing's one rule, among
- * the certificates of tokens in scope (and files, for verify); the x509
- * collector, the p11 checks and sign-test all ask this. */
-struct nd_report;
-long nd_p11_pick_signing_cert(const struct nd_report *rep);
-/* The token entry a certificate sits on, or NULL. */
-json_object *nd_p11_cert_token(const json_object *inv, const json_object *cert);
+/* which modules, tokens and certificates matter (select.c): in p11.h */
 
 /* Token flag names, in the order the report lists them. */
 struct nd_p11_flag {

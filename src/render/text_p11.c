@@ -1,9 +1,8 @@
 /* The p11 section of the text report: libraries, tokens (which reader each
  * is in), certificates with their keys, and the signing test. */
-#include <string.h>
-
 #include "core/i18n.h"
 #include "core/util.h"
+#include "p11/p11.h"
 #include "render/render.h"
 
 void nd_render_text_p11(const struct nd_report *rep, FILE *out, bool color);
@@ -24,51 +23,48 @@ or_q(const char *s)
 }
 
 static const char *
-status_words(const char *st)
+status_words(const json_object *m)
 {
-	static const struct {
-		const char *st;
-		const char *words;
-	} t[] = {
-		{ "ok", N_("works") },
-		{ "not_found", N_("not found") },
-		{ "wrong_arch", N_("wrong architecture") },
-		{ "not_elf", N_("not a library") },
-		{ "load_failed", N_("does not load") },
-		{ "init_failed", N_("does not start") },
-		{ "timeout", N_("hung") },
-		{ "crashed", N_("crashed") },
-		{ "exited", N_("ended the program") },
-		{ "bad_message", N_("returned bad data") },
-		{ "skipped", N_("not used (not a card library)") },
-		{ "not_run", N_("not checked") },
-		{ "not_probed", N_("not probed: the time for modules ran out") },
-	};
-
-	for (size_t i = 0; st && i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(t[i].st, st) == 0)
-			return _(t[i].words);
-	return or_q(st);
+	switch (nd_p11_module_status(m)) {
+	case ND_MOD_OK: return _("works");
+	case ND_MOD_NOT_FOUND: return _("not found");
+	case ND_MOD_WRONG_ARCH: return _("wrong architecture");
+	case ND_MOD_NOT_ELF: return _("not a library");
+	case ND_MOD_LOAD_FAILED: return _("does not load");
+	case ND_MOD_INIT_FAILED: return _("does not start");
+	case ND_MOD_TIMEOUT: return _("hung");
+	case ND_MOD_CRASHED: return _("crashed");
+	case ND_MOD_EXITED: return _("ended the program");
+	case ND_MOD_BAD_MESSAGE: return _("returned bad data");
+	case ND_MOD_SKIPPED: return _("not used (not a card library)");
+	case ND_MOD_NOT_RUN: return _("not checked");
+	case ND_MOD_NOT_PROBED: return _("not probed: the time for modules ran out");
+	case ND_MOD_ABSENT:
+	case ND_MOD_OTHER:
+		break;
+	}
+	return or_q(nd_jstr(m, ND_P11_K_STATUS));
 }
 
 static void
 modules(const struct nd_report *rep, FILE *out, const char *dim, const char *r0)
 {
-	json_object *mods = nd_jarr(rep->inventory, "modules");
+	json_object *mods = nd_p11_modules(rep->inventory);
 
 	fprintf(out, "  %s%s%s\n", dim, _("PKCS#11 libraries:"), r0);
 	if (len(mods) == 0)
 		fprintf(out, "    %s\n", _("none found"));
 	for (size_t i = 0; i < len(mods); i++) {
-		json_object *m = json_object_array_get_idx(mods, i), *info = nd_jobj(m, "info");
-		const char *st = nd_jstr(m, "status"), *err = nd_jstr(m, "error");
+		json_object *m = json_object_array_get_idx(mods, i), *info = nd_jobj(m, ND_P11_K_INFO);
+		const char *err = nd_jstr(m, ND_P11_K_ERROR);
 
-		fprintf(out, "    %s (%s): %s", or_q(nd_jstr(m, "path")), or_q(nd_jstr(m, "source")), status_words(st));
-		if (st && strcmp(st, "ok") == 0 && info)
-			fprintf(out, " — %s %s %s", or_q(nd_jstr(info, "manufacturer")),
-			    or_q(nd_jstr(info, "description")), or_q(nd_jstr(info, "library_version")));
-		else if (nd_jstr(m, "failed_call"))
-			fprintf(out, " — %s", nd_jstr(m, "failed_call"));
+		fprintf(out, "    %s (%s): %s", or_q(nd_jstr(m, ND_P11_K_PATH)), or_q(nd_jstr(m, ND_P11_K_SOURCE)),
+		    status_words(m));
+		if (nd_p11_module_status(m) == ND_MOD_OK && info)
+			fprintf(out, " — %s %s %s", or_q(nd_jstr(info, ND_P11_K_MANUFACTURER)),
+			    or_q(nd_jstr(info, ND_P11_K_DESCRIPTION)), or_q(nd_jstr(info, ND_P11_K_LIBRARY_VERSION)));
+		else if (nd_jstr(m, ND_P11_K_FAILED_CALL))
+			fprintf(out, " — %s", nd_jstr(m, ND_P11_K_FAILED_CALL));
 		else if (err)
 			fprintf(out, " — %s", err);
 		fputc('\n', out);
@@ -76,19 +72,22 @@ modules(const struct nd_report *rep, FILE *out, const char *dim, const char *r0)
 }
 
 static const char *
-pin_words(const json_object *f)
+pin_words(const json_object *flags)
 {
-	if (!f)
+	struct nd_token_flags f;
+
+	nd_p11_flags(flags, &f);
+	if (!f.known)
 		return "?";
-	if (nd_jbool(f, "user_pin_locked", false))
+	if (f.user_pin_locked)
 		return _("LOCKED");
-	if (nd_jbool(f, "user_pin_final_try", false))
+	if (f.user_pin_final_try)
 		return _("FINAL TRY");
-	if (nd_jbool(f, "user_pin_to_be_changed", false))
+	if (f.user_pin_to_be_changed)
 		return _("must be changed");
-	if (nd_jbool(f, "user_pin_count_low", false))
+	if (f.user_pin_count_low)
 		return _("wrong tries recorded");
-	if (nd_jbool(f, "protected_authentication_path", false))
+	if (f.protected_authentication_path)
 		return _("entered on the PIN pad");
 	return _("ok");
 }
@@ -96,7 +95,7 @@ pin_words(const json_object *f)
 static void
 tokens(const struct nd_report *rep, FILE *out, const char *dim, const char *r0)
 {
-	json_object *toks = nd_jarr(rep->inventory, "tokens");
+	json_object *toks = nd_p11_tokens(rep->inventory);
 
 	if (!toks)
 		return;
@@ -104,29 +103,31 @@ tokens(const struct nd_report *rep, FILE *out, const char *dim, const char *r0)
 	if (len(toks) == 0)
 		fprintf(out, "    %s\n", _("none"));
 	for (size_t i = 0; i < len(toks); i++) {
-		json_object *t = json_object_array_get_idx(toks, i), *mechs = nd_jarr(t, "mechanisms"), *e;
-		const char *reader = nd_jstr(t, "reader");
+		json_object *t = json_object_array_get_idx(toks, i), *mechs = nd_jarr(t, ND_P11_K_MECHANISMS), *e;
+		const char *reader = nd_jstr(t, ND_P11_K_READER);
+		struct nd_token_flags f;
 
 		fprintf(out, "    ");
-		fprintf(out, _("%s in %s (slot %lld)"), or_q(nd_jstr(t, "label")),
-		    reader ? reader : or_q(nd_jstr(t, "slot_description")), (long long)nd_jint(t, "slot", -1));
+		fprintf(out, _("%s in %s (slot %lld)"), or_q(nd_jstr(t, ND_P11_K_LABEL)),
+		    reader ? reader : or_q(nd_jstr(t, ND_P11_K_SLOT_DESCRIPTION)), (long long)nd_jint(t, ND_P11_K_SLOT, -1));
 		fputc('\n', out);
-		if ((e = nd_jobj(t, "error"))) {
-			fprintf(out, "      %s %s\n", or_q(nd_jstr(e, "call")), or_q(nd_jstr(e, "rv")));
+		if ((e = nd_jobj(t, ND_P11_K_ERROR))) {
+			fprintf(out, "      %s %s\n", or_q(nd_jstr(e, ND_P11_K_CALL)), or_q(nd_jstr(e, ND_P11_K_RV)));
 			continue;
 		}
-		fprintf(out, "      %s %s, %s %s, %s %s\n", _("maker:"), or_q(nd_jstr(t, "manufacturer")),
-		    _("model:"), or_q(nd_jstr(t, "model")), _("serial:"), or_q(nd_jstr(t, "serial")));
-		if (!nd_jbool(nd_jobj(t, "flags"), "token_initialized", true)) {
+		fprintf(out, "      %s %s, %s %s, %s %s\n", _("maker:"), or_q(nd_jstr(t, ND_P11_K_MANUFACTURER)),
+		    _("model:"), or_q(nd_jstr(t, ND_P11_K_MODEL)), _("serial:"), or_q(nd_jstr(t, ND_P11_K_SERIAL)));
+		nd_p11_flags(nd_jobj(t, ND_P11_K_FLAGS), &f);
+		if (!f.token_initialized) {
 			fprintf(out, "      %s\n", _("not initialised (empty)"));
 			continue;
 		}
-		fprintf(out, "      %s %s\n", _("PIN:"), pin_words(nd_jobj(t, "flags")));
+		fprintf(out, "      %s %s\n", _("PIN:"), pin_words(nd_jobj(t, ND_P11_K_FLAGS)));
 		if (len(mechs)) {
 			fprintf(out, "      %s", _("signing mechanisms:"));
 			for (size_t k = 0; k < len(mechs); k++)
 				fprintf(out, "%s %s", k ? "," : "",
-				    or_q(nd_jstr(json_object_array_get_idx(mechs, k), "name")));
+				    or_q(nd_jstr(json_object_array_get_idx(mechs, k), ND_P11_K_NAME)));
 			fputc('\n', out);
 		}
 	}
@@ -135,7 +136,7 @@ tokens(const struct nd_report *rep, FILE *out, const char *dim, const char *r0)
 static void
 certificates(const struct nd_report *rep, FILE *out, const char *dim, const char *r0)
 {
-	json_object *certs = nd_jarr(rep->inventory, "certificates");
+	json_object *certs = nd_p11_certificates(rep->inventory);
 
 	if (len(certs) == 0)
 		return;
@@ -144,37 +145,37 @@ certificates(const struct nd_report *rep, FILE *out, const char *dim, const char
 		json_object *c = json_object_array_get_idx(certs, i), *hp;
 		const char *key;
 
-		if (nd_jbool(c, "parse_error", false)) {
-			fprintf(out, "    %s: %s\n", or_q(nd_jstr(c, "label")), _("cannot be read"));
+		if (nd_jbool(c, ND_P11_K_PARSE_ERROR, false)) {
+			fprintf(out, "    %s: %s\n", or_q(nd_jstr(c, ND_P11_K_LABEL)), _("cannot be read"));
 			continue;
 		}
-		if (!json_object_object_get_ex(c, "has_private_key", &hp) || !hp)
+		if (!json_object_object_get_ex(c, ND_P11_K_HAS_PRIVATE_KEY, &hp) || !hp)
 			key = _("private key behind the PIN");
 		else
 			key = json_object_get_boolean(hp) ? _("with private key") : _("NO private key");
-		fprintf(out, "    %s — %s %lld, %s %.10s, %s\n", or_q(nd_jstr(c, "subject")),
-		    or_q(nd_jstr(c, "key_type")), (long long)nd_jint(c, "key_bits", 0), _("valid until"),
-		    or_q(nd_jstr(c, "not_after")), key);
+		fprintf(out, "    %s — %s %lld, %s %.10s, %s\n", or_q(nd_jstr(c, ND_P11_K_SUBJECT)),
+		    or_q(nd_jstr(c, ND_P11_K_KEY_TYPE)), (long long)nd_jint(c, ND_P11_K_KEY_BITS, 0), _("valid until"),
+		    or_q(nd_jstr(c, ND_P11_K_NOT_AFTER)), key);
 	}
 }
 
 static void
 sign_test(const struct nd_report *rep, FILE *out, const char *dim, const char *r0)
 {
-	json_object *st = nd_jobj(rep->inventory, "sign_test");
+	json_object *st = nd_p11_sign_facts(rep->inventory);
 
 	if (!st)
 		return;
-	fprintf(out, "  %s%s%s %s", dim, _("Signing test:"), r0, or_q(nd_jstr(st, "status")));
-	if (nd_jstr(st, "reason"))
-		fprintf(out, " (%s)", nd_jstr(st, "reason"));
-	if (nd_jstr(st, "mechanism"))
-		fprintf(out, ", %s", nd_jstr(st, "mechanism"));
-	if (nd_jstr(st, "login"))
-		fprintf(out, ", C_Login %s", nd_jstr(st, "login"));
-	if (nd_jstr(st, "pin_source")) {
+	fprintf(out, "  %s%s%s %s", dim, _("Signing test:"), r0, or_q(nd_jstr(st, ND_P11_K_STATUS)));
+	if (nd_jstr(st, ND_P11_K_REASON))
+		fprintf(out, " (%s)", nd_jstr(st, ND_P11_K_REASON));
+	if (nd_jstr(st, ND_P11_K_MECHANISM))
+		fprintf(out, ", %s", nd_jstr(st, ND_P11_K_MECHANISM));
+	if (nd_jstr(st, ND_P11_K_LOGIN))
+		fprintf(out, ", C_Login %s", nd_jstr(st, ND_P11_K_LOGIN));
+	if (nd_jstr(st, ND_P11_K_PIN_SOURCE)) {
 		fputs(", ", out);
-		fprintf(out, _("PIN from %s"), nd_jstr(st, "pin_source"));
+		fprintf(out, _("PIN from %s"), nd_jstr(st, ND_P11_K_PIN_SOURCE));
 	}
 	fputc('\n', out);
 }
@@ -184,7 +185,7 @@ nd_render_text_p11(const struct nd_report *rep, FILE *out, bool color)
 {
 	const char *dim = color ? C_DIM : "", *r0 = color ? C_RESET : "";
 
-	if (!nd_jarr(rep->inventory, "modules"))
+	if (!nd_p11_modules(rep->inventory))
 		return;
 	modules(rep, out, dim, r0);
 	tokens(rep, out, dim, r0);
