@@ -11,7 +11,6 @@
 #include "core/i18n.h"
 #include "core/util.h"
 #include "x509/x509.h"
-#include "x509/x509_int.h"
 
 /* Kamu SM's help line and online services, named in remedies. */
 #define KAMUSM_PHONE "444 5 576"
@@ -997,20 +996,15 @@ eval_revocation(const struct nd_report *rep, struct nd_result *r)
 	ca_revocation_unknown(rep, r);
 }
 
-static const struct nd_check_def cert_qualified = { "cert.qualified", ND_LAYER_CERT,
+const struct nd_check_def nd_check_cert_qualified = { "cert.qualified", ND_LAYER_CERT,
 	{ "p11.objects", NULL }, eval_qualified };
-static const struct nd_check_def cert_validity = { "cert.validity", ND_LAYER_CERT,
+const struct nd_check_def nd_check_cert_validity = { "cert.validity", ND_LAYER_CERT,
 	{ "cert.qualified", NULL }, eval_validity };
-static const struct nd_check_def cert_holder = { "cert.holder", ND_LAYER_CERT,
+const struct nd_check_def nd_check_cert_holder = { "cert.holder", ND_LAYER_CERT,
 	{ "cert.qualified", NULL }, eval_holder };
-static const struct nd_check_def cert_key = { "cert.key", ND_LAYER_CERT,
+const struct nd_check_def nd_check_cert_key = { "cert.key", ND_LAYER_CERT,
 	{ "cert.qualified", NULL }, eval_key };
-static const struct nd_check_def cert_chain = { "cert.chain", ND_LAYER_CERT,
+const struct nd_check_def nd_check_cert_chain = { "cert.chain", ND_LAYER_CERT,
 	{ "cert.qualified", NULL }, eval_chain };
-static const struct nd_check_def cert_revocation = { "cert.revocation", ND_LAYER_CERT,
+const struct nd_check_def nd_check_cert_revocation = { "cert.revocation", ND_LAYER_CERT,
 	{ "cert.chain", NULL }, eval_revocation };
-
-const struct nd_check_def *const nd_cert_checks[] = {
-	&cert_qualified, &cert_validity, &cert_holder, &cert_key, &cert_chain, &cert_revocation,
-};
-const size_t nd_cert_checks_n = sizeof nd_cert_checks / sizeof nd_cert_checks[0];

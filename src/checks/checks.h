@@ -1,25 +1,26 @@
-/* The check tables of each layer, in causal order inside each table.
- * registry.c joins them: usb, sys, pcsc, p11, cert, sign, dys. */
+/* The checks: each layer's definitions at the end of src/checks/<layer>.c,
+ * and the one table that orders them (nd_checks[], registry.c), which the
+ * front ends hand to the report (nd_report_evaluate). */
 #ifndef ND_CHECKS_H
 #define ND_CHECKS_H
 
-#include <stddef.h>
-
 #include "report/report.h"
 
-extern const struct nd_check_def *const nd_usb_checks[];
-extern const size_t nd_usb_checks_n;
-extern const struct nd_check_def *const nd_sys_checks[];
-extern const size_t nd_sys_checks_n;
-extern const struct nd_check_def *const nd_pcsc_checks[];
-extern const size_t nd_pcsc_checks_n;
-extern const struct nd_check_def *const nd_p11_checks[];
-extern const size_t nd_p11_checks_n;
-extern const struct nd_check_def *const nd_cert_checks[];
-extern const size_t nd_cert_checks_n;
-extern const struct nd_check_def *const nd_sign_checks[];
-extern const size_t nd_sign_checks_n;
-extern const struct nd_check_def *const nd_dys_checks[];
-extern const size_t nd_dys_checks_n;
+/* Every check in causal order, NULL-terminated. */
+extern const struct nd_check_def *const nd_checks[];
+
+/* One definition per check; a check defined here and missing from
+ * nd_checks[] never runs (tests/unit/test_registry.c catches that). */
+extern const struct nd_check_def nd_check_usb_device, nd_check_usb_driver, nd_check_usb_access;
+extern const struct nd_check_def nd_check_sys_os, nd_check_sys_pcscd, nd_check_sys_polkit,
+	nd_check_sys_holders, nd_check_sys_sandbox;
+extern const struct nd_check_def nd_check_pcsc_service, nd_check_pcsc_reader, nd_check_pcsc_card,
+	nd_check_pcsc_card_type;
+extern const struct nd_check_def nd_check_p11_module, nd_check_p11_token, nd_check_p11_pin,
+	nd_check_p11_objects, nd_check_p11_mechanisms;
+extern const struct nd_check_def nd_check_cert_qualified, nd_check_cert_validity, nd_check_cert_holder,
+	nd_check_cert_key, nd_check_cert_chain, nd_check_cert_revocation;
+extern const struct nd_check_def nd_check_sign_test;
+extern const struct nd_check_def nd_check_dys_ready;
 
 #endif

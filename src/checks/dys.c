@@ -79,7 +79,4 @@ eval_ready(const struct nd_report *rep, struct nd_result *r)
 	free(warns);
 }
 
-static const struct nd_check_def dys_ready = { "dys.ready", ND_LAYER_DYS, { NULL }, eval_ready };
-
-const struct nd_check_def *const nd_dys_checks[] = { &dys_ready };
-const size_t nd_dys_checks_n = sizeof nd_dys_checks / sizeof nd_dys_checks[0];
+const struct nd_check_def nd_check_dys_ready = { "dys.ready", ND_LAYER_DYS, { NULL }, eval_ready };

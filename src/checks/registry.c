@@ -1,36 +1,52 @@
-#include <stdlib.h>
+#include <stddef.h>
 
 #include "checks/checks.h"
-#include "core/util.h"
 
-const struct nd_check_def *const *
-nd_check_registry(size_t *n)
-{
-	static const struct nd_check_def **all;
-	static size_t count;
-	static const struct {
-		const struct nd_check_def *const *defs;
-		const size_t *n;
-	} tables[] = {
-		{ nd_usb_checks, &nd_usb_checks_n },
-		{ nd_sys_checks, &nd_sys_checks_n },
-		{ nd_pcsc_checks, &nd_pcsc_checks_n },
-		{ nd_p11_checks, &nd_p11_checks_n },
-		{ nd_cert_checks, &nd_cert_checks_n },
-		{ nd_sign_checks, &nd_sign_checks_n },
-		{ nd_dys_checks, &nd_dys_checks_n },
-	};
-
-	if (!all) {
-		size_t total = 0, k = 0;
-		for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
-			total += *tables[t].n;
-		all = nd_xcalloc(total, sizeof *all);
-		for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
-			for (size_t i = 0; i < *tables[t].n; i++)
-				all[k++] = tables[t].defs[i];
-		count = k;
-	}
-	*n = count;
-	return all;
-}
+/*
+ * Every check, in causal order: a check comes after the checks it depends
+ * on (deps[] name only earlier ids), and the first failure in this order is
+ * the report's primary cause, so a cause lower in the stack is named before
+ * its symptoms higher up. Commands pick the layers they evaluate; the order
+ * stays this one. The order is part of the output (checks[] in the JSON,
+ * the text report): append a new check where its cause puts it.
+ */
+const struct nd_check_def *const nd_checks[] = {
+	/* USB first: without a reader on the bus, and a driver pcscd can load
+	 * for it, nothing above can work, whatever else is wrong. */
+	&nd_check_usb_device,
+	&nd_check_usb_driver,
+	&nd_check_usb_access,      /* needs the device and its driver */
+	/* The system: which one it is, and pcscd, polkit, programs holding
+	 * readers and sandboxes, which explain PC/SC failures below. */
+	&nd_check_sys_os,
+	&nd_check_sys_pcscd,
+	&nd_check_sys_polkit,      /* polkit's rules only matter for pcscd */
+	&nd_check_sys_holders,
+	&nd_check_sys_sandbox,
+	/* PC/SC: the daemon, then a reader, then a card in it, then which card. */
+	&nd_check_pcsc_service,
+	&nd_check_pcsc_reader,
+	&nd_check_pcsc_card,
+	&nd_check_pcsc_card_type,
+	/* PKCS#11: the AKIS module loads, sees the token; then the PIN, the
+	 * objects and the mechanisms on that token. */
+	&nd_check_p11_module,
+	&nd_check_p11_token,
+	&nd_check_p11_pin,
+	&nd_check_p11_objects,
+	&nd_check_p11_mechanisms,
+	/* The certificate the token's objects hold: which one DYS would use
+	 * first, then its dates, holder and key, its chain, and last its
+	 * revocation, which needs the chain's issuer. */
+	&nd_check_cert_qualified,
+	&nd_check_cert_validity,
+	&nd_check_cert_holder,
+	&nd_check_cert_key,
+	&nd_check_cert_chain,
+	&nd_check_cert_revocation,
+	/* A real signature needs the PIN, the key and a mechanism (sign-test). */
+	&nd_check_sign_test,
+	/* The verdict reads every result above, so it comes last. */
+	&nd_check_dys_ready,
+	NULL,
+};

@@ -278,12 +278,8 @@ eval_sandbox(const struct nd_report *rep, struct nd_result *r)
 		nd_result_set(r, ND_PASS, _("not inside a sandbox or container"));
 }
 
-static const struct nd_check_def sys_os = { "sys.os", ND_LAYER_SYS, { NULL }, eval_os };
-static const struct nd_check_def sys_pcscd = { "sys.pcscd", ND_LAYER_SYS, { NULL }, eval_pcscd };
-static const struct nd_check_def sys_polkit = { "sys.polkit", ND_LAYER_SYS, { "sys.pcscd", NULL }, eval_polkit };
-static const struct nd_check_def sys_holders = { "sys.holders", ND_LAYER_SYS, { NULL }, eval_holders };
-static const struct nd_check_def sys_sandbox = { "sys.sandbox", ND_LAYER_SYS, { NULL }, eval_sandbox };
-
-const struct nd_check_def *const nd_sys_checks[] = { &sys_os, &sys_pcscd, &sys_polkit, &sys_holders,
-    &sys_sandbox, NULL };
-const size_t nd_sys_checks_n = 5;
+const struct nd_check_def nd_check_sys_os = { "sys.os", ND_LAYER_SYS, { NULL }, eval_os };
+const struct nd_check_def nd_check_sys_pcscd = { "sys.pcscd", ND_LAYER_SYS, { NULL }, eval_pcscd };
+const struct nd_check_def nd_check_sys_polkit = { "sys.polkit", ND_LAYER_SYS, { "sys.pcscd", NULL }, eval_polkit };
+const struct nd_check_def nd_check_sys_holders = { "sys.holders", ND_LAYER_SYS, { NULL }, eval_holders };
+const struct nd_check_def nd_check_sys_sandbox = { "sys.sandbox", ND_LAYER_SYS, { NULL }, eval_sandbox };

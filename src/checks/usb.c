@@ -469,10 +469,7 @@ eval_access(const struct nd_report *rep, struct nd_result *r)
 	finish(r, &worst, n);
 }
 
-static const struct nd_check_def usb_device = { "usb.device", ND_LAYER_USB, { NULL }, eval_device };
-static const struct nd_check_def usb_driver = { "usb.driver", ND_LAYER_USB, { "usb.device", NULL }, eval_driver };
-static const struct nd_check_def usb_access = { "usb.access", ND_LAYER_USB, { "usb.device", "usb.driver", NULL },
+const struct nd_check_def nd_check_usb_device = { "usb.device", ND_LAYER_USB, { NULL }, eval_device };
+const struct nd_check_def nd_check_usb_driver = { "usb.driver", ND_LAYER_USB, { "usb.device", NULL }, eval_driver };
+const struct nd_check_def nd_check_usb_access = { "usb.access", ND_LAYER_USB, { "usb.device", "usb.driver", NULL },
     eval_access };
-
-const struct nd_check_def *const nd_usb_checks[] = { &usb_device, &usb_driver, &usb_access, NULL };
-const size_t nd_usb_checks_n = 3;

@@ -12,6 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "checks/checks.h"
 #include "cli/cli.h"
 #include "core/i18n.h"
 #include "core/safe.h"
@@ -195,7 +196,7 @@ nd_cmd_sign_test(struct nd_opts *o)
 	/* the PC/SC checks are `nesdoctor readers`' business: here a token
 	 * that is there is all that counts (a missing one is explained by
 	 * p11.token) */
-	nd_report_evaluate(&rep, ND_LAYER_P11 | ND_LAYER_SIGN);
+	nd_report_evaluate(&rep, nd_checks, ND_LAYER_P11 | ND_LAYER_SIGN);
 	code = nd_render(&rep);
 	nd_report_free(&rep);
 	return code;

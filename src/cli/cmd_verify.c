@@ -9,6 +9,7 @@
  * determine" (exit 3) and hide the answer the person asked for. */
 #include <stdio.h>
 
+#include "checks/checks.h"
 #include "cli/cli.h"
 #include "core/i18n.h"
 #include "core/safe.h"
@@ -29,7 +30,7 @@ nd_cmd_verify(struct nd_opts *o)
 	nd_report_init(&rep, o);
 	nd_x509_add_files(&rep, o->args, (size_t)o->nargs);
 	nd_x509_collect(&rep);
-	nd_report_evaluate(&rep, ND_LAYER_CERT);
+	nd_report_evaluate(&rep, nd_checks, ND_LAYER_CERT);
 	/* a file that could not be read is said on stderr too, so that a
 	 * script reading only the exit code has a line to log */
 	inputs = nd_jarr(rep.inventory, "inputs");

@@ -1,3 +1,4 @@
+#include "checks/checks.h"
 #include "cli/cli.h"
 #include "p11/p11.h"
 #include "pcsc/pcsc.h"
@@ -25,7 +26,7 @@ nd_run_report(struct nd_opts *o, unsigned collect, unsigned layers)
 		nd_p11_collect(&rep);
 	if (collect & ND_COLLECT_X509)
 		nd_x509_collect(&rep);
-	nd_report_evaluate(&rep, layers);
+	nd_report_evaluate(&rep, nd_checks, layers);
 	code = nd_render(&rep);
 	nd_report_free(&rep);
 	return code;

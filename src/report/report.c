@@ -171,15 +171,17 @@ nd_report_verdict_by(struct nd_report *rep, const char *check_id)
 }
 
 void
-nd_report_evaluate(struct nd_report *rep, unsigned layers)
+nd_report_evaluate(struct nd_report *rep, const struct nd_check_def *const *checks, unsigned layers)
 {
-	size_t n, k = 0;
-	const struct nd_check_def *const *all = nd_check_registry(&n);
-	const struct nd_check_def **sel = nd_xcalloc(n, sizeof *sel);
+	size_t n = 0, k = 0;
+	const struct nd_check_def **sel;
 
+	while (checks[n])
+		n++;
+	sel = nd_xcalloc(n ? n : 1, sizeof *sel);
 	for (size_t i = 0; i < n; i++)
-		if (all[i]->layer & layers)
-			sel[k++] = all[i];
+		if (checks[i]->layer & layers)
+			sel[k++] = checks[i];
 	rep->layers = layers;
 	nd_report_evaluate_defs(rep, sel, k);
 	free(sel);

@@ -24,6 +24,7 @@ enum nd_exit {
 	ND_EXIT_NOT_READY = 2,
 	ND_EXIT_UNKNOWN = 3,
 	ND_EXIT_USAGE = 64,
+	ND_EXIT_IOERR = 74,     /* --textfile-dir: the file could not be written (sysexits' EX_IOERR) */
 };
 
 /* Layers, in causal order; they name the report's sections. */
@@ -84,12 +85,11 @@ struct nd_report {
 void nd_report_init(struct nd_report *rep, const struct nd_opts *opts);
 void nd_report_free(struct nd_report *rep);
 
-/* All known checks in causal order (src/checks/registry.c). */
-const struct nd_check_def *const *nd_check_registry(size_t *n);
-
-/* Evaluate the registry's checks of the given layers over rep->inventory,
- * then compute the primary cause and the verdict. May be called once. */
-void nd_report_evaluate(struct nd_report *rep, unsigned layers);
+/* Evaluate the checks of the given layers from checks (NULL-terminated,
+ * in causal order: the front ends pass nd_checks[] from checks/) over
+ * rep->inventory, then compute the primary cause and the verdict. May be
+ * called once. */
+void nd_report_evaluate(struct nd_report *rep, const struct nd_check_def *const *checks, unsigned layers);
 /* Same with an explicit list of definitions (tests). */
 void nd_report_evaluate_defs(struct nd_report *rep, const struct nd_check_def *const *defs, size_t n);
 

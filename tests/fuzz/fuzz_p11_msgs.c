@@ -55,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_object_object_add(rep.inventory, "tokens", toks);
 	json_object_object_add(rep.inventory, "certificates", certs);
 	json_object_object_add(rep.internal, "certificates", der);
-	nd_report_evaluate(&rep, ND_LAYER_P11 | ND_LAYER_SIGN);
+	nd_report_evaluate(&rep, nd_checks, ND_LAYER_P11 | ND_LAYER_SIGN);
 	nd_fuzz_check_render(&rep);
 	nd_report_free(&rep);
 	return 0;

@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "checks/checks.h"
 #include "core/i18n.h"
 #include "core/opts.h"
+#include "ndtest.h"
 #include "report/report.h"
 
 /* A stand-in for the PC/SC layer's card check: inventory.test_card says
@@ -41,34 +41,10 @@ run(struct nd_report *rep, const char *inv)
 	size_t n = 0;
 
 	nd_opts_defaults(&opts);
-	nd_report_init(rep, &opts);
-	json_object_put(rep->inventory);
-	rep->inventory = json_tokener_parse(inv);
-	if (!rep->inventory)
-		fail_msg("bad test JSON: %s", inv);
+	ndt_report(rep, &opts, inv);
 	defs[n++] = &fake_card;
-	for (size_t i = 0; i < nd_p11_checks_n; i++)
-		defs[n++] = nd_p11_checks[i];
-	for (size_t i = 0; i < nd_sign_checks_n; i++)
-		defs[n++] = nd_sign_checks[i];
+	n = ndt_add_layers(defs, n, sizeof defs / sizeof defs[0], ND_LAYER_P11 | ND_LAYER_SIGN);
 	nd_report_evaluate_defs(rep, defs, n);
-}
-
-static const struct nd_result *
-res(const struct nd_report *rep, const char *id)
-{
-	const struct nd_result *r = nd_report_find(rep, id);
-
-	if (!r)
-		fail_msg("no result for %s", id);
-	return r;
-}
-
-static void
-has(const char *s, const char *part)
-{
-	if (!s || !strstr(s, part))
-		fail_msg("\"%s\" does not contain \"%s\"", s ? s : "(null)", part);
 }
 
 #define AKIS_OK "{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", \"status\": \"ok\", " \
@@ -88,15 +64,15 @@ all_good_is_ready(void **state)
 
 	(void)state;
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "]}");
-	assert_int_equal(res(&rep, "p11.module")->status, ND_PASS);
-	assert_int_equal(res(&rep, "p11.token")->status, ND_PASS);
-	has(res(&rep, "p11.token")->message, "ACS ACR39U ICC Reader 00 00");
-	assert_int_equal(res(&rep, "p11.pin")->status, ND_PASS);
-	assert_int_equal(res(&rep, "p11.objects")->status, ND_PASS);
-	assert_int_equal(res(&rep, "p11.mechanisms")->status, ND_PASS);
+	assert_int_equal(ndt_result(&rep, "p11.module")->status, ND_PASS);
+	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_PASS);
+	ndt_has(ndt_result(&rep, "p11.token")->message, "ACS ACR39U ICC Reader 00 00");
+	assert_int_equal(ndt_result(&rep, "p11.pin")->status, ND_PASS);
+	assert_int_equal(ndt_result(&rep, "p11.objects")->status, ND_PASS);
+	assert_int_equal(ndt_result(&rep, "p11.mechanisms")->status, ND_PASS);
 	/* no signing test was run: undetermined, not failed */
-	assert_int_equal(res(&rep, "sign.test")->status, ND_SKIP);
-	assert_true(res(&rep, "sign.test")->undetermined);
+	assert_int_equal(ndt_result(&rep, "sign.test")->status, ND_SKIP);
+	assert_true(ndt_result(&rep, "sign.test")->undetermined);
 	assert_null(rep.primary);
 	nd_report_free(&rep);
 }
@@ -108,20 +84,20 @@ no_akis_library(void **state)
 
 	(void)state;
 	run(&rep, "{\"modules\": [], \"tokens\": [], \"certificates\": []}");
-	assert_int_equal(res(&rep, "p11.module")->status, ND_FAIL);
-	has(res(&rep, "p11.module")->message, "libakisp11.so");
-	has(res(&rep, "p11.module")->remedy, "AKİA");
+	assert_int_equal(ndt_result(&rep, "p11.module")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "p11.module")->message, "libakisp11.so");
+	ndt_has(ndt_result(&rep, "p11.module")->remedy, "AKİA");
 	assert_string_equal(rep.primary->def->id, "p11.module");
 	assert_int_equal(nd_verdict_exit(rep.verdict), 2);
-	assert_int_equal(res(&rep, "p11.token")->status, ND_SKIP);
-	assert_string_equal(res(&rep, "p11.token")->blocked_by, "p11.module");
+	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_SKIP);
+	assert_string_equal(ndt_result(&rep, "p11.token")->blocked_by, "p11.module");
 	nd_report_free(&rep);
 
 	/* OpenSC alone does not stand in for the AKIS library */
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so\", \"source\": \"opensc\", "
 	    "\"status\": \"ok\"}], \"tokens\": [], \"certificates\": []}");
-	assert_int_equal(res(&rep, "p11.module")->status, ND_FAIL);
-	has(res(&rep, "p11.module")->message, "not installed");
+	assert_int_equal(ndt_result(&rep, "p11.module")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "p11.module")->message, "not installed");
 	nd_report_free(&rep);
 }
 
@@ -134,9 +110,9 @@ module_failures_in_words(void **state)
 	run(&rep, "{\"modules\": [{\"path\": \"/opt/Akia/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"wrong_arch\", \"elf\": {\"bits\": 32, \"machine\": \"i386\"}, "
 	    "\"system\": {\"bits\": 64, \"machine\": \"x86-64\"}}], \"tokens\": [], \"certificates\": []}");
-	has(res(&rep, "p11.module")->message, "32-bit i386");
-	has(res(&rep, "p11.module")->message, "64-bit x86-64");
-	has(res(&rep, "p11.module")->remedy, "64-bit");
+	ndt_has(ndt_result(&rep, "p11.module")->message, "32-bit i386");
+	ndt_has(ndt_result(&rep, "p11.module")->message, "64-bit x86-64");
+	ndt_has(ndt_result(&rep, "p11.module")->remedy, "64-bit");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
@@ -144,29 +120,29 @@ module_failures_in_words(void **state)
 	    "\"missing_library\": \"libpcsclite.so.1\", \"package\": \"libpcsclite1\", "
 	    "\"error\": \"libpcsclite.so.1: cannot open shared object file: No such file or directory\"}], "
 	    "\"tokens\": [], \"certificates\": []}");
-	has(res(&rep, "p11.module")->message, "libpcsclite.so.1");
-	assert_string_equal(res(&rep, "p11.module")->remedy, "Install it: sudo apt install libpcsclite1");
+	ndt_has(ndt_result(&rep, "p11.module")->message, "libpcsclite.so.1");
+	assert_string_equal(ndt_result(&rep, "p11.module")->remedy, "Install it: sudo apt install libpcsclite1");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"load_failed\", \"error_kind\": \"load\", \"dl_kind\": \"missing_library\", "
 	    "\"missing_library\": \"libssl.so.1.1\", \"package\": \"libssl1.1\"}], \"tokens\": [], \"certificates\": []}");
-	has(res(&rep, "p11.module")->remedy, "older system");
+	ndt_has(ndt_result(&rep, "p11.module")->remedy, "older system");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"timeout\", \"failed_call\": \"C_GetTokenInfo(slot 0)\", \"timeout_s\": 7}], "
 	    "\"tokens\": [], \"certificates\": []}");
-	has(res(&rep, "p11.module")->message, "7 s");
-	has(res(&rep, "p11.module")->message, "C_GetTokenInfo(slot 0)");
-	has(res(&rep, "p11.module")->remedy, "restart pcscd");
+	ndt_has(ndt_result(&rep, "p11.module")->message, "7 s");
+	ndt_has(ndt_result(&rep, "p11.module")->message, "C_GetTokenInfo(slot 0)");
+	ndt_has(ndt_result(&rep, "p11.module")->remedy, "restart pcscd");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"crashed\", \"signal\": \"SIGSEGV\", \"failed_call\": \"C_Initialize\"}], "
 	    "\"tokens\": [], \"certificates\": []}");
-	has(res(&rep, "p11.module")->message, "SIGSEGV");
-	has(res(&rep, "p11.module")->message, "C_Initialize");
+	ndt_has(ndt_result(&rep, "p11.module")->message, "SIGSEGV");
+	ndt_has(ndt_result(&rep, "p11.module")->message, "C_Initialize");
 	nd_report_free(&rep);
 
 	/* one copy works, another does not: a warning about the other */
@@ -174,8 +150,8 @@ module_failures_in_words(void **state)
 	    "\"source\": \"akis-known-path\", \"status\": \"wrong_arch\", \"elf\": {\"bits\": 32, \"machine\": \"i386\"}, "
 	    "\"system\": {\"bits\": 64, \"machine\": \"x86-64\"}}], \"tokens\": [" TOKEN(FLAGS_OK) "], "
 	    "\"certificates\": [" CERT("true") "]}");
-	assert_int_equal(res(&rep, "p11.module")->status, ND_WARN);
-	has(res(&rep, "p11.module")->message, "/usr/lib/i386-linux-gnu/libakisp11.so");
+	assert_int_equal(ndt_result(&rep, "p11.module")->status, ND_WARN);
+	ndt_has(ndt_result(&rep, "p11.module")->message, "/usr/lib/i386-linux-gnu/libakisp11.so");
 	nd_report_free(&rep);
 }
 
@@ -187,37 +163,37 @@ pin_states(void **state)
 	(void)state;
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_locked\": true") "], "
 	    "\"certificates\": [" CERT("null") "]}");
-	assert_int_equal(res(&rep, "p11.pin")->status, ND_FAIL);
-	has(res(&rep, "p11.pin")->remedy, "Kilit Çözme");
-	has(res(&rep, "p11.pin")->remedy, "444 5 576");
+	assert_int_equal(ndt_result(&rep, "p11.pin")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "p11.pin")->remedy, "Kilit Çözme");
+	ndt_has(ndt_result(&rep, "p11.pin")->remedy, "444 5 576");
 	assert_string_equal(rep.primary->def->id, "p11.pin");
 	/* the signing test stands behind the PIN */
-	assert_string_equal(res(&rep, "sign.test")->blocked_by, "p11.pin");
+	assert_string_equal(ndt_result(&rep, "sign.test")->blocked_by, "p11.pin");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_final_try\": true, \"user_pin_count_low\": true") "], "
 	    "\"certificates\": [" CERT("null") "]}");
-	assert_int_equal(res(&rep, "p11.pin")->status, ND_WARN);
-	has(res(&rep, "p11.pin")->message, "FINAL TRY");
-	has(res(&rep, "p11.pin")->remedy, "--force");
+	assert_int_equal(ndt_result(&rep, "p11.pin")->status, ND_WARN);
+	ndt_has(ndt_result(&rep, "p11.pin")->message, "FINAL TRY");
+	ndt_has(ndt_result(&rep, "p11.pin")->remedy, "--force");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_count_low\": true") "], "
 	    "\"certificates\": [" CERT("null") "]}");
-	assert_int_equal(res(&rep, "p11.pin")->status, ND_WARN);
-	has(res(&rep, "p11.pin")->message, "wrong PIN");
+	assert_int_equal(ndt_result(&rep, "p11.pin")->status, ND_WARN);
+	ndt_has(ndt_result(&rep, "p11.pin")->message, "wrong PIN");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_to_be_changed\": true") "], "
 	    "\"certificates\": [" CERT("null") "]}");
-	assert_int_equal(res(&rep, "p11.pin")->status, ND_WARN);
-	has(res(&rep, "p11.pin")->remedy, "PIN Değiştir");
+	assert_int_equal(ndt_result(&rep, "p11.pin")->status, ND_WARN);
+	ndt_has(ndt_result(&rep, "p11.pin")->remedy, "PIN Değiştir");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"protected_authentication_path\": true") "], "
 	    "\"certificates\": [" CERT("null") "]}");
-	assert_int_equal(res(&rep, "p11.pin")->status, ND_PASS);
-	has(res(&rep, "p11.pin")->message, "PIN pad");
+	assert_int_equal(ndt_result(&rep, "p11.pin")->status, ND_PASS);
+	ndt_has(ndt_result(&rep, "p11.pin")->message, "PIN pad");
 	nd_report_free(&rep);
 }
 
@@ -229,8 +205,8 @@ missing_token(void **state)
 	(void)state;
 	/* the card check failed: the token check stands behind it */
 	run(&rep, "{\"test_card\": \"fail\", \"modules\": [" AKIS_OK "], \"tokens\": [], \"certificates\": []}");
-	assert_int_equal(res(&rep, "p11.token")->status, ND_SKIP);
-	assert_string_equal(res(&rep, "p11.token")->blocked_by, "pcsc.card");
+	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_SKIP);
+	assert_string_equal(ndt_result(&rep, "p11.token")->blocked_by, "pcsc.card");
 	assert_string_equal(rep.primary->def->id, "pcsc.card");
 	nd_report_free(&rep);
 
@@ -238,22 +214,22 @@ missing_token(void **state)
 	    "\"slots\": [{\"id\": 0, \"description\": \"ACS ACR39U ICC Reader 00 00\", \"reader\": \"ACS ACR39U ICC Reader 00 00\", "
 	    "\"token_present\": false}]}], \"readers\": [{\"name\": \"ACS ACR39U ICC Reader 00 00\", "
 	    "\"card\": {\"family\": \"akis_tc\"}}], \"tokens\": [], \"certificates\": []}");
-	assert_int_equal(res(&rep, "p11.token")->status, ND_FAIL);
-	has(res(&rep, "p11.token")->message, "ACS ACR39U ICC Reader 00 00");
-	has(res(&rep, "p11.token")->remedy, "ID card");
+	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "p11.token")->message, "ACS ACR39U ICC Reader 00 00");
+	ndt_has(ndt_result(&rep, "p11.token")->remedy, "ID card");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
 	    "\"reader\": \"R 00 00\", \"error\": {\"call\": \"C_GetTokenInfo\", \"rv\": \"CKR_TOKEN_NOT_RECOGNIZED\"}}], "
 	    "\"certificates\": []}");
-	assert_int_equal(res(&rep, "p11.token")->status, ND_FAIL);
-	has(res(&rep, "p11.token")->remedy, "e-signature (NES) card");
+	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "p11.token")->remedy, "e-signature (NES) card");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
 	    "\"label\": \"KIMLIK\", \"device\": \"id_card\", \"reader\": \"R 00 00\", \"flags\": {}}], \"certificates\": []}");
-	assert_int_equal(res(&rep, "p11.token")->status, ND_FAIL);
-	has(res(&rep, "p11.token")->message, "ID card");
+	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "p11.token")->message, "ID card");
 	nd_report_free(&rep);
 }
 
@@ -264,26 +240,26 @@ objects(void **state)
 
 	(void)state;
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": []}");
-	assert_int_equal(res(&rep, "p11.objects")->status, ND_FAIL);
-	has(res(&rep, "p11.objects")->message, "no certificate");
+	assert_int_equal(ndt_result(&rep, "p11.objects")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "p11.objects")->message, "no certificate");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("false") "]}");
-	assert_int_equal(res(&rep, "p11.objects")->status, ND_FAIL);
-	has(res(&rep, "p11.objects")->message, "private key");
-	has(res(&rep, "p11.objects")->remedy, "renewed");
+	assert_int_equal(ndt_result(&rep, "p11.objects")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "p11.objects")->message, "private key");
+	ndt_has(ndt_result(&rep, "p11.objects")->remedy, "renewed");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": ["
 	    "{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, \"id\": \"01\", \"key_type\": \"RSA\", "
 	    "\"has_private_key\": true, \"key_matches\": false}]}");
-	assert_int_equal(res(&rep, "p11.objects")->status, ND_FAIL);
-	has(res(&rep, "p11.objects")->message, "does not belong");
+	assert_int_equal(ndt_result(&rep, "p11.objects")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "p11.objects")->message, "does not belong");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("null") "]}");
-	assert_int_equal(res(&rep, "p11.objects")->status, ND_PASS);
-	has(res(&rep, "p11.objects")->message, "protected by the PIN");
+	assert_int_equal(ndt_result(&rep, "p11.objects")->status, ND_PASS);
+	ndt_has(ndt_result(&rep, "p11.objects")->message, "protected by the PIN");
 	nd_report_free(&rep);
 }
 
@@ -296,22 +272,22 @@ mechanisms(void **state)
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
 	    "\"label\": \"AKIS_1\", \"flags\": {}, \"mechanisms\": [{\"name\": \"CKM_SHA1_RSA_PKCS\", \"sign\": true}]}], "
 	    "\"certificates\": [" CERT("null") "]}");
-	assert_int_equal(res(&rep, "p11.mechanisms")->status, ND_FAIL);
-	has(res(&rep, "p11.mechanisms")->message, "SHA-256");
+	assert_int_equal(ndt_result(&rep, "p11.mechanisms")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "p11.mechanisms")->message, "SHA-256");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
 	    "\"label\": \"AKIS_1\", \"flags\": {}, \"mechanisms\": [{\"name\": \"CKM_SHA256_RSA_PKCS\", \"sign\": true}, "
 	    "{\"name\": \"CKM_ECDSA\", \"sign\": true}]}], \"certificates\": [{\"module\": \"/usr/lib/libakisp11.so\", "
 	    "\"slot\": 0, \"id\": \"02\", \"key_type\": \"EC\", \"has_private_key\": true}]}");
-	assert_int_equal(res(&rep, "p11.mechanisms")->status, ND_PASS);
-	has(res(&rep, "p11.mechanisms")->message, "CKM_ECDSA");
-	assert_null(strstr(res(&rep, "p11.mechanisms")->message, "RSA"));
+	assert_int_equal(ndt_result(&rep, "p11.mechanisms")->status, ND_PASS);
+	ndt_has(ndt_result(&rep, "p11.mechanisms")->message, "CKM_ECDSA");
+	assert_null(strstr(ndt_result(&rep, "p11.mechanisms")->message, "RSA"));
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
 	    "\"label\": \"AKIS_1\", \"flags\": {}}], \"certificates\": [" CERT("null") "]}");
-	assert_true(res(&rep, "p11.mechanisms")->undetermined);
+	assert_true(ndt_result(&rep, "p11.mechanisms")->undetermined);
 	nd_report_free(&rep);
 }
 
@@ -324,28 +300,28 @@ signing_test_outcomes(void **state)
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
 	    "\"sign_test\": {\"status\": \"verified\", \"mechanism\": \"CKM_SHA256_RSA_PKCS\", \"signature_bytes\": 256, "
 	    "\"subject_cn\": \"TEST KULLANICI\"}}");
-	assert_int_equal(res(&rep, "sign.test")->status, ND_PASS);
-	has(res(&rep, "sign.test")->message, "TEST KULLANICI");
+	assert_int_equal(ndt_result(&rep, "sign.test")->status, ND_PASS);
+	ndt_has(ndt_result(&rep, "sign.test")->message, "TEST KULLANICI");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
 	    "\"sign_test\": {\"status\": \"failed\", \"reason\": \"pin_incorrect\", \"login\": \"CKR_PIN_INCORRECT\", "
 	    "\"flags_after\": {\"user_pin_final_try\": true}}}");
-	assert_int_equal(res(&rep, "sign.test")->status, ND_FAIL);
-	has(res(&rep, "sign.test")->message, "not tried again");
-	has(res(&rep, "sign.test")->message, "one try is left");
+	assert_int_equal(ndt_result(&rep, "sign.test")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "sign.test")->message, "not tried again");
+	ndt_has(ndt_result(&rep, "sign.test")->message, "one try is left");
 	assert_string_equal(rep.primary->def->id, "sign.test");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_final_try\": true") "], "
 	    "\"certificates\": [" CERT("true") "], \"sign_test\": {\"status\": \"refused\", \"reason\": \"final_try\"}}");
-	assert_int_equal(res(&rep, "sign.test")->status, ND_FAIL);
-	has(res(&rep, "sign.test")->remedy, "--force");
+	assert_int_equal(ndt_result(&rep, "sign.test")->status, ND_FAIL);
+	ndt_has(ndt_result(&rep, "sign.test")->remedy, "--force");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
 	    "\"sign_test\": {\"status\": \"not_run\", \"reason\": \"no_pin\"}}");
-	has(res(&rep, "sign.test")->remedy, "--pin-fd");
+	ndt_has(ndt_result(&rep, "sign.test")->remedy, "--pin-fd");
 	nd_report_free(&rep);
 }
 
@@ -361,9 +337,9 @@ scope_of_module_option(void **state)
 	    "\"label\": \"t\", \"flags\": {" FLAGS_OK "}, \"mechanisms\": [{\"name\": \"CKM_ECDSA\"}]}], "
 	    "\"certificates\": [{\"module\": \"/usr/lib/softhsm/libsofthsm2.so\", \"slot\": 5, \"id\": \"02\", "
 	    "\"key_type\": \"EC\", \"has_private_key\": null}]}");
-	assert_int_equal(res(&rep, "p11.module")->status, ND_PASS);
-	assert_int_equal(res(&rep, "p11.token")->status, ND_PASS);
-	assert_int_equal(res(&rep, "p11.mechanisms")->status, ND_PASS);
+	assert_int_equal(ndt_result(&rep, "p11.module")->status, ND_PASS);
+	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_PASS);
+	assert_int_equal(ndt_result(&rep, "p11.mechanisms")->status, ND_PASS);
 	nd_report_free(&rep);
 }
 
@@ -376,8 +352,8 @@ turkish(void **state)
 	nd_i18n_init("tr");
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_locked\": true") "], "
 	    "\"certificates\": [" CERT("null") "]}");
-	has(res(&rep, "p11.pin")->message, "PIN");
-	assert_null(strstr(res(&rep, "p11.pin")->message, "is locked"));
+	ndt_has(ndt_result(&rep, "p11.pin")->message, "PIN");
+	assert_null(strstr(ndt_result(&rep, "p11.pin")->message, "is locked"));
 	nd_report_free(&rep);
 	nd_i18n_init("en");
 }
@@ -395,25 +371,25 @@ not_probed_modules(void **state)
 	run(&rep, "{\"modules\": [" AKIS_OK ", {\"path\": \"/opt/x/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"not_probed\", \"error_kind\": \"time_ran_out\"}], \"tokens\": [" TOKEN(FLAGS_OK) "], "
 	    "\"certificates\": []}");
-	assert_int_equal(res(&rep, "p11.module")->status, ND_PASS);
+	assert_int_equal(ndt_result(&rep, "p11.module")->status, ND_PASS);
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/opt/x/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"not_probed\", \"error_kind\": \"time_ran_out\"}, {\"path\": \"/usr/lib/libakisp11.so\", "
 	    "\"source\": \"akis-known-path\", \"status\": \"timeout\", \"failed_call\": \"C_Initialize\", \"timeout_s\": 2}], "
 	    "\"tokens\": [], \"certificates\": []}");
-	r = res(&rep, "p11.module");
+	r = ndt_result(&rep, "p11.module");
 	assert_int_equal(r->status, ND_FAIL);
-	has(r->message, "/usr/lib/libakisp11.so did not answer within 2 s in C_Initialize");
+	ndt_has(r->message, "/usr/lib/libakisp11.so did not answer within 2 s in C_Initialize");
 	nd_report_free(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/opt/x/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"not_probed\", \"error_kind\": \"time_ran_out\"}], \"tokens\": [], \"certificates\": []}");
-	r = res(&rep, "p11.module");
+	r = ndt_result(&rep, "p11.module");
 	assert_int_equal(r->status, ND_SKIP);
 	assert_true(r->undetermined);
-	has(r->message, "was not probed to the end");
-	has(r->remedy, "--timeout");
+	ndt_has(r->message, "was not probed to the end");
+	ndt_has(r->remedy, "--timeout");
 	nd_report_free(&rep);
 }
 
@@ -429,16 +405,16 @@ hang_remedy_fits_the_system(void **state)
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"timeout\", \"failed_call\": \"C_Initialize\", \"timeout_s\": 2}], \"tokens\": [], "
 	    "\"certificates\": [], \"system\": {\"systemd\": false, \"container\": \"docker\"}}");
-	r = res(&rep, "p11.module");
-	has(r->remedy, "kill $(pidof pcscd); pcscd");
+	r = ndt_result(&rep, "p11.module");
+	ndt_has(r->remedy, "kill $(pidof pcscd); pcscd");
 	if (strstr(r->remedy, "systemctl"))
 		fail_msg("remedy in a container: %s", r->remedy);
 	nd_report_free(&rep);
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"init_failed\", \"error\": \"CKR_GENERAL_ERROR\"}], \"tokens\": [], "
 	    "\"certificates\": [], \"system\": {\"systemd\": false, \"container\": \"docker\"}}");
-	r = res(&rep, "p11.module");
-	has(r->remedy, "sys.pcscd");
+	r = ndt_result(&rep, "p11.module");
+	ndt_has(r->remedy, "sys.pcscd");
 	if (strstr(r->remedy, "systemctl"))
 		fail_msg("remedy in a container: %s", r->remedy);
 	nd_report_free(&rep);
@@ -446,24 +422,24 @@ hang_remedy_fits_the_system(void **state)
 	/* the library sees no reader, in a container and on a desktop */
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [], \"certificates\": [], "
 	    "\"system\": {\"systemd\": false, \"container\": \"docker\"}}");
-	r = res(&rep, "p11.token");
+	r = ndt_result(&rep, "p11.token");
 	assert_int_equal(r->status, ND_FAIL);
-	has(r->remedy, "sys.pcscd");
+	ndt_has(r->remedy, "sys.pcscd");
 	if (strstr(r->remedy, "systemctl"))
 		fail_msg("p11.token's remedy in a container: %s", r->remedy);
 	nd_report_free(&rep);
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [], \"certificates\": [], "
 	    "\"system\": {\"systemd\": true}}");
-	has(res(&rep, "p11.token")->remedy, "systemctl status pcscd");
+	ndt_has(ndt_result(&rep, "p11.token")->remedy, "systemctl status pcscd");
 	nd_report_free(&rep);
 
 	/* the library stopped during the signing test */
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
 	    "\"sign_test\": {\"status\": \"failed\", \"reason\": \"timeout\", \"call\": \"C_Sign\"}, "
 	    "\"system\": {\"systemd\": false, \"container\": \"docker\"}}");
-	r = res(&rep, "sign.test");
+	r = ndt_result(&rep, "sign.test");
 	assert_int_equal(r->status, ND_FAIL);
-	has(r->remedy, "kill $(pidof pcscd); pcscd");
+	ndt_has(r->remedy, "kill $(pidof pcscd); pcscd");
 	if (strstr(r->remedy, "systemctl"))
 		fail_msg("sign.test's remedy in a container: %s", r->remedy);
 	nd_report_free(&rep);

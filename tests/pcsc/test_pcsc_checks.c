@@ -12,6 +12,7 @@
 #include "core/i18n.h"
 #include "core/opts.h"
 #include "core/util.h"
+#include "ndtest.h"
 #include "report/report.h"
 
 static struct nd_report rep;
@@ -22,12 +23,8 @@ evaluate(const char *lang, const char *inventory)
 {
 	nd_opts_defaults(&opts);
 	opts.lang = nd_i18n_init(lang);
-	nd_report_init(&rep, &opts);
-	json_object_put(rep.inventory);
-	rep.inventory = json_tokener_parse(inventory);
-	if (!rep.inventory)
-		fail_msg("bad test inventory: %s", inventory);
-	nd_report_evaluate(&rep, ND_LAYER_PCSC);
+	ndt_report(&rep, &opts, inventory);
+	ndt_evaluate(&rep, ND_LAYER_PCSC);
 }
 
 static void
@@ -39,25 +36,14 @@ done(void)
 static const struct nd_result *
 check(const char *id)
 {
-	const struct nd_result *r = nd_report_find(&rep, id);
-
-	if (!r)
-		fail_msg("no result for %s", id);
-	return r;
+	return ndt_result(&rep, id);
 }
 
 static void
 expect(const char *id, enum nd_status st, const char *in_message, const char *in_remedy)
 {
-	const struct nd_result *r = check(id);
+	const struct nd_result *r = ndt_expect(&rep, id, st, in_message, in_remedy);
 
-	if (r->status != st)
-		fail_msg("%s: status %s, expected %s (%s)", id, nd_status_name(r->status), nd_status_name(st),
-		    r->message);
-	if (in_message && !strstr(r->message, in_message))
-		fail_msg("%s: message '%s' lacks '%s'", id, r->message, in_message);
-	if (in_remedy && (!r->remedy || !strstr(r->remedy, in_remedy)))
-		fail_msg("%s: remedy '%s' lacks '%s'", id, r->remedy ? r->remedy : "(none)", in_remedy);
 	if (st == ND_FAIL && !r->remedy)
 		fail_msg("%s fails without a remedy", id);
 }

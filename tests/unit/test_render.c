@@ -64,7 +64,7 @@ render_as(bool json, const char *lang, bool full)
 	o.json = json;
 	nd_report_init(&rep, &o);
 	json_object_object_add(rep.inventory, "readers", json_object_new_array());
-	nd_report_evaluate_defs(&rep, defs, 3);
+	nd_report_evaluate_defs(&rep, defs, sizeof defs / sizeof defs[0]);
 	rep.layers = full ? ND_LAYER_ALL : ND_LAYER_PCSC | ND_LAYER_SYS;
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
@@ -164,7 +164,7 @@ text_unknown_names_what_was_not_determined(void **state)
 	nd_opts_defaults(&o);
 	o.lang = nd_i18n_init("en");
 	nd_report_init(&rep, &o);
-	nd_report_evaluate_defs(&rep, u, 2);
+	nd_report_evaluate_defs(&rep, u, sizeof u / sizeof u[0]);
 	rep.layers = ND_LAYER_ALL;
 	assert_int_equal(rep.verdict, ND_UNKNOWN);
 	f = open_memstream(&buf, &len);
@@ -271,7 +271,7 @@ render_hostile(bool json, bool color, bool show_id)
 	json_object_object_add(rd, "name", json_object_new_string("Reader\033[2J\xc2\x9b\xff 00"));
 	json_object_array_add(readers, rd);
 	json_object_object_add(rep.inventory, "readers", readers);
-	nd_report_evaluate_defs(&rep, h, 2);
+	nd_report_evaluate_defs(&rep, h, sizeof h / sizeof h[0]);
 	rep.layers = ND_LAYER_ALL;
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);

@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "checks/checks.h"
 #include "core/opts.h"
 #include "core/util.h"
+#include "ndtest.h"
 #include "report/report.h"
 
 static struct nd_opts opts;
@@ -20,51 +20,24 @@ static struct nd_opts opts;
 static void
 eval(struct nd_report *rep, const char *inv)
 {
-	const struct nd_check_def *defs[16];
-	size_t n = 0;
-
-	for (size_t i = 0; i < nd_usb_checks_n; i++)
-		defs[n++] = nd_usb_checks[i];
-	for (size_t i = 0; i < nd_sys_checks_n; i++)
-		defs[n++] = nd_sys_checks[i];
 	nd_opts_defaults(&opts);
-	nd_report_init(rep, &opts);
-	json_object_put(rep->inventory);
-	rep->inventory = json_tokener_parse(inv);
-	assert_non_null(rep->inventory);
-	nd_report_evaluate_defs(rep, defs, n);
+	ndt_report(rep, &opts, inv);
+	ndt_evaluate(rep, ND_LAYER_USB | ND_LAYER_SYS);
 }
 
 /* usb, sys and pcsc together: the checks that can fail on one cause */
 static void
 eval_with_pcsc(struct nd_report *rep, const char *inv)
 {
-	const struct nd_check_def *defs[48];
-	size_t n = 0;
-
-	for (size_t i = 0; i < nd_usb_checks_n; i++)
-		defs[n++] = nd_usb_checks[i];
-	for (size_t i = 0; i < nd_sys_checks_n; i++)
-		defs[n++] = nd_sys_checks[i];
-	for (size_t i = 0; i < nd_pcsc_checks_n && n < sizeof defs / sizeof defs[0]; i++)
-		defs[n++] = nd_pcsc_checks[i];
 	nd_opts_defaults(&opts);
-	nd_report_init(rep, &opts);
-	json_object_put(rep->inventory);
-	rep->inventory = json_tokener_parse(inv);
-	assert_non_null(rep->inventory);
-	nd_report_evaluate_defs(rep, defs, n);
+	ndt_report(rep, &opts, inv);
+	ndt_evaluate(rep, ND_LAYER_USB | ND_LAYER_SYS | ND_LAYER_PCSC);
 }
 
 static const struct nd_result *
 res(const struct nd_report *rep, const char *id, enum nd_status st, const char *msg_part)
 {
-	const struct nd_result *r = nd_report_find(rep, id);
-
-	assert_non_null(r);
-	if (r->status != st || (msg_part && !strstr(r->message, msg_part)))
-		fail_msg("%s: status %s, message \"%s\"", id, nd_status_name(r->status), r->message);
-	return r;
+	return ndt_expect(rep, id, st, msg_part, NULL);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "core/i18n.h"
 #include "core/opts.h"
 #include "core/util.h"
+#include "ndtest.h"
 #include "report/report.h"
 
 static char nb_ok[32], na_ok[32], past1[32], past2[32], soon[32], future[32];
@@ -88,7 +89,7 @@ eval(json_object *sc, const char *chain_status, const char *revocation)
 	json_object_object_add(rep.inventory, "chain", json_tokener_parse(
 	    "[{\"source\": \"token\"}, {\"source\": \"aia\"}, {\"source\": \"cache\"}]"));
 	json_object_object_add(rep.inventory, "revocation", revocation ? json_tokener_parse(revocation) : NULL);
-	nd_report_evaluate(&rep, ND_LAYER_CERT);
+	ndt_evaluate(&rep, ND_LAYER_CERT);
 }
 
 static const char *const CHAIN_OK = "{\"verified\": true, \"anchor\": \"kamusm\", \"anchor_subject\": \"Kamu SM Kök\"}";
@@ -97,10 +98,7 @@ static const char *const REV_GOOD = "{\"status\": \"good\", \"method\": \"ocsp\"
 static const struct nd_result *
 res(const char *id)
 {
-	const struct nd_result *r = nd_report_find(&rep, id);
-
-	assert_non_null(r);
-	return r;
+	return ndt_result(&rep, id);
 }
 
 static void
@@ -138,7 +136,7 @@ not_collected_is_undetermined(void **state)
 	(void)state;
 	nd_opts_defaults(&opts);
 	nd_report_init(&rep, &opts);
-	nd_report_evaluate(&rep, ND_LAYER_CERT);
+	ndt_evaluate(&rep, ND_LAYER_CERT);
 	assert_int_equal(res("cert.qualified")->status, ND_SKIP);
 	assert_true(res("cert.qualified")->undetermined);
 	assert_int_equal(rep.verdict, ND_UNKNOWN);
@@ -149,7 +147,7 @@ not_collected_is_undetermined(void **state)
 	json_object_object_add(rep.inventory, "x509",
 	    json_tokener_parse("{\"certificates_listed\": false, \"certificates_seen\": 0}"));
 	json_object_object_add(rep.inventory, "signing_certificate", NULL);
-	nd_report_evaluate(&rep, ND_LAYER_CERT);
+	ndt_evaluate(&rep, ND_LAYER_CERT);
 	assert_int_equal(res("cert.qualified")->status, ND_SKIP);
 	assert_true(res("cert.qualified")->undetermined);
 	assert_int_equal(rep.verdict, ND_UNKNOWN);
@@ -164,7 +162,7 @@ no_certificate(void **state)
 	nd_report_init(&rep, &opts);
 	json_object_object_add(rep.inventory, "x509", json_tokener_parse("{\"certificates_seen\": 0}"));
 	json_object_object_add(rep.inventory, "signing_certificate", NULL);
-	nd_report_evaluate(&rep, ND_LAYER_CERT);
+	ndt_evaluate(&rep, ND_LAYER_CERT);
 	expect("cert.qualified", ND_FAIL, "444 5 576");
 	assert_string_equal(rep.primary->def->id, "cert.qualified");
 	/* the others have nothing to look at, and do not fail on their own */
@@ -254,7 +252,7 @@ expiry_warn_option(void **state)
 	nd_report_init(&rep, &opts);
 	json_object_object_add(rep.inventory, "x509", json_tokener_parse("{}"));
 	json_object_object_add(rep.inventory, "signing_certificate", cert(o));
-	nd_report_evaluate(&rep, ND_LAYER_CERT);
+	ndt_evaluate(&rep, ND_LAYER_CERT);
 	expect("cert.validity", ND_PASS, NULL);
 	nd_report_free(&rep);
 }
@@ -360,7 +358,7 @@ unreadable_and_corrupt_files(void **state)
 	json_object_object_add(rep.inventory, "inputs", json_tokener_parse(
 	    "[{\"file\": \"a.pem\", \"error\": \"parse\", \"detail\": \"not a certificate\"}]"));
 	json_object_object_add(rep.inventory, "x509", json_tokener_parse("{\"certificates_seen\": 0}"));
-	nd_report_evaluate(&rep, ND_LAYER_CERT);
+	ndt_evaluate(&rep, ND_LAYER_CERT);
 	expect("cert.qualified", ND_FAIL, "a.pem");
 	assert_int_equal(nd_verdict_exit(rep.verdict), 2);
 	nd_report_free(&rep);
@@ -368,7 +366,7 @@ unreadable_and_corrupt_files(void **state)
 	json_object_object_add(rep.inventory, "inputs", json_tokener_parse(
 	    "[{\"file\": \"b.pem\", \"error\": \"not_found\", \"detail\": \"No such file\"}]"));
 	json_object_object_add(rep.inventory, "x509", json_tokener_parse("{\"certificates_seen\": 0}"));
-	nd_report_evaluate(&rep, ND_LAYER_CERT);
+	ndt_evaluate(&rep, ND_LAYER_CERT);
 	expect("cert.qualified", ND_SKIP, "b.pem");
 	assert_int_equal(nd_verdict_exit(rep.verdict), 3);
 	nd_report_free(&rep);
@@ -387,7 +385,7 @@ wrong_types_do_not_crash(void **state)
 	json_object_object_add(rep.inventory, "chain_status", json_tokener_parse("{\"verified\": \"yes\"}"));
 	json_object_object_add(rep.inventory, "chain", json_tokener_parse("[1, null, \"x\"]"));
 	json_object_object_add(rep.inventory, "revocation", json_tokener_parse("{\"status\": 3}"));
-	nd_report_evaluate(&rep, ND_LAYER_CERT);
+	ndt_evaluate(&rep, ND_LAYER_CERT);
 	assert_int_equal(res("cert.qualified")->status, ND_FAIL);
 	nd_report_free(&rep);
 }

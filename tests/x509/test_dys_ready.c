@@ -15,6 +15,7 @@
 #include "core/i18n.h"
 #include "core/opts.h"
 #include "core/util.h"
+#include "ndtest.h"
 #include "report/report.h"
 
 static void
@@ -67,9 +68,7 @@ run(const char *fake, const char *skip, const char *revocation)
 	for (size_t i = 0; i < sizeof lower / sizeof lower[0]; i++)
 		if (!skip || strcmp(lower[i]->id, skip) != 0)
 			defs[n++] = lower[i];
-	for (size_t i = 0; i < nd_cert_checks_n; i++)
-		defs[n++] = nd_cert_checks[i];
-	defs[n++] = nd_dys_checks[0];
+	n = ndt_add_layers(defs, n, sizeof defs / sizeof defs[0], ND_LAYER_CERT | ND_LAYER_DYS);
 
 	gmtime_r(&(time_t){ now - 86400 }, &tm);
 	strftime(nb, sizeof nb, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -99,10 +98,7 @@ run(const char *fake, const char *skip, const char *revocation)
 static const struct nd_result *
 ready(void)
 {
-	const struct nd_result *r = nd_report_find(&rep, "dys.ready");
-
-	assert_non_null(r);
-	return r;
+	return ndt_result(&rep, "dys.ready");
 }
 
 static void
@@ -215,8 +211,8 @@ static void
 no_dependencies(void **state)
 {
 	(void)state;
-	assert_null(nd_dys_checks[0]->deps[0]);
-	assert_string_equal(nd_dys_checks[0]->id, "dys.ready");
+	assert_null(nd_check_dys_ready.deps[0]);
+	assert_string_equal(nd_check_dys_ready.id, "dys.ready");
 }
 
 int

@@ -16,11 +16,11 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "checks/checks.h"
 #include "core/i18n.h"
 #include "core/opts.h"
 #include "core/util.h"
 #include "p11/p11_int.h"
+#include "ndtest.h"
 #include "report/report.h"
 #include "x509/x509.h"
 #include "x509/x509_int.h"
@@ -139,24 +139,7 @@ token_report(struct nd_report *rep, X509 **xs, size_t n)
 	json_object_object_add(rep->inventory, "certificates", certs);
 	json_object_object_add(rep->internal, "certificates", ders);
 	nd_x509_collect(rep);
-	nd_report_evaluate(rep, ND_LAYER_P11 | ND_LAYER_CERT);
-}
-
-static const struct nd_result *
-res(const struct nd_report *rep, const char *id)
-{
-	const struct nd_result *r = nd_report_find(rep, id);
-
-	if (!r)
-		fail_msg("no result for %s", id);
-	return r;
-}
-
-static void
-has(const char *hay, const char *needle)
-{
-	if (!hay || !strstr(hay, needle))
-		fail_msg("'%s' not in '%s'", needle, hay ? hay : "(null)");
+	ndt_evaluate(rep, ND_LAYER_P11 | ND_LAYER_CERT);
 }
 
 /* An expired NES and its renewal on one token: every layer names the
@@ -179,10 +162,10 @@ one_rule_for_the_signing_certificate(void **state)
 		sc = nd_jobj(rep.inventory, "signing_certificate");
 		assert_int_equal(nd_jint(sc, "index", -1), renewed);
 		assert_int_equal(nd_p11_pick_signing_cert(&rep), renewed);
-		has(res(&rep, "p11.objects")->message, "YENI SERTIFIKA");
-		assert_int_equal(nd_jint(res(&rep, "p11.objects")->details, "certificate", -1), renewed);
-		has(res(&rep, "cert.qualified")->message, "YENI SERTIFIKA");
-		assert_int_equal(res(&rep, "cert.validity")->status, ND_PASS);
+		ndt_has(ndt_result(&rep, "p11.objects")->message, "YENI SERTIFIKA");
+		assert_int_equal(nd_jint(ndt_result(&rep, "p11.objects")->details, "certificate", -1), renewed);
+		ndt_has(ndt_result(&rep, "cert.qualified")->message, "YENI SERTIFIKA");
+		assert_int_equal(ndt_result(&rep, "cert.validity")->status, ND_PASS);
 		cands = nd_jarr(rep.inventory, "signing_candidates");
 		assert_int_equal(json_object_array_length(cands), 2);
 		for (size_t i = 0; i < 2; i++) {
@@ -208,7 +191,7 @@ qualified_means_one_thing(void **state)
 	token_report(&rep, &x, 1);
 	c = json_object_array_get_idx(nd_jarr(rep.inventory, "signing_candidates"), 0);
 	assert_false(nd_jbool(c, "qualified", true));
-	assert_int_equal(res(&rep, "cert.qualified")->status, ND_FAIL);
+	assert_int_equal(ndt_result(&rep, "cert.qualified")->status, ND_FAIL);
 	nd_report_free(&rep);
 	X509_free(x);
 }
@@ -221,7 +204,7 @@ qualified_of(struct nd_report *rep, const char *ext, const char *sections)
 
 	token_report(rep, &x, 1);
 	X509_free(x);
-	return res(rep, "cert.qualified");
+	return ndt_result(rep, "cert.qualified");
 }
 
 #define QC_SECTIONS(extra_qcs, extra) \
@@ -245,7 +228,7 @@ limits_of_a_qualified_certificate(void **state)
 	r = qualified_of(&rep, NES_EXT, NULL);
 	assert_int_equal(r->status, ND_PASS);
 	sc = nd_jobj(rep.inventory, "signing_certificate");
-	has(nd_jstr(sc, "policy_user_notice"), "5070");
+	ndt_has(nd_jstr(sc, "policy_user_notice"), "5070");
 	assert_int_equal(json_object_array_length(nd_jarr(sc, "restrictions")), 0);
 	nd_report_free(&rep);
 
@@ -254,8 +237,8 @@ limits_of_a_qualified_certificate(void **state)
 	    "[qc_lim]\nid = OID:0.4.0.1862.1.2\nv = SEQUENCE:mv\n"
 	    "[mv]\ncur = PRINTABLESTRING:TRY\namount = INTEGER:0\nexp = INTEGER:0\n"));
 	assert_int_equal(r->status, ND_WARN);
-	has(r->message, "QcLimitValue");
-	has(r->message, "zero");
+	ndt_has(r->message, "QcLimitValue");
+	ndt_has(r->message, "zero");
 	assert_non_null(r->remedy);
 	sc = nd_jobj(rep.inventory, "signing_certificate");
 	lim = nd_jobj(sc, "qc_limit");
@@ -269,7 +252,7 @@ limits_of_a_qualified_certificate(void **state)
 	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\n" KU_NR "certificatePolicies = @nopol\n" QC_NES,
 	    QC_SECTIONS("", ""));
 	assert_int_equal(r->status, ND_WARN);
-	has(r->message, "no user notice");
+	ndt_has(r->message, "no user notice");
 	assert_null(nd_jstr(nd_jobj(rep.inventory, "signing_certificate"), "policy_user_notice"));
 	nd_report_free(&rep);
 
@@ -280,7 +263,7 @@ limits_of_a_qualified_certificate(void **state)
 	    "[qcs]\nc = SEQUENCE:qc_c\nn = SEQUENCE:qc_nes\n"
 	    "[qc_c]\nid = OID:0.4.0.1862.1.1\n[qc_nes]\nid = OID:2.16.792.1.61.0.1.5070.1.1\n");
 	assert_int_equal(r->status, ND_WARN);
-	has(r->message, "yalnızca test");
+	ndt_has(r->message, "yalnızca test");
 	nd_report_free(&rep);
 }
 
@@ -295,21 +278,21 @@ what_a_certificate_is(void **state)
 	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\n" KU_NR "certificatePolicies = @seal\n" QC_NES,
 	    QC_SECTIONS("", ""));
 	assert_int_equal(r->status, ND_FAIL);
-	has(r->message, "company seal (mali mühür)");
-	has(r->remedy, "person's own");
+	ndt_has(r->message, "company seal (mali mühür)");
+	ndt_has(r->remedy, "person's own");
 	nd_report_free(&rep);
 
 	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n"
 	    POLICY_NOTICE, NULL);
 	assert_int_equal(r->status, ND_FAIL);
-	has(r->message, "authentication certificate");
-	has(r->remedy, "person's own");
+	ndt_has(r->message, "authentication certificate");
+	ndt_has(r->remedy, "person's own");
 	nd_report_free(&rep);
 
 	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, keyEncipherment\n"
 	    POLICY_NOTICE, NULL);
 	assert_int_equal(r->status, ND_FAIL);
-	has(r->message, "encryption certificate");
+	ndt_has(r->message, "encryption certificate");
 	nd_report_free(&rep);
 }
 
@@ -329,11 +312,11 @@ ldap_is_not_downloaded(void **state)
 	X509_set_issuer_name(x, iss);
 	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
 	token_report(&rep, &x, 1);
-	r = res(&rep, "cert.chain");
+	r = ndt_result(&rep, "cert.chain");
 	if (strstr(r->message, "downloaded"))
 		fail_msg("LDAP named as a download: %s", r->message);
-	has(r->message, "only over LDAP");
-	has(r->message, "ldap://depo.example");
+	ndt_has(r->message, "only over LDAP");
+	ndt_has(r->message, "ldap://depo.example");
 	assert_non_null(r->remedy);
 	nd_report_free(&rep);
 	X509_NAME_free(iss);
@@ -369,10 +352,10 @@ pem_garbage_before_and_after(void **state)
 		assert_int_equal(nd_x509_decode_certs_skipped((const uint8_t *)buf, strlen(buf), out, skipped,
 		    err, sizeof err), ND_OK);
 		assert_int_equal(sk_X509_num(out), 1);
-		has(json_object_to_json_string(skipped), "damaged certificate block");
-		has(json_object_to_json_string(skipped), "text outside PEM blocks (1 lines)");
+		ndt_has(json_object_to_json_string(skipped), "damaged certificate block");
+		ndt_has(json_object_to_json_string(skipped), "text outside PEM blocks (1 lines)");
 		if (i)
-			has(json_object_to_json_string(skipped), "PRIVATE KEY");
+			ndt_has(json_object_to_json_string(skipped), "PRIVATE KEY");
 		sk_X509_pop_free(out, X509_free);
 		json_object_put(skipped);
 	}
