@@ -34,8 +34,6 @@ const char *nd_err_name(nd_err e);
 /* A sentence for people, translated. */
 const char *nd_strerror(nd_err e);
 
-#endif
-
 /* Translators from each library's codes, one file each in src/core/:
  * error_pcsc.c, error_p11.c, error_usb.c, error_ssl.c. The *_name functions
  * return the library's own symbol ("SCARD_E_NO_SERVICE", "CKR_PIN_LOCKED",
@@ -48,3 +46,5 @@ nd_err nd_err_from_libusb(int rv);
 const char *nd_libusb_name(int rv);
 /* Pops OpenSSL's error queue: the first reason as text into buf. */
 nd_err nd_err_from_openssl(char *buf, size_t bufsz);
+
+#endif
