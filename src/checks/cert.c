@@ -11,7 +11,6 @@
 #include "core/i18n.h"
 #include "core/util.h"
 #include "x509/x509.h"
-#include "x509/x509_int.h"
 
 /* Kamu SM's help line and online services, named in remedies. */
 #define KAMUSM_PHONE "444 5 576"

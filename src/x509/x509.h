@@ -3,6 +3,7 @@
 #define ND_X509_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -43,5 +44,27 @@ bool nd_x509_is_qualified(const json_object *fx);
  * notBefore, first listed. The index, or -1. */
 long nd_x509_pick_signing(const json_object *certs, const json_object *ders, time_t now,
                           bool (*eligible)(const void *ctx, const json_object *cert), const void *ctx);
+
+/* --- what the checks ask of this layer ------------------------------- */
+
+/* Parse an ISO 8601 UTC time as the inventory holds it (not_after, this_update, ...): seconds since
+ * 1970, negative before it (a UTCTime may say 1950); ND_X509_TIME_BAD if
+ * unreadable. */
+#define ND_X509_TIME_BAD INT64_MIN
+int64_t nd_x509_parse_time(const char *s);
+
+/* OIDs that matter (sources: ETSI EN 319 412-5, BTK, Kamu SM CP/CPS). */
+#define ND_OID_QC_COMPLIANCE "0.4.0.1862.1.1"
+#define ND_OID_QC_BTK_NES "2.16.792.1.61.0.1.5070.1.1"
+#define ND_OID_KAMUSM_POLICY_PREFIX "2.16.792.1.2.1.1.5.7."
+/* Kamu SM's arcs for personal NES (…7.1.) and company seals, mali mühür
+ * (…7.4.), from its CP/CPS (drivers-notes/kamusm-certificates.md). */
+#define ND_OID_KAMUSM_NES_POLICY_PREFIX "2.16.792.1.2.1.1.5.7.1."
+#define ND_OID_KAMUSM_SEAL_POLICY_PREFIX "2.16.792.1.2.1.1.5.7.4."
+/* ETSI EN 319 412-5: QcLimitValue, QcType and its values. */
+#define ND_OID_QC_LIMIT "0.4.0.1862.1.2"
+#define ND_OID_QC_TYPE "0.4.0.1862.1.6"
+#define ND_OID_QC_TYPE_ESIGN "0.4.0.1862.1.6.1"
+#define ND_OID_QC_TYPE_ESEAL "0.4.0.1862.1.6.2"
 
 #endif

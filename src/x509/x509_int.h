@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "core/error.h"
+#include "x509/x509.h"
 
 /* Size limits for what we download or read (a CA certificate is a few KiB;
  * a national CA's CRL can hold hundreds of thousands of entries). */
@@ -50,25 +51,9 @@ void nd_x509_time_str(const ASN1_TIME *t, char *buf, size_t bufsz);
 char *nd_x509_sha256_hex(X509 *x);
 /* Qualified-certificate statement ids of x, as dotted OIDs (new array). */
 json_object *nd_x509_qc_statements(X509 *x);
-/* Parse an ISO 8601 UTC time as written by nd_x509_time_str: seconds since
- * 1970, negative before it (a UTCTime may say 1950); ND_X509_TIME_BAD if
- * unreadable. */
-#define ND_X509_TIME_BAD INT64_MIN
-int64_t nd_x509_parse_time(const char *s);
+/* nd_x509_parse_time, ND_X509_TIME_BAD: in x509.h. */
 
-/* OIDs that matter (sources: ETSI EN 319 412-5, BTK, Kamu SM CP/CPS). */
-#define ND_OID_QC_COMPLIANCE "0.4.0.1862.1.1"
-#define ND_OID_QC_BTK_NES "2.16.792.1.61.0.1.5070.1.1"
-#define ND_OID_KAMUSM_POLICY_PREFIX "2.16.792.1.2.1.1.5.7."
-/* Kamu SM's arcs for personal NES (…7.1.) and company seals, mali mühür
- * (…7.4.), from its CP/CPS (drivers-notes/kamusm-certificates.md). */
-#define ND_OID_KAMUSM_NES_POLICY_PREFIX "2.16.792.1.2.1.1.5.7.1."
-#define ND_OID_KAMUSM_SEAL_POLICY_PREFIX "2.16.792.1.2.1.1.5.7.4."
-/* ETSI EN 319 412-5: QcLimitValue, QcType and its values. */
-#define ND_OID_QC_LIMIT "0.4.0.1862.1.2"
-#define ND_OID_QC_TYPE "0.4.0.1862.1.6"
-#define ND_OID_QC_TYPE_ESIGN "0.4.0.1862.1.6.1"
-#define ND_OID_QC_TYPE_ESEAL "0.4.0.1862.1.6.2"
+/* The OIDs that matter: in x509.h. */
 
 /* ---- anchors.c: Kamu SM's certificates pinned by SHA-256 ---------------- */
 
