@@ -14,6 +14,12 @@ int nd_cmd_tokens(struct nd_opts *o);
 int nd_cmd_sign_test(struct nd_opts *o);
 int nd_cmd_verify(struct nd_opts *o);
 int nd_cmd_setup(struct nd_opts *o);
+int nd_cmd_bundle(struct nd_opts *o);
+int nd_cmd_show(struct nd_opts *o);
+
+/* bundle: the bundle could not be written (sysexits' EX_CANTCREAT); the
+ * other codes are those of the check inside it. */
+#define ND_EXIT_CANTCREAT 73
 
 /* The commands as bits: each option lists the commands that take it. */
 enum nd_cmd_bit {
@@ -24,8 +30,10 @@ enum nd_cmd_bit {
 	ND_CMD_SIGN_TEST = 1 << 4,
 	ND_CMD_VERIFY = 1 << 5,
 	ND_CMD_SETUP = 1 << 6,
+	ND_CMD_BUNDLE = 1 << 7,
+	ND_CMD_SHOW = 1 << 8,
 };
-#define ND_CMD_ALL 0x7fu
+#define ND_CMD_ALL 0x1ffu
 
 struct nd_command {
 	const char *name;
@@ -55,6 +63,12 @@ enum nd_collect {
 
 /* Collect, evaluate the given layers, render; returns the exit code. */
 int nd_run_report(struct nd_opts *o, unsigned collect, unsigned layers);
+/* The same without rendering: rep is initialised and evaluated (free it
+ * with nd_report_free). */
+struct nd_report;
+void nd_run_collect(struct nd_report *rep, struct nd_opts *o, unsigned collect, unsigned layers);
+/* What `check` collects and evaluates (bundle runs the same). */
+#define ND_CHECK_COLLECT (ND_COLLECT_USB | ND_COLLECT_SYS | ND_COLLECT_PCSC | ND_COLLECT_P11 | ND_COLLECT_X509)
 
 /* Print a usage error and return ND_EXIT_USAGE. */
 int nd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -28,6 +28,8 @@ static const struct nd_command commands[] = {
 	{ "sign-test", ND_CMD_SIGN_TEST, nd_cmd_sign_test, NULL, N_("make one real signature with the token (asks for the PIN)") },
 	{ "verify", ND_CMD_VERIFY, nd_cmd_verify, N_("FILE..."), N_("check certificate files (PEM or DER)") },
 	{ "setup", ND_CMD_SETUP, nd_cmd_setup, N_("[PART...]"), N_("show (or --apply) the fixes for what the checks found") },
+	{ "bundle", ND_CMD_BUNDLE, nd_cmd_bundle, NULL, N_("the full check and the system's versions and logs in one .tar.gz to send to IT (identity numbers and names masked)") },
+	{ "show", ND_CMD_SHOW, nd_cmd_show, N_("FILE"), N_("print a saved report (report.json, or a bundle) as the text report") },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -71,8 +73,8 @@ static int set_help(struct parse *p, const struct opt_def *d, const char *v);
 static int set_version(struct parse *p, const struct opt_def *d, const char *v);
 
 #define F(f) offsetof(struct nd_opts, f)
-#define REPORTS (ND_CMD_CHECK | ND_CMD_READERS | ND_CMD_TOKENS | ND_CMD_SIGN_TEST)
-#define CERTS (ND_CMD_CHECK | ND_CMD_VERIFY)
+#define REPORTS (ND_CMD_CHECK | ND_CMD_READERS | ND_CMD_TOKENS | ND_CMD_SIGN_TEST | ND_CMD_BUNDLE)
+#define CERTS (ND_CMD_CHECK | ND_CMD_VERIFY | ND_CMD_BUNDLE)
 
 /* In the order --help shows them: those every command takes first. */
 static const struct opt_def opt_defs[] = {
@@ -82,14 +84,15 @@ static const struct opt_def opt_defs[] = {
 	  N_("--timeout takes a number of seconds from 1 to 3600") },
 	{ "no-color", 0, NULL, ND_CMD_ALL, N_("no colour (also NO_COLOR=1)"), set_color, F(color), ND_COLOR_NEVER, 0, NULL },
 	{ "color", 0, NULL, ND_CMD_ALL, N_("colour even when the output is not a terminal"), set_color, F(color), ND_COLOR_ALWAYS, 0, NULL },
-	{ "show-id", 0, NULL, ND_CMD_ALL, N_("show the identity number unmasked"), set_true, F(show_id), 0, 0, NULL },
+	/* a bundle is made to be sent: it never holds an identity number */
+	{ "show-id", 0, NULL, ND_CMD_ALL & ~(unsigned)ND_CMD_BUNDLE, N_("show the identity number unmasked"), set_true, F(show_id), 0, 0, NULL },
 	{ "verbose", 'v', NULL, ND_CMD_ALL, N_("more detail on standard error"), set_more, F(verbose), 0, 0, NULL },
 	{ "help", 'h', NULL, ND_CMD_ALL, N_("this help; after a command, that command's options"), set_help, 0, 0, 0, NULL },
 	{ "version", 0, NULL, ND_CMD_ALL, N_("the version"), set_version, 0, 0, 0, NULL },
 	{ "reader", 0, N_("NAME"), REPORTS | ND_CMD_WATCH, N_("only this reader"), set_str, F(reader), 0, 0, NULL },
 	{ "count", 0, "N", ND_CMD_WATCH, N_("stop after N events"), set_long, F(count), 1, 1000000,
 	  N_("--count takes a number from 1 to 1000000") },
-	{ "module", 0, N_("PATH"), ND_CMD_CHECK | ND_CMD_TOKENS | ND_CMD_SIGN_TEST | ND_CMD_SETUP,
+	{ "module", 0, N_("PATH"), ND_CMD_CHECK | ND_CMD_TOKENS | ND_CMD_SIGN_TEST | ND_CMD_SETUP | ND_CMD_BUNDLE,
 	  N_("PKCS#11 module to use (repeatable; only these)"), set_module, 0, 0, 0, NULL },
 	{ "pin-fd", 0, "N", ND_CMD_SIGN_TEST, N_("read the PIN from file descriptor N"), set_int, F(pin_fd), 0, 65535,
 	  N_("--pin-fd takes a file descriptor number") },
@@ -103,6 +106,8 @@ static const struct opt_def opt_defs[] = {
 	{ "root", 0, N_("DIR"), ND_CMD_SETUP, N_("apply under DIR"), set_root, 0, 0, 0, NULL },
 	{ "polkit-group", 0, N_("NAME"), ND_CMD_SETUP, N_("the group allowed to use PC/SC remotely (setup polkit)"), set_str,
 	  F(polkit_group), 0, 0, NULL },
+	{ "output", 'o', N_("FILE"), ND_CMD_BUNDLE, N_("where to write the bundle (default: nesdoctor-HOST-TIME.tar.gz here)"), set_str,
+	  F(output), 0, 0, NULL },
 };
 #define N_OPTS (sizeof opt_defs / sizeof opt_defs[0])
 /* getopt_long's value for opt_defs[i] given by its long name */
@@ -410,8 +415,17 @@ scan_argv(int argc, char **argv, const char **bad, const char **word)
 				*word = a;
 			continue;
 		}
-		if (a[1] != '-')
-			continue;   /* short options: none takes a value */
+		if (a[1] != '-') {
+			/* "-vo FILE", "-oFILE": the value of a short option that
+			 * takes one is the rest of the word, or the next word */
+			for (const char *c = a + 1; *c; c++)
+				if ((d = find_short(*c)) && d->arg) {
+					if (!c[1])
+						i++;
+					break;
+				}
+			continue;
+		}
 		d = find_long(a + 2, strcspn(a + 2, "="));
 		if (!d) {
 			if (!*bad)
@@ -473,8 +487,11 @@ build_getopt(struct option *lo, char *shorts)
 	for (size_t i = 0; i < N_OPTS; i++) {
 		lo[i] = (struct option){ opt_defs[i].name, opt_defs[i].arg ? required_argument : no_argument, NULL,
 			LONG_VAL(i) };
-		if (opt_defs[i].short_name)
+		if (opt_defs[i].short_name) {
 			shorts[k++] = opt_defs[i].short_name;
+			if (opt_defs[i].arg)
+				shorts[k++] = ':';
+		}
 	}
 	lo[N_OPTS] = (struct option){ NULL, 0, NULL, 0 };
 	shorts[k] = '\0';
@@ -531,7 +548,7 @@ int
 nd_cli_parse(int argc, char **argv, struct nd_opts *o, const struct nd_command **cmd)
 {
 	struct option lo[N_OPTS + 1];
-	char shorts[N_OPTS + 2], name[64];
+	char shorts[2 * N_OPTS + 2], name[64];
 	struct parse p = { o, NULL, false };
 	const char *bad, *word;
 	int c, rv = 0;

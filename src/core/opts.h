@@ -51,6 +51,9 @@ struct nd_opts {
 	const char *root;        /* --root DIR */
 	const char *polkit_group;/* --polkit-group NAME */
 
+	/* bundle */
+	const char *output;      /* -o/--output FILE */
+
 	/* positional arguments after the command (files, setup parts) */
 	char **args;
 	int nargs;

@@ -7,14 +7,14 @@ set -euo pipefail
 : "${ND_BIN:?}" "${ND_SRC:?}"
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 "$ND_BIN" --lang en --help > "$t/help"
-for c in check readers watch tokens sign-test verify setup; do
+for c in check readers watch tokens sign-test verify setup bundle show; do
 	"$ND_BIN" --lang en help "$c" > "$t/help.$c"
 	"$ND_BIN" --lang en "$c" --help | cmp -s - "$t/help.$c" || { echo "FAIL: '$c --help' differs from 'help $c'"; exit 1; }
 done
 python3 - "$t" "$ND_SRC/docs/nesdoctor.1" <<'PY'
 import re, sys
 d, man = sys.argv[1], sys.argv[2]
-CMDS = ["check", "readers", "watch", "tokens", "sign-test", "verify", "setup"]
+CMDS = ["check", "readers", "watch", "tokens", "sign-test", "verify", "setup", "bundle", "show"]
 ALL = frozenset(CMDS)
 fails = []
 

@@ -1,0 +1,3 @@
+# Fuzz harness of a saved report read back (render/saved.c, `nesdoctor show`):
+# parsing and checking the JSON, then rendering what was accepted.
+nd_fuzz(fuzz_saved_report fuzz_saved_report.c)
