@@ -5,6 +5,7 @@
 #include "core/i18n.h"
 #include "core/isolate.h"
 #include "core/opts.h"
+#include "core/util.h"
 #include "report/report.h"
 
 int
@@ -20,6 +21,7 @@ main(int argc, char **argv)
 	 * forked helper behind; `watch` handles Ctrl-C its own way later */
 	nd_child_guard_signals();
 	nd_opts_defaults(&o);
+	o.started_ms = nd_now_ms();   /* the metrics' and the summary's run duration */
 	o.lang = nd_i18n_init(lang_arg);
 	if (!o.lang) {
 		o.lang = nd_i18n_init(NULL);

@@ -8,8 +8,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum nd_color { ND_COLOR_AUTO, ND_COLOR_NEVER, ND_COLOR_ALWAYS };
+/* --format: the report for people, the JSON document, Prometheus' text
+ * exposition, or the fleet summary (the last two: check only). */
+enum nd_format { ND_FORMAT_TEXT, ND_FORMAT_JSON, ND_FORMAT_PROMETHEUS, ND_FORMAT_SUMMARY };
 
 #define ND_MAX_MODULES 16
 #define ND_MAX_ANCHORS 16
@@ -21,7 +25,11 @@ enum nd_color { ND_COLOR_AUTO, ND_COLOR_NEVER, ND_COLOR_ALWAYS };
 
 struct nd_opts {
 	const char *command;     /* "check", "readers", ... */
-	bool json;
+	bool json;               /* format == ND_FORMAT_JSON, kept for the readers of o->json */
+	enum nd_format format;   /* --format (--json: json) */
+	bool format_set;         /* --format or --json was given */
+	const char *textfile_dir;/* --textfile-dir DIR: DIR/nesdoctor.prom */
+	int64_t started_ms;      /* nd_now_ms() when the run started (duration) */
 	enum nd_color color;
 	const char *lang;        /* "tr"/"en" after nd_i18n_init */
 	int timeout_s;           /* --timeout: bound for every outside interaction (1..3600) */

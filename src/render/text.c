@@ -300,14 +300,3 @@ nd_render_text(const struct nd_report *rep, FILE *out, bool color)
 	json_object_put(view.inventory);
 	free(x.nl);
 }
-
-int
-nd_render(const struct nd_report *rep)
-{
-	if (rep->opts && rep->opts->json)
-		nd_render_json(rep, stdout);
-	else
-		nd_render_text(rep, stdout, nd_render_use_color(rep->opts, stdout));
-	fflush(stdout);
-	return (int)nd_verdict_exit(rep->verdict);
-}
