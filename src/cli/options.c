@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "config.h"
@@ -69,6 +70,8 @@ static int set_module(struct parse *p, const struct opt_def *d, const char *v);
 static int set_anchor(struct parse *p, const struct opt_def *d, const char *v);
 static int set_root(struct parse *p, const struct opt_def *d, const char *v);
 static int set_nothing(struct parse *p, const struct opt_def *d, const char *v);
+static int set_format(struct parse *p, const struct opt_def *d, const char *v);
+static int set_textfile_dir(struct parse *p, const struct opt_def *d, const char *v);
 static int set_help(struct parse *p, const struct opt_def *d, const char *v);
 static int set_version(struct parse *p, const struct opt_def *d, const char *v);
 
@@ -78,7 +81,11 @@ static int set_version(struct parse *p, const struct opt_def *d, const char *v);
 
 /* In the order --help shows them: those every command takes first. */
 static const struct opt_def opt_defs[] = {
-	{ "json", 'j', NULL, ND_CMD_ALL, N_("one JSON document (schema nesdoctor.report/1)"), set_true, F(json), 0, 0, NULL },
+	{ "json", 'j', NULL, ND_CMD_ALL, N_("one JSON document (schema nesdoctor.report/1)"), set_format, 0, ND_FORMAT_JSON, 0,
+	  NULL },
+	{ "format", 0, N_("FORMAT"), ND_CMD_ALL,
+	  N_("text (the default), json, prometheus or summary (the last two: check only)"), set_format, 0, -1, 0,
+	  N_("--format takes text, json, prometheus or summary") },
 	{ "lang", 0, "tr|en", ND_CMD_ALL, N_("language of the report (default: from the locale)"), set_nothing, 0, 0, 0, NULL },
 	{ "timeout", 0, N_("SECONDS"), ND_CMD_ALL, N_("bound for every outside interaction (default 10)"), set_timeout, F(timeout_s), 1, 3600,
 	  N_("--timeout takes a number of seconds from 1 to 3600") },
@@ -97,6 +104,8 @@ static const struct opt_def opt_defs[] = {
 	{ "pin-fd", 0, "N", ND_CMD_SIGN_TEST, N_("read the PIN from file descriptor N"), set_int, F(pin_fd), 0, 65535,
 	  N_("--pin-fd takes a file descriptor number") },
 	{ "force", 0, NULL, ND_CMD_SIGN_TEST, N_("log in even on the final PIN try"), set_true, F(force), 0, 0, NULL },
+	{ "textfile-dir", 0, N_("DIR"), ND_CMD_CHECK, N_("write Prometheus metrics to DIR/nesdoctor.prom (node_exporter)"),
+	  set_textfile_dir, 0, 0, 0, NULL },
 	{ "anchor", 0, N_("FILE"), CERTS, N_("extra trust anchor (repeatable)"), set_anchor, 0, 0, 0, NULL },
 	{ "offline", 0, NULL, CERTS, N_("no network: revocation is not checked"), set_true, F(offline), 0, 0, NULL },
 	{ "expiry-warn", 0, N_("DAYS"), CERTS, N_("warn when the certificate expires sooner (default 30)"), set_int,
@@ -256,6 +265,43 @@ set_root(struct parse *p, const struct opt_def *d, const char *v)
 	if (!*v)
 		return nd_usage_error("%s", _("--root takes a folder; it is empty (to change this system, leave --root out)"));
 	p->o->root = v;
+	return 0;
+}
+
+static const char *const format_names[] = { "text", "json", "prometheus", "summary" };
+
+/* --json is --format json (d->lo); --format names one (d->lo -1). Two
+ * different formats on one command line are refused, not silently the
+ * last. */
+static int
+set_format(struct parse *p, const struct opt_def *d, const char *v)
+{
+	long f = d->lo;
+
+	for (size_t i = 0; f < 0 && i < sizeof format_names / sizeof format_names[0]; i++)
+		if (strcmp(v, format_names[i]) == 0)
+			f = (long)i;
+	if (f < 0)
+		return nd_usage_error("%s", _(d->bad));
+	if (p->o->format_set && p->o->format != (enum nd_format)f)
+		return nd_usage_error("%s", _("only one output format can be given (--json is --format json)"));
+	p->o->format = (enum nd_format)f;
+	p->o->format_set = true;
+	p->o->json = p->o->format == ND_FORMAT_JSON;
+	return 0;
+}
+
+/* Refused before anything is collected: the timer's run should fail at
+ * once, not after a full diagnosis. */
+static int
+set_textfile_dir(struct parse *p, const struct opt_def *d, const char *v)
+{
+	struct stat st;
+
+	(void)d;
+	if (!*v || stat(v, &st) != 0 || !S_ISDIR(st.st_mode))
+		return nd_usage_error(_("--textfile-dir takes an existing folder; '%s' is not one"), v);
+	p->o->textfile_dir = v;
 	return 0;
 }
 
@@ -570,6 +616,11 @@ nd_cli_parse(int argc, char **argv, struct nd_opts *o, const struct nd_command *
 	}
 	if (rv == 0)
 		rv = take_command(&p, argc, argv, cmd);
+	/* checked once the command is known: options may come before it */
+	if (rv == 0 && (o->format == ND_FORMAT_PROMETHEUS || o->format == ND_FORMAT_SUMMARY) &&
+	    (*cmd)->bit != ND_CMD_CHECK)
+		rv = nd_usage_error(_("'%s' does not take '--format %s' (only check does)"), (*cmd)->name,
+		    format_names[o->format]);
 	if (rv == ND_OPT_DONE)
 		rv = 0, *cmd = NULL;
 	else if (rv == 0) {
