@@ -176,7 +176,7 @@ add_file(struct bundle *b, const char *name, const char *text, const char *what)
 	size_t n = strlen(s);
 
 	if (b->failed)
-		goto out;
+		goto fail;
 	e = archive_entry_new();
 	archive_entry_set_pathname(e, path);
 	archive_entry_set_filetype(e, AE_IFREG);
@@ -188,7 +188,7 @@ add_file(struct bundle *b, const char *name, const char *text, const char *what)
 	archive_entry_free(e);
 	if (what)
 		fprintf(b->in, "  %-20s %s\n", name, what);
-out:
+fail:
 	free(path);
 	free(s);
 }
@@ -424,7 +424,7 @@ nd_cmd_bundle(struct nd_opts *o)
 		err = errno;
 		free(tmp);
 		tmp = NULL;
-		goto out;
+		goto fail;
 	}
 	b.home = getenv("HOME");
 	if (b.home && (strlen(b.home) < 2 || b.home[0] != '/'))
@@ -449,7 +449,7 @@ nd_cmd_bundle(struct nd_opts *o)
 	if (archive_write_add_filter_gzip(b.a) != ARCHIVE_OK || archive_write_set_format_pax_restricted(b.a) != ARCHIVE_OK ||
 	    archive_write_open_fd(b.a, fd) != ARCHIVE_OK) {
 		err = EIO;
-		goto out;
+		goto fail;
 	}
 	add_file(&b, "report.json", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE), _("the full check as JSON (nesdoctor show reads it)"));
@@ -476,23 +476,23 @@ nd_cmd_bundle(struct nd_opts *o)
 	add_file(&b, "README.txt", readme, NULL);
 	if (b.failed || archive_write_close(b.a) != ARCHIVE_OK) {
 		err = archive_errno(b.a) > 0 ? archive_errno(b.a) : EIO;
-		goto out;
+		goto fail;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		err = errno;
 		fd = -1;
-		goto out;
+		goto fail;
 	}
 	fd = -1;
 	if (rename(tmp, path) != 0 || stat(path, &st) != 0) {
 		err = errno;
-		goto out;
+		goto fail;
 	}
 	free(tmp);
 	tmp = NULL;
 	nd_safe_line(stdout, false, _("Bundle written: %s (%lld bytes)"), path, (long long)st.st_size);
 	rv = (int)nd_verdict_exit(rep.verdict);
-out:
+fail:
 	if (err) {
 		nd_safe_line(stderr, false, _("nesdoctor: cannot write the bundle %s: %s"), path, strerror(err));
 		rv = ND_EXIT_CANTCREAT;

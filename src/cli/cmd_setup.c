@@ -17,10 +17,10 @@ nd_cmd_setup(struct nd_opts *o)
 	for (int i = 0; i < o->nargs; i++)
 		if (!nd_setup_part_known(o->args[i])) {
 			code = nd_usage_error(_("unknown setup part '%s' (parts: %s)"), o->args[i], ND_SETUP_PARTS);
-			goto out;
+			goto fail;
 		}
 	if ((code = nd_setup_plan(o, o->args, o->nargs, &plan)) != 0)
-		goto out;
+		goto fail;
 	if (o->apply)
 		nd_setup_apply(o, &plan);
 	if (o->json) {
@@ -37,7 +37,7 @@ nd_cmd_setup(struct nd_opts *o)
 		nd_setup_render_text(&plan, stdout, nd_render_use_color(o, stdout));
 	fflush(stdout);
 	code = nd_setup_exit(&plan);
-out:
+fail:
 	nd_plan_free(&plan);
 	return code;
 }

@@ -127,17 +127,17 @@ nd_cmd_show(struct nd_opts *o)
 	if (o->nargs != 1)
 		return nd_usage_error("%s", _("show takes one file: a saved report.json or a bundle"));
 	if (!(data = read_bounded(o->args[0], ND_SAVED_MAX, &size, &why)))
-		goto out;
+		goto fail;
 	/* gzip's magic: a bundle */
 	if (size >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
 		if (!(report = bundle_report(data, size, &len, &why)))
-			goto out;
+			goto fail;
 	} else {
 		report = data, len = size;
 		data = NULL;
 	}
 	if (!(doc = nd_saved_parse(report, len, &why)))
-		goto out;
+		goto fail;
 	rv = nd_saved_exit(doc);
 	if (o->json) {
 		json_object *safe = nd_safe_json(doc, ND_SAFE_JSON, o->show_id);
@@ -152,7 +152,7 @@ nd_cmd_show(struct nd_opts *o)
 		nd_render_saved_text(doc, o, stdout, nd_render_use_color(o, stdout));
 	}
 	fflush(stdout);
-out:
+fail:
 	if (why) {
 		nd_safe_line(stderr, false, _("nesdoctor: cannot show %s: %s"), o->args[0], why);
 		rv = ND_EXIT_USAGE;

@@ -180,7 +180,7 @@ probe_mechs(struct probe *pr, CK_SLOT_ID slot)
 	put_ul(m, "slot", slot);
 	if (!HAS(pr, C_GetMechanismList)) {
 		json_object_object_add(m, "missing", json_object_new_boolean(1));
-		goto out;
+		goto fail;
 	}
 	nd_chan_step(pr->ch, "C_GetMechanismList(slot %lu)", slot);
 	rv = get_mechs(pr, slot, &v, &n, anoms);
@@ -207,7 +207,7 @@ probe_mechs(struct probe *pr, CK_SLOT_ID slot)
 		}
 		json_object_array_add(list, e);
 	}
-out:
+fail:
 	json_object_object_add(m, "list", list);
 	json_object_object_add(m, "anomalies", anoms);
 	msg_send(pr, m);
@@ -492,22 +492,22 @@ nd_p11_child_load(struct nd_chan *ch, const char *path, CK_FUNCTION_LIST_PTR *f)
 		char *s = nd_p11_clean(e, e ? strlen(e) : 0, 1024, NULL);
 		json_object_object_add(m, "dlerror", json_object_new_string(s));
 		free(s);
-		goto out;
+		goto fail;
 	}
 	nd_chan_step(pr->ch, "dlsym(C_GetFunctionList)");
 	*(void **)&gfl = dlsym(lib, "C_GetFunctionList");
 	if (!gfl) {
 		json_object_object_add(m, "no_entry", json_object_new_boolean(1));
-		goto out;
+		goto fail;
 	}
 	nd_chan_step(pr->ch, "C_GetFunctionList");
 	rv = gfl(&pr->f);
 	put_ul(m, "rv", rv);
 	if (rv != CKR_OK || !pr->f)
-		goto out;
+		goto fail;
 	put_version(m, "list_version", pr->f->version);
 	ok = true;
-out:
+fail:
 	json_object_object_add(m, "ok", json_object_new_boolean(ok));
 	msg_send(pr, m);
 	/* no dlclose(): some modules (OpenSC) do not survive being unloaded,

@@ -547,13 +547,13 @@ nd_p11_sign_test(struct nd_report *rep, const struct nd_p11_pin_source *pinsrc)
 	json_object_object_add(st, "forced", json_object_new_boolean(o && o->force));
 	if ((a = sign_target(rep, st, &tok, &collected_der, &rv)) == NULL ||
 	    !take_pin(st, tok, pinsrc, timeout_s, &lim, a, &pin))
-		goto out;
+		goto fail;
 	if (nd_child_run(nd_p11_sign_child, a, &lim, on_sign_msg, &s, &res) != ND_OK)
 		res.end = ND_CHILD_FAILED;
 	nd_freezero(pin, ND_P11_PIN_MAX);
 	pin = NULL;
 	conclude(&s, &res, a, collected_der);
-out:
+fail:
 	nd_freezero(pin, ND_P11_PIN_MAX);
 	if (a)
 		explicit_bzero(a, sizeof *a);

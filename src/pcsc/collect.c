@@ -490,7 +490,7 @@ probe_card(const char *reader, const struct nd_child_limits *lim, json_object *c
 	bool answered = false;
 
 	if (nd_child_run(child_probe, &pa, lim, keep_msg, &m, &res) != ND_OK)
-		goto out;
+		goto fail;
 	if (got(&m, "connect"))
 		set_rv(card, "connect_rv", msg_rv(got(&m, "connect")));
 	if (got(&m, "status"))
@@ -498,7 +498,7 @@ probe_card(const char *reader, const struct nd_child_limits *lim, json_object *c
 	if (got(&m, "apdu"))
 		answered = card_apdu(card, got(&m, "apdu"));
 	state = card_state(card, &m, &res, answered);
-out:
+fail:
 	json_object_object_add(card, "state", json_object_new_string(state));
 	json_object_put(m.by_type);
 }
@@ -723,7 +723,7 @@ nd_pcsc_collect(struct nd_report *rep)
 		sock = DEFAULT_SOCKET;
 	setup_facts(pcsc, sock, filter, timeout_ms);
 	if (nd_child_run(child_survey, NULL, &lim, keep_msg, &m, &res) != ND_OK)
-		goto out;
+		goto fail;
 	svc = survey_service(pcsc, &m, &res, sock, timeout_ms);
 	if ((rd = got(&m, "readers")) != NULL) {
 		set_rv(pcsc, "readers_rv", msg_rv(rd));
@@ -735,7 +735,7 @@ nd_pcsc_collect(struct nd_report *rep)
 	if (names)
 		list = add_readers(pcsc, readers, names, states, filter, &lim);
 	rv = ND_OK;
-out:
+fail:
 	json_object_object_add(pcsc, "service", json_object_new_string(svc));
 	json_object_object_add(pcsc, "reachable", json_object_new_boolean(strcmp(svc, "ok") == 0));
 	json_object_object_add(pcsc, "elapsed_ms", json_object_new_int64(nd_now_ms() - start));

@@ -217,14 +217,14 @@ part_p11kit(const struct nd_opts *o, struct nd_plan *plan)
 	if (!mod) {
 		want_manual(plan, "p11-kit", _("install AKİA from Kamu SM, or give --module PATH"),
 		    _("the AKIS PKCS#11 library (libakisp11.so) was not found"), true);
-		goto out;
+		goto fail;
 	}
 	if ((reg = p11kit_registered(plan, mod)) != NULL) {
 		s = nd_plan_add(plan, "p11-kit", ND_STEP_WRITE);
 		s->path = nd_xstrdup(reg);
 		s->state = ND_STEP_OK;
 		s->reason = nd_asprintf(_("already registers %s"), mod);
-		goto out;
+		goto fail;
 	}
 	content = nd_asprintf("# The AKIS PKCS#11 library (Kamu SM), registered by `nesdoctor setup p11-kit`.\n"
 	    "# Programs that load p11-kit-proxy.so see the AKIS token through it.\n"
@@ -233,7 +233,7 @@ part_p11kit(const struct nd_opts *o, struct nd_plan *plan)
 	if (!plan->root && !nd_which("p11-kit"))
 		want_manual(plan, "p11-kit", "sudo apt install p11-kit",
 		    _("p11-kit is not installed: the module file does nothing without it"), false);
-out:
+fail:
 	free(mod);
 	free(reg);
 	free(content);
@@ -273,7 +273,7 @@ part_nss(const struct nd_opts *o, struct nd_plan *plan)
 		s->state = ND_STEP_SKIPPED;
 		s->command = nd_xstrdup("modutil");
 		s->reason = nd_xstrdup(_("the nss part changes your own NSS databases, not files under --root"));
-		goto out;
+		goto fail;
 	}
 	if (geteuid() == 0 && sudo && *sudo) {
 		/* root's databases are of no use to the person */
@@ -281,25 +281,25 @@ part_nss(const struct nd_opts *o, struct nd_plan *plan)
 		s->state = ND_STEP_SKIPPED;
 		s->command = nd_xstrdup("modutil");
 		s->reason = nd_asprintf(_("run this part as %s, without sudo: nesdoctor setup nss --apply"), sudo);
-		goto out;
+		goto fail;
 	}
 	if (!(mod = akis_module(o, plan))) {
 		want_manual(plan, "nss", _("install AKİA from Kamu SM, or give --module PATH"),
 		    _("the AKIS PKCS#11 library (libakisp11.so) was not found"), true);
-		goto out;
+		goto fail;
 	}
 	if (!(modutil = nd_which("modutil"))) {
 		want_manual(plan, "nss", "sudo apt install libnss3-tools",
 		    _("modutil, the tool that registers a library with NSS, is not installed"), true);
-		goto out;
+		goto fail;
 	}
 	if (!home || !*home)
-		goto out;
+		goto fail;
 	nss_dbs(home, &g);
 	if (g.gl_pathc == 0) {
 		want_manual(plan, "nss", _("start Firefox or Chrome once, then run this again"),
 		    _("no NSS database was found (~/.pki/nssdb, Firefox profiles)"), true);
-		goto out;
+		goto fail;
 	}
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		char *dir = nd_xstrdup(g.gl_pathv[i]), *slash = strrchr(dir, '/');
@@ -329,7 +329,7 @@ part_nss(const struct nd_opts *o, struct nd_plan *plan)
 		free(db);
 		free(dir);
 	}
-out:
+fail:
 	globfree(&g);
 	free(mod);
 	free(modutil);
@@ -382,7 +382,7 @@ part_pcscd(const struct nd_opts *o, struct nd_plan *plan)
 
 	if (!unit) {
 		want_manual(plan, "pcscd", "sudo apt install pcscd libccid", _("pcscd is not installed"), true);
-		goto out;
+		goto fail;
 	}
 	if (plan->root) {
 		/* what `systemctl enable` does, as a file: the socket is
@@ -402,11 +402,11 @@ part_pcscd(const struct nd_opts *o, struct nd_plan *plan)
 			s->reason = nd_xstrdup(_("already enabled"));
 		} else if (there)
 			s->replaces = true;
-		goto out;
+		goto fail;
 	}
 	if (stat("/run/systemd/system", &st) != 0) {
 		want_manual(plan, "pcscd", "sudo pcscd", _("systemd is not running here: start pcscd yourself"), true);
-		goto out;
+		goto fail;
 	}
 	en = first_line(is_en, tmo);
 	act = first_line(is_act, tmo);
@@ -421,7 +421,7 @@ part_pcscd(const struct nd_opts *o, struct nd_plan *plan)
 		s->state = ND_STEP_OK;
 		s->reason = nd_xstrdup(_("pcscd.socket is enabled and listening"));
 	}
-out:
+fail:
 	free(en);
 	free(act);
 }

@@ -152,22 +152,22 @@ walk_nofollow(int rootfd, const char *rel, int flags, mode_t mode)
 		*slash = '\0';
 		if (strcmp(p, "..") == 0) {
 			errno = EXDEV;
-			goto out;
+			goto fail;
 		}
 		if (!*p || strcmp(p, ".") == 0)
 			continue;
 		next = openat(cur, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0)
-			goto out;
+			goto fail;
 		close(cur);
 		cur = next;
 	}
 	if (strcmp(p, "..") == 0) {
 		errno = EXDEV;
-		goto out;
+		goto fail;
 	}
 	fd = openat(cur, *p ? p : ".", flags | O_NOFOLLOW | O_CLOEXEC, mode);
-out:
+fail:
 	if (fd < 0) {
 		int e = errno;
 		close(cur);
@@ -211,18 +211,18 @@ dir_fd(const struct nd_plan *plan, int rootfd, const char *rel, bool create)
 
 	fd = in_root(plan, rootfd, rel, O_PATH | O_DIRECTORY, 0);
 	if (fd >= 0 || errno != ENOENT || !create || !*rel)
-		goto out;
+		goto fail;
 	parent = nd_xstrdup(rel);
 	last = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 	parent[last > rel ? (size_t)(last - rel) - 1 : 0] = '\0';
 	if ((pfd = dir_fd(plan, rootfd, parent, true)) < 0)
-		goto out;
+		goto fail;
 	if (mkdirat(pfd, last, 0755) < 0 && errno != EEXIST)
-		goto out;
+		goto fail;
 	/* an existing name that is not a folder (a link leading nowhere
 	 * under the root) fails here: ENOTDIR or ELOOP */
 	fd = openat(pfd, last, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-out:
+fail:
 	if (pfd >= 0) {
 		int e = errno;
 		close(pfd);
@@ -282,12 +282,12 @@ nd_setup_read(const struct nd_plan *plan, const char *path, size_t max, bool *ex
 
 	*exists = false;
 	if (rootfd < 0)
-		goto out;
+		goto fail;
 	fd = in_root(plan, rootfd, path + strspn(path, "/"), O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
 	*exists = fd >= 0 || errno != ENOENT;
 	if (fd >= 0)
 		read_fd(fd, max, &buf);
-out:
+fail:
 	if (fd >= 0)
 		close(fd);
 	if (rootfd >= 0)
@@ -305,12 +305,12 @@ nd_setup_readlink(const struct nd_plan *plan, const char *path, char *buf, size_
 
 	*exists = false;
 	if (rootfd < 0 || bufsz == 0 || (dfd = parent_fd(plan, rootfd, path, false, &base)) < 0)
-		goto out;
+		goto fail;
 	*exists = fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	n = readlinkat(dfd, base, buf, bufsz - 1);
 	if (n >= 0)
 		buf[n] = '\0';
-out:
+fail:
 	if (dfd >= 0)
 		close(dfd);
 	if (rootfd >= 0)
@@ -500,20 +500,20 @@ apply_symlink(const struct nd_plan *plan, int rootfd, struct nd_step *s)
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.nesdoctor-new", base) >= sizeof tmp) {
 		errno = ENAMETOOLONG;
 		fail_step(s, _("could not make the link"));
-		goto out;
+		goto fail;
 	}
 	unlinkat(dfd, tmp, 0);
 	if (s->replaces && !(s->backup = backup_at(dfd, base, s->real_path))) {
 		fail_step(s, _("could not back up the old file"));
-		goto out;
+		goto fail;
 	}
 	if (symlinkat(s->content, dfd, tmp) < 0 || renameat(dfd, tmp, dfd, base) < 0) {
 		fail_step(s, _("could not make the link"));
 		unlinkat(dfd, tmp, 0);
-		goto out;
+		goto fail;
 	}
 	s->state = ND_STEP_DONE;
-out:
+fail:
 	close(dfd);
 }
 

@@ -365,7 +365,7 @@ container_kind(const struct nd_report *rep)
 			ret = v;
 			v = NULL;
 		}
-		goto out;
+		goto fail;
 	}
 	if (exists("/.dockerenv"))
 		c = "docker";
@@ -380,7 +380,7 @@ container_kind(const struct nd_report *rep)
 		}
 	}
 	ret = c ? nd_xstrdup(c) : NULL;
-out:
+fail:
 	free(v);
 	free(t);
 	return ret;

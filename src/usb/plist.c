@@ -300,7 +300,7 @@ nd_plist_parse(const char *text, size_t len, struct nd_ifd_bundle *b)
 		set_error(b, ND_ERR_PARSE, err == ND_ERR_TRUNCATED ?
 		    "the XML ends in the middle of a tag, comment or string" :
 		    "malformed XML (a bad tag, or a value over the size limits)");
-		goto out;
+		goto fail;
 	}
 	if (lists[K_NAME].n)
 		b->cf_name = nd_xstrdup(lists[K_NAME].v[0]);
@@ -310,12 +310,12 @@ nd_plist_parse(const char *text, size_t len, struct nd_ifd_bundle *b)
 		b->version = nd_xstrdup(lists[K_VERSION].v[0]);
 	if (!lists[K_EXEC].n) {
 		set_error(b, ND_ERR_NOT_FOUND, "no CFBundleExecutable: pcscd skips this bundle");
-		goto out;
+		goto fail;
 	}
 	if (!lists[K_VID].seen || !lists[K_PID].seen || !lists[K_FRIENDLY].seen) {
 		set_error(b, ND_ERR_NOT_FOUND,
 		    "no ifdVendorID, ifdProductID or ifdFriendlyName: pcscd skips this bundle");
-		goto out;
+		goto fail;
 	}
 	n = lists[K_VID].n;
 	if (lists[K_PID].n != n || lists[K_FRIENDLY].n != n) {
@@ -337,7 +337,7 @@ nd_plist_parse(const char *text, size_t len, struct nd_ifd_bundle *b)
 		id->name = nd_xstrdup(lists[K_FRIENDLY].v[i]);
 		b->n_ids++;
 	}
-out:
+fail:
 	for (int k = 0; k < K_COUNT; k++)
 		list_free(&lists[k]);
 	return b->err;

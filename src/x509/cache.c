@@ -172,17 +172,17 @@ nd_cache_usable(const char *dir, char *why, size_t whysz)
 
 	if (top < 0) {
 		ok = why[0] == '\0';   /* not there yet: made private when needed */
-		goto out;
+		goto fail;
 	}
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
 		int fd = open_sub(top, subs[i], false, why, whysz);
 		if (fd >= 0)
 			close(fd);
 		else if (why[0])
-			goto out;
+			goto fail;
 	}
 	ok = true;
-out:
+fail:
 	if (top >= 0)
 		close(top);
 	return ok;
@@ -225,7 +225,7 @@ prune(int fd, size_t max_count, uint64_t max_bytes, time_t max_age)
 	if (!d) {
 		if (dfd >= 0)
 			close(dfd);
-		goto out;
+		goto fail;
 	}
 	while ((e = readdir(d)) != NULL && scanned++ < CACHE_SCAN) {
 		struct stat st;
@@ -245,7 +245,7 @@ prune(int fd, size_t max_count, uint64_t max_bytes, time_t max_age)
 			size_t nc = cap ? 2 * cap : 64;
 			struct entry *nv = reallocarray(v, nc, sizeof *nv);
 			if (!nv)
-				goto out;
+				goto fail;
 			v = nv;
 			cap = nc;
 		}
@@ -261,7 +261,7 @@ prune(int fd, size_t max_count, uint64_t max_bytes, time_t max_age)
 		if (i >= max_count || bytes > max_bytes)
 			unlinkat(fd, v[i].name, 0);
 	}
-out:
+fail:
 	free(v);
 	if (d)
 		closedir(d);
@@ -384,14 +384,14 @@ nd_cache_load_certs(const char *dir, STACK_OF(X509) *out)
 
 	if (!dir || (top = open_top(dir, false, why, sizeof why)) < 0 ||
 	    (sfd = open_sub(top, "ca", false, why, sizeof why)) < 0)
-		goto out;
+		goto fail;
 	/* within the bounds first (a cache filled by an older version may
 	 * hold hundreds), then everything that is left is read */
 	prune_kind(sfd, "ca");
 	if ((dfd = openat(sfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || !(d = fdopendir(dfd))) {
 		if (dfd >= 0)
 			close(dfd);
-		goto out;
+		goto fail;
 	}
 	while ((e = readdir(d)) != NULL && scanned++ < CACHE_SCAN && loaded < CACHE_MAX_CERTS) {
 		char err[64];
@@ -423,7 +423,7 @@ nd_cache_load_certs(const char *dir, STACK_OF(X509) *out)
 		sk_X509_pop_free(sk, X509_free);
 		loaded++;
 	}
-out:
+fail:
 	if (d)
 		closedir(d);
 	if (sfd >= 0)
@@ -480,17 +480,17 @@ nd_cache_open_url(const char *dir, const char *kind, const char *url, struct sta
 	int top = -1, sfd = -1, fd = -1;
 
 	if (!dir || !(name = url_name(url)))
-		goto out;
+		goto fail;
 	if ((top = open_top(dir, false, why, sizeof why)) < 0 ||
 	    (sfd = open_sub(top, kind, false, why, sizeof why)) < 0)
-		goto out;
+		goto fail;
 	/* never a link, never blocking on a FIFO; regular files only */
 	fd = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd >= 0 && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))) {
 		close(fd);
 		fd = -1;
 	}
-out:
+fail:
 	if (sfd >= 0)
 		close(sfd);
 	if (top >= 0)
@@ -564,19 +564,19 @@ nd_cache_tmp_commit(struct nd_cache_tmp *t, struct stat *st)
 	bool ok = false;
 
 	if (t->fd < 0 || t->failed || fstat(t->fd, st) != 0)
-		goto out;
+		goto fail;
 	if (close(t->fd) != 0) {
 		t->fd = -1;
-		goto out;
+		goto fail;
 	}
 	t->fd = -1;
 	if (renameat(t->sfd, t->tmp, t->sfd, t->name) != 0)
-		goto out;
+		goto fail;
 	t->tmp[0] = '\0';
 	/* the rename keeps the inode; its ctime changed, the rest did not */
 	ok = fstatat(t->sfd, t->name, st, AT_SYMLINK_NOFOLLOW) == 0;
 	prune_kind(t->sfd, t->kind);
-out:
+fail:
 	nd_cache_tmp_abort(t);
 	return ok;
 }
@@ -619,16 +619,16 @@ nd_cache_load_note(const char *dir, const char *kind, const char *url)
 	int top = -1, sfd = -1;
 
 	if (!dir || !(h = url_name(url)))
-		goto out;
+		goto fail;
 	name = nd_asprintf("%s.ok", h);
 	if ((top = open_top(dir, false, why, sizeof why)) < 0 ||
 	    (sfd = open_sub(top, kind, false, why, sizeof why)) < 0)
-		goto out;
+		goto fail;
 	if (nd_x509_read_fileat(sfd, name, true, 4096, &buf, &len, err, sizeof err) != ND_OK)
-		goto out;
+		goto fail;
 	text = nd_xcalloc(len + 1, 1);
 	memcpy(text, buf, len);
-out:
+fail:
 	if (sfd >= 0)
 		close(sfd);
 	if (top >= 0)

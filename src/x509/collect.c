@@ -173,8 +173,9 @@ nd_x509_collect(struct nd_report *rep)
 	nd_pool_init(&pool);
 	memset(&co, 0, sizeof co);
 	nd_net_init(&net, o->offline, o->timeout_s);
-	/* what a long network wait is for, on a terminal only, never in JSON */
-	net.progress = !o->json && isatty(STDERR_FILENO);
+	/* what a long network wait is for, on a terminal only, and only with
+	 * the report for people (never with JSON, the summary or metrics) */
+	net.progress = o->format == ND_FORMAT_TEXT && isatty(STDERR_FILENO);
 	cache = nd_cache_dir(o->cache_dir);
 	data_dir = nd_x509_data_dir();
 	json_object_object_add(rep->inventory, "x509", x509);
@@ -273,7 +274,7 @@ nd_x509_collect(struct nd_report *rep)
 				    &pool, &net, now));
 			json_object_object_add(rep->inventory, "ca_certificates", cas);
 		}
-		goto done;
+		goto fail;
 	}
 	{
 		json_object *ent = json_object_array_get_idx(inv, (size_t)chosen);
@@ -312,7 +313,7 @@ nd_x509_collect(struct nd_report *rep)
 			rv = nd_x509_ca_revocation(sk_X509_value(co.chain, i), sk_X509_value(co.chain, i + 1), &net, cache);
 		json_object_object_add(json_object_array_get_idx(co.elements, (size_t)i), "revocation", rv);
 	}
-done:
+fail:
 	json_object_object_add(x509, "network", json_object_get(net.log));
 	json_object_put(net.log);
 	json_object_put(chosen_fx);

@@ -175,34 +175,34 @@ pss_setup(EVP_PKEY_CTX *pctx, const X509_ALGOR *alg, const EVP_MD **md)
 
 	X509_ALGOR_get0(&obj, &ptype, &pval, alg);
 	if (ptype != V_ASN1_SEQUENCE || !(ps = pval))
-		goto out;
+		goto fail;
 	p = ASN1_STRING_get0_data(ps);
 	if (!(pss = d2i_RSA_PSS_PARAMS(NULL, &p, ASN1_STRING_length(ps))))
-		goto out;
+		goto fail;
 	*md = pss->hashAlgorithm ? EVP_get_digestbyobj(pss->hashAlgorithm->algorithm) : EVP_sha1();
 	if (pss->maskGenAlgorithm) {
 		const ASN1_STRING *mp;
 		if (OBJ_obj2nid(pss->maskGenAlgorithm->algorithm) != NID_mgf1 ||
 		    pss->maskGenAlgorithm->parameter == NULL ||
 		    pss->maskGenAlgorithm->parameter->type != V_ASN1_SEQUENCE)
-			goto out;
+			goto fail;
 		mp = pss->maskGenAlgorithm->parameter->value.sequence;
 		p = ASN1_STRING_get0_data(mp);
 		if (!(mgf_md = d2i_X509_ALGOR(NULL, &p, ASN1_STRING_length(mp))))
-			goto out;
+			goto fail;
 		mgf1 = EVP_get_digestbyobj(mgf_md->algorithm);
 	} else
 		mgf1 = EVP_sha1();
 	if (pss->saltLength)
 		salt = ASN1_INTEGER_get(pss->saltLength);
 	if (pss->trailerField && ASN1_INTEGER_get(pss->trailerField) != 1)
-		goto out;
+		goto fail;
 	if (!*md || !mgf1 || salt < 0 || salt > 1024)
-		goto out;
+		goto fail;
 	ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0 &&
 	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, (int)salt) > 0 &&
 	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, mgf1) > 0;
-out:
+fail:
 	X509_ALGOR_free(mgf_md);
 	RSA_PSS_PARAMS_free(pss);
 	return ok;
@@ -1014,7 +1014,7 @@ idp_matches_leaf(DIST_POINT_NAME *idp_dp, const X509_NAME *crl_issuer, X509 *lea
 	bool ok = false, by_url = false;
 
 	if (!dps || !DIST_POINT_set_dpname(idp_dp, crl_issuer))
-		goto out;
+		goto fail;
 	for (int i = 0; url && i < sk_DIST_POINT_num(dps); i++) {
 		DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
 		if (dp->distpoint && dpn_has_url(dp->distpoint, url))
@@ -1028,7 +1028,7 @@ idp_matches_leaf(DIST_POINT_NAME *idp_dp, const X509_NAME *crl_issuer, X509 *lea
 		    dpn_match(idp_dp, dp->distpoint))
 			ok = true;
 	}
-out:
+fail:
 	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
 	return ok;
 }
@@ -1064,36 +1064,36 @@ crl_covers(const struct nd_crl_stream *s, struct nd_rev *res, bool *partial)
 			ext_name(ext, oid, sizeof oid);
 			nd_rev_unusable(res, "crl_unusable", _("the CRL has a critical extension nesdoctor does not "
 			    "know (%s)"), oid);
-			goto out;
+			goto fail;
 		}
 	}
 	idp = exts ? X509V3_get_d2i(exts, NID_issuing_distribution_point, &crit, NULL) : NULL;
 	if (!idp && crit != -1) {
 		/* present but unreadable, or twice */
 		nd_rev_unusable(res, "crl_unusable", "%s", _("the CRL's issuing distribution point cannot be read"));
-		goto out;
+		goto fail;
 	}
 	if (idp && idp->indirectCRL) {
 		nd_rev_unusable(res, "crl_scope", "%s", _("the CRL is an indirect CRL (it lists certificates of "
 		    "other issuers too), which nesdoctor does not read"));
-		goto out;
+		goto fail;
 	}
 	if (idp && idp->onlyattr) {
 		nd_rev_unusable(res, "crl_scope", "%s", _("the CRL covers only attribute certificates"));
-		goto out;
+		goto fail;
 	}
 	if (idp && idp->onlyCA && !leaf_is_ca(leaf)) {
 		nd_rev_unusable(res, "crl_scope", "%s", _("the CRL covers only CA certificates"));
-		goto out;
+		goto fail;
 	}
 	if (idp && idp->onlyuser && leaf_is_ca(leaf)) {
 		nd_rev_unusable(res, "crl_scope", "%s", _("the CRL covers only end-user certificates"));
-		goto out;
+		goto fail;
 	}
 	if (idp && idp->distpoint && !idp_matches_leaf(idp->distpoint, s->crl_issuer, leaf, s->url)) {
 		nd_rev_unusable(res, "crl_scope", "%s", _("the CRL is for another distribution point than the "
 		    "certificate's"));
-		goto out;
+		goto fail;
 	}
 	if (idp && idp->onlysomereasons) {
 		nd_rev_fail(res, ND_ERR_UNSUPPORTED, "%s", _("the CRL covers only some revocation reasons: it "
@@ -1108,7 +1108,7 @@ crl_covers(const struct nd_crl_stream *s, struct nd_rev *res, bool *partial)
 		*partial = true;
 	}
 	ok = true;
-out:
+fail:
 	ISSUING_DIST_POINT_free(idp);
 	return ok;
 }
@@ -1133,11 +1133,11 @@ nd_crl_stream_finish(struct nd_crl_stream *s, struct nd_rev *res)
 	if (s->stop) {
 		nd_rev_fail(res, s->code, "%s", s->err);
 		res->error = s->error;
-		goto out;
+		goto fail;
 	}
 	if (!s->issuer_ok) {
 		nd_rev_fail(res, ND_ERR_CRYPTO, "%s", _("the CRL is from another issuer"));
-		goto out;
+		goto fail;
 	}
 	if (s->check_sig) {
 		int v = 0;
@@ -1150,7 +1150,7 @@ nd_crl_stream_finish(struct nd_crl_stream *s, struct nd_rev *res)
 			nd_err_from_openssl(why, sizeof why);
 			nd_rev_fail(res, ND_ERR_CRYPTO, _("the CRL's signature does not verify (%s)"),
 			    s->sig_why[0] ? s->sig_why : why[0] ? why : "-");
-			goto out;
+			goto fail;
 		}
 		res->sig_checked = true;
 	}
@@ -1158,18 +1158,18 @@ nd_crl_stream_finish(struct nd_crl_stream *s, struct nd_rev *res)
 	nd_x509_time_str(s->next_upd, res->next_update, sizeof res->next_update);
 	if (!s->this_upd || X509_cmp_time(s->this_upd, &ahead) > 0) {
 		nd_rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the CRL is dated in the future (check the clock)"));
-		goto out;
+		goto fail;
 	}
 	if (!s->next_upd || X509_cmp_time(s->next_upd, &s->now) < 0) {
 		nd_rev_fail(res, ND_ERR_PROTOCOL, _("the CRL is out of date (next update was due %s)"),
 		    res->next_update[0] ? res->next_update : "-");
-		goto out;
+		goto fail;
 	}
 	if (!s->leaf || !crl_covers(s, res, &partial))
-		goto out;
+		goto fail;
 	if (s->ent_error) {
 		nd_rev_unusable(res, s->ent_error, "%s", s->ent_err);
-		goto out;
+		goto fail;
 	}
 	if (s->found) {
 		res->status = ND_REV_REVOKED;
@@ -1177,20 +1177,20 @@ nd_crl_stream_finish(struct nd_crl_stream *s, struct nd_rev *res)
 		res->reason = s->reason;
 	} else if (partial) {
 		/* res already says why */
-		goto out;
+		goto fail;
 	} else if (s->removes) {
 		/* removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1): a
 		 * complete CRL with it is not built the way we read it, and its
 		 * silence about a certificate proves nothing */
 		nd_rev_unusable(res, "crl_unusable", "%s", _("the CRL lists entries as removeFromCRL, which only a "
 		    "delta CRL may do"));
-		goto out;
+		goto fail;
 	} else
 		res->status = ND_REV_GOOD;
 	res->code = ND_OK;
 	res->error = NULL;
 	res->err[0] = '\0';
 	res->cacheable = true;
-out:
+fail:
 	ERR_clear_error();
 }

@@ -148,12 +148,12 @@ qc_limit(const ASN1_TYPE *info)
 
 	json_object_object_add(lim, "readable", json_object_new_boolean(0));
 	if (!info || ASN1_TYPE_get(info) != V_ASN1_SEQUENCE)
-		goto out;
+		goto fail;
 	q = ASN1_STRING_get0_data(info->value.sequence);
 	mv = d2i_ASN1_SEQUENCE_ANY(NULL, &q, ASN1_STRING_length(info->value.sequence));
 	if (!mv || sk_ASN1_TYPE_num(mv) != 3 || !int_of(sk_ASN1_TYPE_value(mv, 1), &amount) ||
 	    !int_of(sk_ASN1_TYPE_value(mv, 2), &exponent))
-		goto out;
+		goto fail;
 	cur = sk_ASN1_TYPE_value(mv, 0);
 	if (ASN1_TYPE_get(cur) == V_ASN1_PRINTABLESTRING && ASN1_STRING_length(cur->value.printablestring) == 3) {
 		char c[4] = { 0 };
@@ -162,11 +162,11 @@ qc_limit(const ASN1_TYPE *info)
 	} else if (int_of(cur, &code))
 		json_object_object_add(lim, "currency", json_object_new_int64(code));
 	else
-		goto out;
+		goto fail;
 	json_object_object_add(lim, "amount", json_object_new_int64(amount));
 	json_object_object_add(lim, "exponent", json_object_new_int64(exponent));
 	json_object_object_add(lim, "readable", json_object_new_boolean(1));
-out:
+fail:
 	sk_ASN1_TYPE_pop_free(mv, ASN1_TYPE_free);
 	return lim;
 }
@@ -202,7 +202,7 @@ qc_walk(X509 *x, json_object *fx)
 	STACK_OF(ASN1_TYPE) *seq = NULL;
 
 	if (loc < 0)
-		goto done;
+		goto fail;
 	ext = X509_get_ext(x, loc);
 	val = X509_EXTENSION_get_data(ext);
 	p = ASN1_STRING_get0_data(val);
@@ -210,7 +210,7 @@ qc_walk(X509 *x, json_object *fx)
 	 * QCStatement ::= SEQUENCE { statementId OID, statementInfo ANY OPTIONAL } */
 	seq = d2i_ASN1_SEQUENCE_ANY(NULL, &p, ASN1_STRING_length(val));
 	if (!seq)
-		goto done;
+		goto fail;
 	for (int i = 0; i < sk_ASN1_TYPE_num(seq); i++) {
 		ASN1_TYPE *t = sk_ASN1_TYPE_value(seq, i);
 		STACK_OF(ASN1_TYPE) *st;
@@ -237,7 +237,7 @@ qc_walk(X509 *x, json_object *fx)
 		}
 		sk_ASN1_TYPE_pop_free(st, ASN1_TYPE_free);
 	}
-done:
+fail:
 	if (fx) {
 		if (!nd_jobj(fx, "qc_limit"))
 			json_object_object_add(fx, "qc_limit", NULL);

@@ -455,7 +455,7 @@ exchange(int fd, const char *proxy, const char *host, const char *port, const ch
 	if (!bio) {
 		close(fd);
 		set_err(oc, "internal", "%s", nd_strerror(ND_ERR_NOMEM));
-		goto out;
+		goto fail;
 	}
 	rctx = OSSL_HTTP_REQ_CTX_new(bio, bio, 0);
 	hosthdr = strcmp(port, "80") == 0 ? nd_xstrdup(host) : nd_asprintf("%s:%s", host, port);
@@ -468,7 +468,7 @@ exchange(int fd, const char *proxy, const char *host, const char *port, const ch
 	     * object, checking its length against max_len; the deadline is ours */
 	    !OSSL_HTTP_REQ_CTX_set_expected(rctx, NULL, 1, 0, 0)) {
 		set_err(oc, "internal", "%s", _("could not prepare the HTTP request"));
-		goto out;
+		goto fail;
 	}
 	OSSL_HTTP_REQ_CTX_set_max_response_length(rctx, (unsigned long)max_len);
 	if (body) {
@@ -480,7 +480,7 @@ exchange(int fd, const char *proxy, const char *host, const char *port, const ch
 		    !OSSL_HTTP_REQ_CTX_set1_req(rctx, content_type, ASN1_ITEM_rptr(ASN1_ANY),
 		    (const ASN1_VALUE *)req)) {
 			set_err(oc, "internal", "%s", _("could not prepare the HTTP request"));
-			goto out;
+			goto fail;
 		}
 	}
 	for (;;) {
@@ -494,16 +494,16 @@ exchange(int fd, const char *proxy, const char *host, const char *port, const ch
 			break;
 		if (r == 0) {
 			classify_http_failure(rctx, proxy, host, oc);
-			goto out;
+			goto fail;
 		}
 		if (nd_now_ms() >= deadline) {
 			set_err(oc, "timeout", "%s", "");
-			goto out;
+			goto fail;
 		}
 		p.events = BIO_should_write(bio) ? POLLOUT : POLLIN;
 		if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
 			set_err(oc, "internal", "poll: %s", strerror(errno));
-			goto out;
+			goto fail;
 		}
 		mem = OSSL_HTTP_REQ_CTX_get0_mem_bio(rctx);
 		progress_tick(pg, mem ? (size_t)BIO_pending(mem) : 0);
@@ -513,12 +513,12 @@ exchange(int fd, const char *proxy, const char *host, const char *port, const ch
 	len = OSSL_HTTP_REQ_CTX_get_resp_len(rctx);
 	if (mn <= 0 || len == 0 || len > (size_t)mn || len > max_len) {
 		set_err(oc, "bad_response", "%s", _("the answer is not DER"));
-		goto out;
+		goto fail;
 	}
 	*out = nd_xcalloc(len, 1);
 	memcpy(*out, mp, len);
 	*out_len = len;
-out:
+fail:
 	ERR_clear_error();
 	ASN1_TYPE_free(req);
 	OSSL_HTTP_REQ_CTX_free(rctx);
@@ -546,7 +546,7 @@ exchange_stream(int fd, const char *proxy, const char *host, const char *port, c
 		if (!sock)
 			close(fd);
 		set_err(oc, "internal", "%s", nd_strerror(ND_ERR_NOMEM));
-		goto out;
+		goto fail;
 	}
 	BIO_push(rb, sock);
 	rctx = OSSL_HTTP_REQ_CTX_new(sock, rb, 0);
@@ -555,7 +555,7 @@ exchange_stream(int fd, const char *proxy, const char *host, const char *port, c
 	    !OSSL_HTTP_REQ_CTX_add1_header(rctx, "Host", hosthdr) ||
 	    !OSSL_HTTP_REQ_CTX_set_expected(rctx, NULL, 0, 0, 0)) {
 		set_err(oc, "internal", "%s", _("could not prepare the HTTP request"));
-		goto out;
+		goto fail;
 	}
 	OSSL_HTTP_REQ_CTX_set_max_response_length(rctx, (unsigned long)max_len);
 	for (;;) {
@@ -568,16 +568,16 @@ exchange_stream(int fd, const char *proxy, const char *host, const char *port, c
 			break;
 		if (r == 0) {
 			classify_http_failure(rctx, proxy, host, oc);
-			goto out;
+			goto fail;
 		}
 		if (nd_now_ms() >= deadline) {
 			set_err(oc, "timeout", "%s", "");
-			goto out;
+			goto fail;
 		}
 		p.events = BIO_should_write(sock) ? POLLOUT : POLLIN;
 		if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
 			set_err(oc, "internal", "poll: %s", strerror(errno));
-			goto out;
+			goto fail;
 		}
 		progress_tick(pg, 0);
 	}
@@ -592,7 +592,7 @@ exchange_stream(int fd, const char *proxy, const char *host, const char *port, c
 		if (n > 0) {
 			if ((size_t)n > max_len - total) {
 				set_err(oc, "too_large", "%s", "");
-				goto out;
+				goto fail;
 			}
 			total += (size_t)n;
 			progress_tick(pg, total);
@@ -605,25 +605,25 @@ exchange_stream(int fd, const char *proxy, const char *host, const char *port, c
 		if (n == 0 || !BIO_should_retry(rb)) {
 			if (want && total != want) {
 				set_err(oc, "bad_response", "%s", _("the connection closed before the whole answer arrived"));
-				goto out;
+				goto fail;
 			}
 			break;
 		}
 		if (nd_now_ms() >= deadline) {
 			set_err(oc, "timeout", "%s", "");
-			goto out;
+			goto fail;
 		}
 		if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
 			set_err(oc, "internal", "poll: %s", strerror(errno));
-			goto out;
+			goto fail;
 		}
 	}
 	if (total == 0) {
 		set_err(oc, "bad_response", "%s", _("the answer is empty"));
-		goto out;
+		goto fail;
 	}
 	*out_len = total;
-out:
+fail:
 	ERR_clear_error();
 	OSSL_HTTP_REQ_CTX_free(rctx);
 	if (rb)
@@ -652,28 +652,28 @@ fetch(struct nd_net *net, const char *purpose, const char *url, const char *cont
 	memset(&pg, 0, sizeof pg);
 	if (net->offline) {
 		set_err(oc, "offline", "%s", _("offline"));
-		goto out;
+		goto fail;
 	}
 	if (!OSSL_HTTP_parse_url(url, &use_ssl, NULL, &host, &port, NULL, &path, &query, NULL)) {
 		set_err(oc, "unsupported", "%s", _("not a valid URL"));
-		goto out;
+		goto fail;
 	}
 	if (use_ssl) {
 		/* Kamu SM publishes over plain HTTP (the data is signed); an
 		 * https URL would need a TLS setup we do not make here */
 		set_err(oc, "unsupported", "%s", _("https URLs are not supported here"));
-		goto out;
+		goto fail;
 	}
 	if (net->deadline_ms - nd_now_ms() < MIN_LEFT_MS) {
 		set_err(oc, "timeout", "%s", _("not tried: the time for network requests ran out"));
-		goto out;
+		goto fail;
 	}
 	pathq = query && *query ? nd_asprintf("%s?%s", path, query) : nd_xstrdup(path);
 	proxy = OSSL_HTTP_adapt_proxy(NULL, NULL, host, 0);
 	*proxy_out = proxy;
 	if (proxy && !OSSL_HTTP_parse_url(proxy, NULL, NULL, &phost, &pport, NULL, NULL, NULL, NULL)) {
 		set_err(oc, "proxy", _("the proxy setting %s is not a valid address (http_proxy)"), proxy);
-		goto out;
+		goto fail;
 	}
 	chost = proxy ? phost : host;
 	cport = proxy ? pport : port;
@@ -692,7 +692,7 @@ fetch(struct nd_net *net, const char *purpose, const char *url, const char *cont
 			set_err(oc, "proxy", _("the proxy's name %s does not resolve (%s)"), chost, why);
 		else
 			set_err(oc, "dns", _("the name %s does not resolve (%s)"), chost, why);
-		goto out;
+		goto fail;
 	}
 	fd = connect_any(ai, net->deadline_ms, &pg, &e);
 	if (fd < 0) {
@@ -707,14 +707,14 @@ fetch(struct nd_net *net, const char *purpose, const char *url, const char *cont
 			set_err(oc, "refused", _("%s:%s refused the connection"), chost, cport);
 		else
 			set_err(oc, "unreachable", _("%s:%s cannot be reached (%s)"), chost, cport, strerror(e));
-		goto out;
+		goto fail;
 	}
 	if (sink)
 		exchange_stream(fd, proxy, host, port, pathq, max_len, net->deadline_ms, &pg, sink, out_len, oc);
 	else
 		exchange(fd, proxy, host, port, pathq, content_type, body, body_len, max_len,
 		    net->deadline_ms, &pg, out, out_len, oc);
-out:
+fail:
 	if (oc->error && strcmp(oc->error, "timeout") == 0 && !oc->detail[0]) {
 		int64_t ms = pg.t0 ? nd_now_ms() - pg.t0 : 0;
 		snprintf(oc->detail, sizeof oc->detail, _("no answer within %d s"), (int)((ms + 500) / 1000));

@@ -518,17 +518,17 @@ crl_try(const char *url, X509 *leaf, X509 *issuer, struct nd_net *net, const cha
 		nd_rev_fail(res, e, _("the CRL is larger than nesdoctor reads (%u MiB at most)"),
 		    ND_X509_MAX_CRL / (1024 * 1024));
 		res->error = "crl_too_large";
-		goto done;
+		goto fail;
 	}
 	if (e != ND_OK) {
 		nd_rev_fail(res, e, "%s", err);
-		goto done;
+		goto fail;
 	}
 	nd_crl_stream_finish(k.s, res);
 	/* a CRL that cannot decide is never cached */
 	if (res->cacheable && k.store && nd_cache_tmp_commit(&k.tmp, &st))
 		crl_note(cache_dir, url, &st, issuer, res, k.s);
-done:
+fail:
 	if (k.store)
 		nd_cache_tmp_abort(&k.tmp);
 	nd_crl_stream_free(k.s);
@@ -609,7 +609,7 @@ nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *cha
 		}
 	}
 	if (done)
-		goto out;
+		goto fail;
 	if (!first_url && !net->offline && !ocsp_unknown)
 		nd_rev_fail(&first_err, ND_ERR_NOT_FOUND, "%s", _("the certificate names no OCSP responder and no CRL"));
 unknown:
@@ -623,7 +623,7 @@ unknown:
 	else
 		json_object_object_add(out, "error", json_object_new_string(rev_error_name(&first_err)));
 	json_object_object_add(out, "detail", json_object_new_string(first_err.err));
-out:
+fail:
 	json_object_object_add(out, "attempts", attempts);
 	return out;
 }
@@ -677,7 +677,7 @@ nd_x509_ca_revocation(X509 *ca, X509 *issuer, struct nd_net *net, const char *ca
 		crl_try(url, ca, issuer, net, cache_dir, &r, &cached);
 		if (r.status == ND_REV_GOOD || r.status == ND_REV_REVOKED) {
 			set_final(out, "crl", url, &r, cached);
-			goto out;
+			goto fail;
 		}
 		if (!first_url) {
 			first_err = r;
@@ -699,7 +699,7 @@ nd_x509_ca_revocation(X509 *ca, X509 *issuer, struct nd_net *net, const char *ca
 	else
 		json_object_object_add(out, "error", json_object_new_string(rev_error_name(&first_err)));
 	json_object_object_add(out, "detail", json_object_new_string(first_err.err));
-out:
+fail:
 	json_object_put(fx);
 	return out;
 }

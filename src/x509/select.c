@@ -99,10 +99,10 @@ facts(const json_object *ent, json_object *der, time_t now, struct cand *c)
 
 	memset(c, 0, sizeof *c);
 	if (nd_jbool(ent, "parse_error", false))
-		goto out;
+		goto fail;
 	if (nd_jstr(der, "der")) {
 		if (!(fx = described(der)))
-			goto out;
+			goto fail;
 	}
 	c->qualified = nd_x509_is_qualified(fx);
 	c->non_repudiation = nd_jarr_has_str(nd_jarr(fx, "key_usage"), "nonRepudiation") ||
@@ -120,7 +120,7 @@ facts(const json_object *ent, json_object *der, time_t now, struct cand *c)
 		kt = nd_jstr(nd_jobj(fx, "key"), "type");
 	c->key_kind = kt && (strcmp(kt, "RSA") == 0 || strcmp(kt, "EC") == 0);
 	ok = true;
-out:
+fail:
 	return ok;
 }
 
