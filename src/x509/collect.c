@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The x509 collector: reads the certificates the PKCS#11 layer found (or
  * the files given to `verify`), picks the signing certificate, builds its
  * chain and asks about its revocation. Facts only: the checks in
