@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/check.sh: how fast and how big a full `nesdoctor check` is, with
 # every layer real (the end-to-end world of tests/e2e: pcscd + vpcd + an
 # AKIS virtual card, SoftHSM2 holding a qualified test certificate, the test

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/crl.sh: a CRL of N entries (1 000 000 by default) checked by
 # `nesdoctor verify` from the cache, side by side with
 # `openssl verify -crl_check` on the same CRL, alternately, RUNS times each

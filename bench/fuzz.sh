@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/fuzz.sh BUILD_DIR [SECONDS] [REGEX]: run every libFuzzer harness of a
 # -DND_FUZZ=ON build for SECONDS each (default 60), longer than ctest does,
 # from the committed seeds (read only; new inputs go to a temporary folder),

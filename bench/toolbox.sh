@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/toolbox.sh: `nesdoctor check` side by side with the sequence of
 # tools a technician would type to find out the same things, on the same
 # virtual card, alternating, in one run. Not part of ctest.

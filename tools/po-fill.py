@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """po-fill.py POT OUT.po TRANSLATIONS.py: write a Turkish .po for the msgids of
 POT that TRANSLATIONS (a dict literal {msgid: msgstr}) covers. A helper for
 developers: it keeps each part's po/tr/<part>.po in step with the sources."""

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # nesdoctor for Lider Ahenk's script policy (Pardus): prints nesdoctor's JSON
 # summary (`nesdoctor check --format summary`, schema nesdoctor.summary/1) on
 # standard output, one line. Always one valid JSON object, within a bounded

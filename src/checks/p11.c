@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Checks of the p11 layer: rules over inventory.modules, inventory.tokens
  * and inventory.certificates (see src/p11/ingest.c for the keys). Pure
  * functions of the inventory; the words for people are chosen here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Checks of the pcsc layer: rules over inventory.pcsc and inventory.readers
  * (see src/pcsc/pcsc.h for the keys). Pure functions of the inventory. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The advice about pcscd itself, given by the sys checks and reused word for
  * word by the checks further from the cause (pcsc.service, usb.access), so
  * that two failing checks with one cause never say different things: in a

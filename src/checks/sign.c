@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Checks of the sign layer: sign.test judges inventory.sign_test, written
  * by nd_p11_sign_test() (nesdoctor sign-test only; never part of check). */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Checks of the sys layer. Ids (stable, documented in README.md):
  *   sys.os       which system this is (info)
  *   sys.pcscd    pcscd installed, and running or started on demand

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The thin tool on top of the library: one file per command. */
 #ifndef ND_CLI_H
 #define ND_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nesdoctor bundle [-o FILE]: what this machine saw, in one .tar.gz that a
  * person can send to IT: the full check (report.json, report.txt), the
  * versions of what signing needs, the smart-card USB devices and IFD

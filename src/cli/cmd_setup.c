@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* `nesdoctor setup [PART...] [--apply] [--root DIR]`: see src/setup/setup.h. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nesdoctor show FILE: a saved report (the output of `check --json`, or a
  * bundle's report.json, or the bundle itself) printed as the text report
  * the person saw, in the language of that run; the exit code is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nesdoctor sign-test: the one command that uses the PIN. It is read from
  * the terminal with echo off, from --pin-fd N, or from NESDOCTOR_PIN (for
  * scripts); never from argv. It is read only when a login is going to

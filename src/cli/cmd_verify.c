@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nesdoctor verify FILE...: the certificate checks on files (PEM, DER or
  * PKCS#7), for IT staff. The files take the place of the token's
  * certificates: the first end-entity certificate that looks like a

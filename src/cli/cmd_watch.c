@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* `nesdoctor watch`: reader and card events as they happen, one line each,
  * or JSON lines with --json:
  *   {"event": "card_inserted", "reader": "...", "atr": "3B...", "time": "...Z",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The command line in one place: the commands, and one table of options
  * with, for each, its value, its help line and the commands that take it.
  * getopt_long's options, `--help` (for the tool and for one command) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "checks/checks.h"
 #include "cli/cli.h"
 #include "p11/p11.h"

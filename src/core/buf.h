@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A bounds-checked cursor over untrusted bytes. Every read checks the
  * remaining length first; a failed read leaves the cursor where it was and
  * sets the sticky error flag, so a parser can read a whole structure and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One error type for the whole tool. Each layer turns its own library's
  * codes (PC/SC, PKCS#11, libusb, OpenSSL) into these in error.c, and keeps
  * the library's own name for the report (for example "SCARD_E_NO_SERVICE"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PKCS#11 return values: the library's own names for the report, and the
  * one place where they become nesdoctor errors. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PC/SC return values: their own names for the report, and the one error
  * type of the tool. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* OpenSSL's error queue into our error type. The queue holds the low-level
  * cause first (a refused connect, a bad ASN.1 tag) and the higher-level
  * consequences after it; people want the first, classification wants the

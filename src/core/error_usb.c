@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libusb-1.0 return codes -> nd_err, and their names for the report. */
 #include <stdio.h>
 

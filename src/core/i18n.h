@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Translations: every user-visible string goes through _() (gettext). */
 #ifndef ND_I18N_H
 #define ND_I18N_H

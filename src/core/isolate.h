@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Run code that may hang or crash (a vendor PKCS#11 module, a stuck pcscd)
  * in a child process. The child reports back over a pipe with framed JSON
  * messages; the parent enforces the time limits, kills a hung child, and

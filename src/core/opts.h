@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Options shared by every command and read by every layer. Parsed once in
  * src/cli/options.c (one table: which commands take each option); layers
  * only read them. Every option has its value: nd_opts_defaults() sets the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Outside data made safe for a terminal or a JSON document (see safe.h). */
 #include <stdarg.h>
 #include <stdint.h>

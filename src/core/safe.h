@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Outside data on its way out: a certificate subject, a file name, a reader
  * name, a token label or a module string can hold any bytes. Before such a
  * string reaches a terminal or a JSON document it goes through here:

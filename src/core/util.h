@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef ND_UTIL_H
 #define ND_UTIL_H
 

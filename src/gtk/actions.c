@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The window's actions, each a nesdoctor child read asynchronously:
  *   Fix: `nesdoctor setup PARTS --json` (the plan, shown first), then
  *        `pkexec nesdoctor setup PARTS --apply` (polkit action

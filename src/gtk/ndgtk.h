@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nesdoctor-gtk: the window's shared state and the helpers between its
  * files (main.c: the window and the check; report.c: what a report says;
  * actions.c: fix, save, test signature). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What a nesdoctor.report/1 document says, in the window's words: the
  * verdict's sentence, icon and colour, the layers' titles, the remedy as
  * steps, the setup parts the findings name, and the token sign-test would

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A first look at the certificates found on a token, for the inventory:
  * who, issued by whom, valid when, which key. OpenSSL reads the DER; the
  * certificate layer does the real judging (chain, qualified, revocation). */

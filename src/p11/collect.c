@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The p11 collector: find the modules, check each file before it is
  * loaded, then probe it in a child process and record what it said, how it
  * ended, and which call it was in when it did not end well. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Where PKCS#11 modules are. The AKIS library has no registry of its own:
  * Kamu SM's AKİA package puts it under /opt/Akia and copies it to
  * /usr/lib; repackagers use other places. Other modules register with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The dynamic loader explains a failed dlopen() in one line of its own
  * jargon ("libpcsclite.so.1: cannot open shared object file: No such file
  * or directory"). Here it becomes a kind, the library concerned and, when

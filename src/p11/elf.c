@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Before a module is loaded: is it a shared library for this machine? A
  * 32-bit AKIS build on a 64-bit system is the classic; the loader's own
  * message ("wrong ELF class: ELFCLASS32") means nothing to the person. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The parent side of the collector: messages from a probing child become
  * inventory entries. The child ran foreign code and may have been corrupted
  * by it, so every message is checked again here: types, counts, lengths,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Which PC/SC reader is this PKCS#11 slot? Modules put the reader name in
  * the slot description, but the field holds only 64 bytes, some modules add
  * words around it, and some drop pcsc-lite's " 00 00" suffix. We only name

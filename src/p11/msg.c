@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The probing and signing children's messages: built in the child, read
  * back in the parent. */
 #include "p11/p11_int.h"

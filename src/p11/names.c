@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PKCS#11 numbers that go into the report by name: token flags and the
  * mechanisms that can make a signature. */
 #include <p11-kit/pkcs11.h>

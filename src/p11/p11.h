@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The p11 layer: finds the PKCS#11 modules (the AKIS library first), loads
  * each one in a child process, and records what it says about slots,
  * tokens, PIN state, mechanisms and objects. Nothing here runs module code

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Inside the p11 layer: the pieces the collector and the signing test are
  * made of, exposed for the unit tests and fuzz harnesses. */
 #ifndef ND_P11_INT_H

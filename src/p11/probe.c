@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The child side of the collector: everything that touches module code
  * runs here, in a process of its own (nd_child_run). Each call into the
  * module is announced first, so that the parent can say which call hung or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Which of the modules and tokens seen decide whether this person can sign.
  * A machine may carry OpenSC, SoftHSM and p11-kit's trust module next to
  * the AKIS library; DYS signs through the AKIS library, so when it is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The child side of sign-test: everything that touches module code runs
  * here (nd_child_run). It finds the token again, refuses a locked token or
  * a final try, logs in exactly once, signs the parent's message and sends

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nesdoctor sign-test, the parent's side: one real signature by the token,
  * verified here.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Strings a module hands us are untrusted bytes: PKCS#11 says blank-padded
  * UTF-8 without a terminator, real modules write C strings, Latin-5
  * (Turkish ISO-8859-9) or leftovers of their own buffers. Everything that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The typed view of the p11 inventory: one name table per enum. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A typed view of the p11 inventory (inventory.modules, .tokens,
  * .certificates, .sign_test; see src/p11/ingest.c for the keys): the JSON
  * stays the model, and checks and renderers read it through these names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ISO/IEC 7816-3 ATR parser. Reads only through struct nd_cur; keeps going
  * as far as the bytes allow so that a damaged ATR still tells what it can. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ISO/IEC 7816-3 Answer To Reset: TS, T0, interface bytes, historical bytes,
  * TCK. The bytes come from the card through a reader and pcscd: outside
  * bytes, read only through struct nd_cur. A malformed ATR is a finding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Card identification from the ATR: the table of the cards that matter for
  * a Turkish NES. Extend the table, not the code. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What card is this? From its ATR: our own table of the cards that matter
  * here (AKIS, the Turkish ID card), then pcsc-tools' smartcard_list.txt for
  * everything else, read at run time when it is installed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pcsc-tools' smartcard_list.txt, read at run time (it is GPL data: never
  * copied into this project). The file is outside bytes: every line is read
  * through struct nd_cur, with limits on sizes and counts, and what reaches

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The pcsc collector. libpcsclite has no time limit of its own on most calls
  * (a stopped pcscd hangs SCardEstablishContext, a mute card hangs
  * SCardTransmit), so every conversation with pcscd runs in a child process

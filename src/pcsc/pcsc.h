@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The pcsc collector: gathers facts into the report's inventory, nothing else.
  *
  * inventory.pcsc (the daemon):

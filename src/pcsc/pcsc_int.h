@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared by the collector and the watch (child side; talks to pcscd). */
 #ifndef ND_PCSC_INT_H
 #define ND_PCSC_INT_H

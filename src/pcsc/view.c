@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The typed view of the pcsc inventory: one name table per enum. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A typed view of the pcsc inventory (see pcsc.h for its keys): the JSON
  * stays the model, and checks and renderers read it through these names
  * and enums, so a misspelt key or state is a compile error, not a silent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The watch loop (see watch.h). The child talks to pcscd; the parent only
  * relays messages and enforces the time limits. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Following reader and card events live (`nesdoctor watch`).
  *
  * The loop runs in a child process (nd_child_run) that reports every event

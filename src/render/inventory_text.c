@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Per-layer inventory sections of the text report. */
 #include "core/i18n.h"
 #include "core/util.h"

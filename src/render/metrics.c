@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* --format prometheus and --textfile-dir: Prometheus' text exposition
  * format (version 0.0.4), for node_exporter's textfile collector. The
  * metric names are an interface, listed in the README's Fleet section.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One report, the format the options ask for: text (the default), the
  * JSON document, Prometheus' exposition or the fleet summary; and with
  * --textfile-dir, the metrics in DIR/nesdoctor.prom besides. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Renderers: the same report as JSON for scripts, or text for people. */
 #ifndef ND_RENDER_H
 #define ND_RENDER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A saved report read back and printed as text. The text report is made by
  * the same nd_render_text() as a live run: the document's checks become
  * results again (their messages and remedies as saved, in the language of

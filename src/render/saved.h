@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A saved report read back: the JSON document of `--json` (or a bundle's
  * report.json), checked to be a nesdoctor report and printed as the text
  * report the person saw (`nesdoctor show`). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The fleet summary (--format summary, schema nesdoctor.summary/1): one
  * small JSON object for the engines a fleet already runs (Ansible facts,
  * Zabbix's master item, Lider Ahenk's script policy). Its keys are an

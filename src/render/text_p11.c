@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The p11 section of the text report: libraries, tokens (which reader each
  * is in), certificates with their keys, and the signing test. */
 #include "core/i18n.h"

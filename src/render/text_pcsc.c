@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The pcsc section of the text report: which reader has which card, like
  * `opensc-tool -l`, with what the card is and whether it answered. */
 #include "core/i18n.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The sys section of the text report: what the inventory holds. */
 #include "core/i18n.h"
 #include "core/util.h"

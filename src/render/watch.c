@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* `nesdoctor watch`: the messages of nd_pcsc_watch (src/pcsc/watch.h) for
  * people, one line per event, or as JSON lines for scripts:
  *   {"event": "card_inserted", "reader": "...", "atr": "3B...", "time": "...Z",

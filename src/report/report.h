@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The report model: inventory (what was seen, as plain JSON data), check
  * results (rules over the inventory), the primary cause and the verdict.
  * No I/O here: checks can be run on hand-made inventories. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The setup parts: what each one wants on the system, as steps. Looking is
  * allowed here (files, and commands bounded in time); changing is not. */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The setup plan: steps, applying them, and showing them. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* `nesdoctor setup`: the fixes for what the checks find, as a plan of
  * steps. Without --apply the plan is shown and nothing changes; with it each
  * step is done, idempotently (a step whose result is already there is

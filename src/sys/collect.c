@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The sys collector: pcscd, polkit, the session, sandboxes, containers, and
  * programs that hold readers. Reads /proc, /etc and /usr, and runs a few
  * commands (each bounded in time); needs no root, and says "unknown" for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Pure parsers of the sys layer (system files and command outputs). Each
  * reads the bytes through a bounded cursor (core/buf.h); the text ends at
  * its end or at its first NUL, as a C string would, so the byte and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Running an outside command with a time limit and a cap on its output.
  * Used by the sys collector (pcscd --version, systemctl, loginctl,
  * journalctl) and by setup (systemctl, udevadm, modutil). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The sys collector: gathers facts into the report's inventory, nothing else. */
 #ifndef ND_SYS_H
 #define ND_SYS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* CCID class descriptor decoding. The bytes come from the device: every read
  * goes through the cursor, and nothing is trusted about bLength. */
 #include <stdio.h>

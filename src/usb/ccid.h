@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The CCID class descriptor (USB CCID rev 1.1, section 5.1), decoded from
  * the class-specific bytes a device sends after its interface descriptor. */
 #ifndef ND_USB_CCID_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The installed IFD driver bundles and which of them serves a device. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The known-device table: readers and tokens nesdoctor knows by USB id.
  * Generated at build time from drivers-notes/devices.tsv (see
  * drivers-notes/README.md); sorted by vendor and product id. */

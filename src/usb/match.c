@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small pure pieces of the usb layer, kept apart from libusb so that unit
  * tests and the fuzz harness reach them directly. */
 #include <stdlib.h>

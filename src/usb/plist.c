@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Info.plist reading. pcscd's own reader (tokenparser.l) is a lexer, not an
  * XML parser: it remembers the last <key> and appends every <string> after
  * it to that key. This follows the same model, so that what we predict is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Installed IFD driver bundles: pcscd's drivers folder
  * (/usr/lib/pcsc/drivers/<name>.bundle/Contents/Info.plist). pcscd picks a
  * driver for a USB reader by the ids a bundle's Info.plist lists; the bundle

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kamu SM's NES hierarchy, pinned by the SHA-256 of each certificate. A
  * certificate from the token, the cache, an AIA download, a file or the
  * data folder becomes a trust anchor when its fingerprint is listed here.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The local cache: CA certificates that built a verified chain (so that
  * the next run, or an offline one, can build it again) and CRLs (kept
  * until their next update). What is read back is checked like any

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The chain from the signing certificate to a trust anchor, built and
  * verified by OpenSSL (X509_STORE / X509_STORE_CTX). Candidates come from
  * the token (or the files given), the cache, Kamu SM's certificates shipped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Chain building (chain.c), private to src/x509. */
 #ifndef ND_X509_CHAIN_H
 #define ND_X509_CHAIN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A CRL checked as it streams (from the network or the cache): the
  * signature over the tbsCertList is computed as its bytes pass, the
  * certificate's serial is looked for entry by entry, and everything else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Certificates from outside bytes: files given to `verify`, --anchor files,
  * AIA downloads. OpenSSL parses; we only choose the format and bound the
  * size. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Facts about one certificate, as JSON: what the cert checks read. All
  * parsing is OpenSSL's; this file only picks fields out. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Certificate files for `nesdoctor verify`, turned into the inventory
  * shapes that the PKCS#11 layer writes for a token's certificates, so that
  * the collector and the checks do not care where certificates came from. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HTTP for AIA, OCSP and CRLs. We look the name up and connect ourselves,
  * so that a refused or unroutable connection fails at once and a name that
  * does not resolve is told apart (OpenSSL's own connect retries a refused

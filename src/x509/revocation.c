@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Revocation of the signing certificate: OCSP first (fresh, signed, with a
  * nonce), then the CRL from the distribution point (signed by the issuer,
  * kept in the cache until its next update). Whatever the network does, the

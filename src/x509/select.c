@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one rule for the certificate a signing program would use, and the one
  * definition of "qualified". p11.objects, p11.mechanisms, sign-test and the
  * cert checks all follow them (through nd_p11_pick_signing_cert and the x509

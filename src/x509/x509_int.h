@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to src/x509: describing certificates, the pinned anchors, the
  * certificate pool, HTTP, the cache, chain building and revocation. Exposed
  * here (not in x509.h) so that tests and fuzz harnesses can reach the parts

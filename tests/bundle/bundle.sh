@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # nesdoctor bundle in the end-to-end world (tests/e2e/lib.sh: pcscd + a
 # virtual AKIS card + a SoftHSM2 token holding the test PKI's certificate,
 # whose subject holds a TCKN and the holder's name, labelled <TCKN>NES0),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # nesdoctor show on what is not a whole report: a clear error and exit 64,
 # never a crash or a wait; a hand-made whole report is shown with its own
 # exit code and language. No rig: nothing here talks to pcscd.

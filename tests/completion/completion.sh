@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # completion/nesdoctor.bash, sourced into bash and called as bash calls it
 # (COMP_WORDS, COMP_CWORD, COMP_LINE, COMP_POINT set; COMPREPLY read back):
 # once on its own, once after bash-completion's bash_completion when that is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end, the card: no card in the reader, and a card that is not an
 # AKIS card, every layer real (lib.sh). Two PKCS#11 modules, because the
 # answer depends on where the token lives:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Sourced by the end-to-end tests, before rig_enter_ns. Every layer is real:
 #   pcscd + vpcd with a virtual card (tests/rig: rig.sh, vcard) carrying an
 #     AKIS ATR (or another one),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end, the certificate failures: a SoftHSM2 token whose certificate
 # (with its key) is revoked, expired or not qualified, behind a working
 # AKIS card, every layer real (lib.sh). Each gives dys.ready fail, the

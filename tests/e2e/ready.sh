@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end, the good cases: `nesdoctor check` with every layer real
 # (lib.sh) gives dys.ready for a SoftHSM2 token holding a qualified test
 # certificate and its key:

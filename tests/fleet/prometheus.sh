@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Prometheus and the fleet summary with the real components, in private
 # namespaces: the e2e world (tests/e2e/lib.sh: pcscd + vpcd + a virtual
 # AKIS card, SoftHSM2, the test PKI with OCSP on loopback), Debian's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # contrib/prometheus/nesdoctor-rules.yml: promtool checks the rules and
 # runs their unit tests (nesdoctor-rules.test.yml: not ready, certificate
 # within 30 days, PIN on its final try or locked, stale textfile).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The systemd units as installed (ExecStart pointed at the built binary):
 # systemd-analyze verify says nothing, not even a warning (it exits 0 on
 # unknown keys and bad values, so its output is what counts); the service

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The bytes a USB device sends after its interface descriptor, read as a run
  * of class descriptors (the CCID one decoded and turned into JSON), and the
  * same bytes as a string descriptor. */

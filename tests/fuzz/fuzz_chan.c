@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The child-to-parent message decoder: arbitrary bytes, split arbitrarily. */
 #include <stddef.h>
 #include <stdint.h>

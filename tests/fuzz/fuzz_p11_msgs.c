@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What a probing child sends about a module, as the parent reads it:
  * framed JSON (nd_chan_decode), then the p11 layer's own checks of each
  * message (nd_p11_ingest_msg), the end of the child, then the checks over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The p11 layer's parsers of module-provided and on-disk bytes: fixed
  * PKCS#11 string fields, free strings, ELF headers, the loader's messages,
  * p11-kit config files, slot descriptions against reader names, TCKN

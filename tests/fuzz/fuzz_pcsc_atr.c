@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The ATR parser and card identification on arbitrary bytes (the ATR comes
  * from the card through the reader and pcscd), and the card object built
  * from it, JSON included. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* smartcard_list.txt is outside bytes: parse anything, then match a few
  * ATRs against what was parsed (the pattern matcher sees every pattern).
  * The first byte picks how many bytes at the end are also tried as an ATR. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* An IFD bundle's Info.plist, as pcscd's drivers folder may hold it. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A saved report read back (`nesdoctor show`): nd_saved_parse on arbitrary
  * bytes must refuse or accept without a crash, a leak or unbounded work,
  * and every document it accepts must render as text (the same renderer as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Every parser of the sys layer on arbitrary bytes: os-release, the output
  * of `pcscd --version`, /proc/PID/status, scdaemon.conf, /proc/1/cgroup,
  * and the dotted-version comparison (the input cut at its first newline).

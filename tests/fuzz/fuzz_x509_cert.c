@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Certificate files and downloads (PEM, DER, PKCS#7) and the facts read
  * out of each certificate, then those facts in a report rendered as JSON
  * and text, which no certificate may break (render_check.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* CRLs as they come from the network or the cache: parsed, matched to the
  * issuer, signature- and date-checked, checked for scope (RFC 5280 6.3.3),
  * searched for the leaf. Each input is judged as it is, and, when it parses

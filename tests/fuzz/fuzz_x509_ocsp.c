@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* OCSP responses as they come from the network: parsed, nonce-checked,
  * signature-checked and searched for the leaf's status. Each input is
  * judged as it is (with and without the question's nonce), and, when it

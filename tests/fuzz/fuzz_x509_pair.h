@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A fixed issuer and leaf for the OCSP and CRL harnesses (and the unit
  * tests of revocation), and builders of CRLs and OCSP answers signed by
  * that issuer. The issuer's key is a fixed TEST KEY, written here in the

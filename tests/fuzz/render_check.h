@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* For harnesses whose input ends up in a report: render it as JSON and as
  * text (no colour) and abort on output that outside data broke:
  *   - JSON: the whole document valid UTF-8, and parsed back;

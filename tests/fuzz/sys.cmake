@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Fuzz harness of the sys layer: os-release, pcscd --version, /proc/PID/status,
 # scdaemon.conf, /proc/1/cgroup and the version comparison, each held against
 # the parsers as they were before they read through nd_cur.

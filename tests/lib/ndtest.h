@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers for the cmocka tests of checks (like libfido2's regress/extern.h):
  * an inventory written as JSON text, the registry's checks of some layers
  * run over it, and the results found and asserted by id. A failed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A tiny PKCS#11 module that misbehaves on request, for the p11 tests.
  * NDTEST_MODE picks the misbehaviour:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The library needsgone.so links against and never finds. */
 int nd_gone(void);
 

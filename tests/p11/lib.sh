@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Sourced by the p11 integration tests: assertions over nesdoctor's JSON
 # document, and the pieces of a test world (a healthy PC/SC world in the
 # rig, a SoftHSM2 token with keys and certificates made here).

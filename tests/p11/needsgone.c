@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A PKCS#11 module linked against a library that is not there at run time
  * (libndgone.so.1 is built, but no loader path leads to it): dlopen fails
  * the way it does when libpcsclite1 is missing. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Where modules are found, without --module: the AKIS library's known
 # places, p11-kit's module config files (a later directory overrides an
 # earlier one, relative names resolve in p11-kit's module directory, trust

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Modules that hang, crash, exit, refuse, return garbage, miss a library or
 # are built for another machine: nesdoctor always finishes, names the call,
 # and tells the person what to do. Runs in the rig with a healthy PC/SC

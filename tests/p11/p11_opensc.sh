@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # OpenSC's PKCS#11 module reading the virtual PIV card (tests/rig/piv_vcard)
 # through the rig's pcscd: a real module -> pcscd -> card chain with a real
 # PIN retry counter. Slot-to-reader matching, the signing test, exactly one

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The p11 layer has one time budget, whatever its modules do: modules are
 # probed side by side (a bounded number at once), each hang is still named
 # with its call, modules not probed before the budget ran out are said to

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # SoftHSM2 in a private SOFTHSM2_CONF: an RSA-2048 and an EC P-256 key with
 # certificates made here by openssl. Token, objects, key/certificate
 # pairing, mechanisms, masking of the TCKN, and the signing test with the

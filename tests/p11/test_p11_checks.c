@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The p11 and sign checks on hand-made inventories: what the person reads
  * (status, message, remedy) and the primary cause, for each failure the
  * layer knows. */

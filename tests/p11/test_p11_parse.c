@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The p11 layer's pure parts: module strings, the ELF pre-check, the
  * loader's messages, p11-kit config files, slot-to-reader matching, the
  * TCKN in labels, PKCS#11 return value names. */

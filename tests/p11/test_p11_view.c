@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The typed view of the p11 inventory: every JSON string the layer writes
  * maps to its own enum value and back, an absent key is ABSENT, a value
  * this build does not know is OTHER, and the token flags read with the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # AKIS cards of both families (and v1.0): identified from the ATR, the
 # readers say which reader has which card, one harmless APDU is answered.
 . "$ND_TESTS/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A card held exclusively by another program (a stand-in named scdaemon, as
 # GnuPG's is the usual one): pcsc.card names it and says how to free the card.
 . "$ND_TESTS/lib.sh"

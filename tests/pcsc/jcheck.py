@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """jcheck.py FILE EXPR...: evaluate each Python expression over the JSON in
 FILE (as d); exit 1 if one is false or fails. --lines FILE: d is the list of
 JSON lines (every line must parse). Strict: the file must be UTF-8."""

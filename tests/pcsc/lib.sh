@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Sourced by the pcsc integration tests, before rig_enter_ns. Each test runs
 # the built nesdoctor against the rig (pcscd + vpcd + tests/rig/vcard in
 # private namespaces) and checks what a person or a script would see: check

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A mute card (ATR, then no answer to any command): pcsc.card fails with
 # what to do, bounded by --timeout, and it is the AKIS card that is judged
 # even when another card answers in the other reader.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # pcsc.reader and pcsc.card without cards: a pcscd with no reader at all,
 # then with two empty readers; --reader.
 . "$ND_TESTS/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # pcsc.service: no pcscd at all; a daemon that refuses us (polkit), that
 # speaks another protocol version, that never answers; a real pcscd stopped
 # with SIGSTOP. Each must be told apart, bounded by --timeout.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The pure parts of the PC/SC layer: ATR parsing and card identification
  * (real AKIS ATRs, truncated, bad TCK), the smartcard_list.txt reader and its
  * pattern matcher, text cleaning, reader selection, watch events, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The pcsc checks over hand-made inventories: for each situation, the check
  * id, its status, the primary cause, and that the remedy says what to do. */
 #include <setjmp.h>

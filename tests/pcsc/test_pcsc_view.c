@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The typed view of the pcsc inventory: every documented JSON string maps
  * to its own enum value and back, an absent key is ABSENT, a value this
  * build does not know is OTHER, and the accessors tolerate missing parts. */

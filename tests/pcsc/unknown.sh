@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Cards that are not AKIS, and damaged ATRs: a warning or a failure with
 # what to do, never a crash. Names from smartcard_list.txt (our test list)
 # reach the report as clean UTF-8 whatever bytes the list holds.

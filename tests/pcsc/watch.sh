@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # nesdoctor watch: reader and card events as JSON lines and as text, --count,
 # --timeout, Ctrl-C, a pcscd that goes away, and one that stops answering.
 . "$ND_TESTS/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The Debian package, end to end (issue 11):
 #   - `dpkg-buildpackage -us -uc -b` in a copy of the source tree builds
 #     nesdoctor_<version>_<arch>.deb, with the version of debian/changelog,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """fake_pcscd.py MODE [SOCKET]: a stand-in for pcscd on its socket, for the
 daemon behaviours a real pcscd in the rig cannot show (Debian's pcscd is built
 without polkit). Run it only inside the rig's namespaces: it binds

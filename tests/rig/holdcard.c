@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* holdcard READER SECONDS: hold the card in READER exclusively for a while,
  * as GnuPG's scdaemon does (the tests run a copy of it named "scdaemon").
  * Prints "held" once it has the card; exits 1 if it could not get it. */

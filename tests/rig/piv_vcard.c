@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A small PIV card (NIST SP 800-73) for the p11 tests: enough of it for
  * OpenSC's PIV driver, so that opensc-pkcs11.so shows a token with one RSA
  * certificate and key, signs, and keeps a real PIN retry counter (final

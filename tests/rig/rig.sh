@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Sourced by the integration tests: a private PC/SC world for one test.
 #
 #   rig_enter_ns "$@"      re-run the calling script inside private mount,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A configurable virtual card for the rig: connects to vpcd (see vpcd.h) and
  * plays whatever card a test needs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The card side of vsmartcard's vpcd protocol, for virtual cards written in
  * C by the tests. Every message both ways: 2-byte big-endian length, then the
  * payload. From vpcd, a 1-byte payload is a control code (0 power off,

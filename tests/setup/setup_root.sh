@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # `nesdoctor setup` in a scratch folder: the dry run writes nothing, --apply
 # writes the expected files, a second --apply changes nothing, a changed
 # file is backed up first; usage errors; refusal without root; the nss part

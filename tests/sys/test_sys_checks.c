@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sys.* checks on hand-made inventories: pcscd's states, polkit and the
  * session, programs holding readers, sandboxes; with the usb checks, which
  * read the same facts. */

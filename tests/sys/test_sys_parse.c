@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The sys layer's parsers of outside texts (os-release, pcscd's version,
  * /proc status, scdaemon.conf, cgroups) and the bounded command runner. */
 #include <limits.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The command line as a script sees it: usage errors exit 64 with a message
 # on stderr and nothing on stdout; help and version exit 0.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test_i18n with LANG=tr_TR.UTF-8: once where the locale is not generated
 # (the fallback to C.UTF-8 + LANGUAGE), once where it is (generated here
 # with localedef into a private folder, when the locale sources exist).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The option table (src/cli/options.c) is the one list of options: `--help`
 # comes from it, and this test keeps the man page's OPTIONS equal to it:
 # the same options, each taken by the same commands, and `help COMMAND`

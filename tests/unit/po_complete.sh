@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Every user-visible string (_() and N_() in src/) has a Turkish translation,
 # and no translation breaks a printf format. Fails with the list of missing
 # strings, so whoever adds a message sees at once what to translate.

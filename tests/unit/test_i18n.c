@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Language and locale: Turkish from the environment, whether or not the
  * tr_TR locale is generated (i18n_tr.sh runs this both ways), and ASCII
  * case rules kept even in a Turkish locale (the dotless-i trap). */

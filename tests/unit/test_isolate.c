@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The child-process isolation: messages, a hang, a crash, bad frames. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one table of checks (src/checks/registry.c): every check defined in a
  * layer's file (each `const struct nd_check_def` in src/checks/<layer>.c) and
  * every check the README's table documents is in nd_checks[], once, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Renderers: the JSON document (schema, fields, null handling) and the text
  * report in English and Turkish (the catalogue from the build tree; no tr_TR
  * locale needs to be generated). */

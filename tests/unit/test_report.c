@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The report model: dependencies, skips, primary cause, verdict, exit codes. */
 #include <setjmp.h>
 #include <stdarg.h>

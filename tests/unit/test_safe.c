@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Outside data made safe for output: the TCKN masker, UTF-8 check and
  * repair, the terminal escaper and the JSON walk. */
 #include <setjmp.h>

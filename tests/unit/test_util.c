@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Pure helpers: TCKN masking and checksum, hex, the bounds-checked cursor. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # drivers-notes/devices.tsv is sorted and well-formed (check.sh), and the
 # check really fails on an unsorted or malformed copy.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Sourced by the usb shell tests: the rig's private namespaces, and small
 # helpers that read nesdoctor's JSON with jq.
 #   check NAME JQ-EXPR WHAT   $W/NAME.json must satisfy JQ-EXPR; on failure

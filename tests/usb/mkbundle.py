@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """mkbundle.py DIR BUNDLE [options] [vid:pid=NAME ...]: write an IFD driver
 bundle the way pcscd finds them: DIR/BUNDLE/Contents/Info.plist (and an empty
 Contents/Linux/<executable>). Written from scratch for the tests: no real

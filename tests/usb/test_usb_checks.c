@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* usb.* and sys.* checks on hand-made inventories: the causes that need root
  * or real hardware to stage (pcscd running as its own user, GnuPG holding a
  * reader, a kernel driver on the interface, polkit refusing an ssh session,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The usb layer's parsers of outside bytes and texts: CCID class
  * descriptors, Info.plist files, USB string descriptors, reader names, the
  * known-device table, libusb error names (the sys layer's are in

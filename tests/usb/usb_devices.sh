@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The usb collector and checks on emulated devices (umockdev device files
 # written by mkdev.py) and generated driver bundles (mkbundle.py): which
 # devices are reported, names from the table, the device or sysfs, the CCID

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """usb_emu.py FILE.umockdev -- PROGRAM [ARGS...]
 
 Runs PROGRAM in a umockdev testbed made from FILE whose USB device nodes

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The USB-to-PC/SC cross-check against a real pcscd and libccid, driving
 # emulated USB readers (umockdev + usb_emu.py), in private namespaces
 # (tests/rig/rig.sh): no real device and no system pcscd is touched.

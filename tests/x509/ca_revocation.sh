@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The issuing CA's own revocation: each CA below the anchor is looked up in
 # its issuer's CRL (the root's root.crl, named in the intermediate's
 # distribution point), as the leaf is: streamed, cached, scoped. Against

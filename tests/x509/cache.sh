@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The cache and outside files (issue 8): a cache folder others can write is
 # refused and nothing is written through links planted in it; only the CA
 # certificates of a verified chain are cached (an AIA bundle of hundreds of

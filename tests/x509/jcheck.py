@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """jcheck.py REPORT.json EXPECT...: assertions on a nesdoctor JSON report.
   exit=N             exit_code is N
   verdict=V          verdict is V

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Kamu SM's hierarchy shipped with nesdoctor (data/kamusm/, pinned in
 # src/x509/anchors.c) and `nesdoctor verify` on CA certificates, end to end
 # with an empty cache each time (a fresh machine):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # mkpki.sh DIR HTTP_PORT OCSP_PORT SILENT_PORT GARBAGE_PORT
 # A test PKI shaped like Kamu SM's NES hierarchy, made with the openssl CLI:
 #   root  EC P-384, self-signed                       (trusted with --anchor)

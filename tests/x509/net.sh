@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The network part of `nesdoctor verify`: every kind of failure ends with
 # its stable error word in inventory.x509.network[] and a remedy, at once
 # when the failure is immediate (refused, no route, no such name), and

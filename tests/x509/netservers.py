@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """netservers.py MODE PORT [ARG] : servers that fail in one way each, for
 tests/x509/net.sh, on 127.0.0.1 (inside the test's network namespace).
   silent         accepts connections and never answers

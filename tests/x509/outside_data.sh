@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End-to-end: outside data cannot break nesdoctor's output. Certificates made
 # with the openssl CLI carry what an attacker (or a careless CA) could put in
 # them: a CN that sets the terminal title (ESC ] 0 ; ... BEL), clears the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The SHA-256 pins in src/x509/anchors.c are those of Kamu SM's real
 # certificates:
 #  - the copies shipped in data/kamusm/ (installed as chain material) match

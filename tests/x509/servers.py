@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """servers.py MODE PORT [SECONDS]: misbehaving servers for the x509 tests,
 on 127.0.0.1 (run inside the test's network namespace).
   silent   accepts connections and never answers (a black-holed proxy)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The system trust store as the anchor of a chain: looked up by subject hash
 # in its folder (SSL_CERT_DIR, /etc/ssl/certs) first, and the bundle file
 # (SSL_CERT_FILE) read whole only when the folder did not close the chain.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The cert checks on hand-made inventories: each finding, its status, and
  * that a remedy is there when it does not pass. */
 #include <setjmp.h>

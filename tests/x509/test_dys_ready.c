@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dys.ready on hand-made inventories: the lower layers are stand-in checks
  * with the real ids (their outcome read from inventory.fake), the cert
  * layer and dys.ready are the real ones. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Revocation answers judged on their own: CRLs of every scope (RFC 5280
  * 6.3.3) and OCSP answers with and without the nonce, made and signed here
  * by the fixed test issuer of the fuzz harnesses (tests/fuzz/fuzz_x509_pair.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The signing certificate on certificates made here with OpenSSL: one rule
  * for which certificate signs (p11.objects, cert.* and the candidates list
  * agree), the details of a qualified certificate that limit signing, and

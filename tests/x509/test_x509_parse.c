@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The x509 layer's parts that read outside bytes or keep state: decoding
  * files, OCSP responses and CRLs that are garbage, times, pins, the cache,
  * and the OpenSSL error translator. */

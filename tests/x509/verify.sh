@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End-to-end: `nesdoctor verify` on a Kamu SM-shaped test PKI (mkpki.sh),
 # with real servers on loopback: python's http.server for AIA and CRLs,
 # `openssl ocsp` as the responder, a server that accepts and never answers,

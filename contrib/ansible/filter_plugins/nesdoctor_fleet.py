@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Filters of fleet-check.yml: one row per host from what the fact gathering
 # left in hostvars, the CSV, and the counts.
 import csv
