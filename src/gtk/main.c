@@ -23,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib-unix.h>
+
 #include "config.h"
 #include "ndgtk.h"
 
@@ -298,8 +300,10 @@ render(struct ndg *g, const char *error)
 	gtk_label_set_text(GTK_LABEL(g->verdict_label), vt);
 	for (const char *const *c = (const char *const[]){ "nd-ready", "nd-warning", "nd-not-ready",
 							    "nd-unknown", NULL }; *c; c++)
-		gtk_widget_remove_css_class(g->verdict_label, *c);
+		gtk_widget_remove_css_class(g->verdict_label, *c),
+		gtk_widget_remove_css_class(g->verdict_icon, *c);
 	gtk_widget_add_css_class(g->verdict_label, ndg_verdict_css(v));
+	gtk_widget_add_css_class(g->verdict_icon, ndg_verdict_css(v));
 	ndg_set_a11y(g->verdict_label, vt);
 	ndg_set_a11y(g->verdict_icon, vt);
 	title = g_strdup_printf("nesdoctor — %s", vt);
@@ -654,6 +658,15 @@ activate(GtkApplication *app, gpointer data)
 	watch_start(g);
 }
 
+/* SIGTERM (a session ending, a test) closes the window as a click would,
+ * so that the children are ended too. */
+static gboolean
+on_term(gpointer data)
+{
+	g_application_quit(G_APPLICATION(data));
+	return G_SOURCE_REMOVE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -674,6 +687,7 @@ main(int argc, char **argv)
 	g.watch_cancel = g_cancellable_new();
 	g.gapp = gtk_application_new("org.nesdoctor.Gtk", G_APPLICATION_NON_UNIQUE);
 	g_signal_connect(g.gapp, "activate", G_CALLBACK(activate), &g);
+	g_unix_signal_add(SIGTERM, on_term, g.gapp);
 	rv = g_application_run(G_APPLICATION(g.gapp), argc, argv);
 
 	/* the children must not outlive the window */
