@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nesdoctor-gtk: one window that answers `nesdoctor check`'s question for
  * the person at the desk, and follows card and reader events.
  *

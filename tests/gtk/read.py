@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 # Print nesdoctor-gtk's accessibility tree, as AT-SPI shows it to a screen
 # reader: one line per node, "ROLE<TAB>NAME". Exit 1 when the window is not
 # (yet) on the bus. One fresh process per look: pyatspi's cache would keep

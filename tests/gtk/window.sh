@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # nesdoctor-gtk read the way a screen reader reads it: through AT-SPI,
 # under Xvfb, with a private D-Bus session and the accessibility bus, in
 # the e2e rig (pcscd + vpcd + a virtual AKIS card, SoftHSM2, the test PKI;
