@@ -11,7 +11,8 @@ extern const struct nd_check_def *const nd_checks[];
 
 /* One definition per check; a check defined here and missing from
  * nd_checks[] never runs (tests/unit/test_registry.c catches that). */
-extern const struct nd_check_def nd_check_usb_device, nd_check_usb_driver, nd_check_usb_access;
+extern const struct nd_check_def nd_check_usb_device, nd_check_usb_policy, nd_check_usb_driver,
+	nd_check_usb_access;
 extern const struct nd_check_def nd_check_sys_os, nd_check_sys_pcscd, nd_check_sys_polkit,
 	nd_check_sys_holders, nd_check_sys_sandbox;
 extern const struct nd_check_def nd_check_pcsc_service, nd_check_pcsc_reader, nd_check_pcsc_card,

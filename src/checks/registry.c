@@ -14,6 +14,7 @@ const struct nd_check_def *const nd_checks[] = {
 	/* USB first: without a reader on the bus, and a driver pcscd can load
 	 * for it, nothing above can work, whatever else is wrong. */
 	&nd_check_usb_device,
+	&nd_check_usb_policy,      /* a device the policy does not allow gets no driver */
 	&nd_check_usb_driver,
 	&nd_check_usb_access,      /* needs the device and its driver */
 	/* The system: which one it is, and pcscd, polkit, programs holding

@@ -469,7 +469,133 @@ eval_access(const struct nd_report *rep, struct nd_result *r)
 	finish(r, &worst, n);
 }
 
+/* usb.policy: a device the kernel was told not to trust (authorized 0) has
+ * no configuration, so no driver and no pcscd can reach it. The policy is
+ * the institution's: the remedy names what IT must allow, never a way
+ * around it. */
+static char *
+policy_cause(const struct nd_report *rep, json_object *d)
+{
+	json_object *pol = nd_jobj(d, "policy"), *u = nd_jobj(pol, "udev"), *g = nd_jobj(pol, "usbguard");
+	json_object *guard = nd_jobj(nd_jobj(rep->inventory, "usb_policy"), "usbguard");
+	json_object *hubs = nd_jarr(nd_jobj(rep->inventory, "usb_policy"), "hubs");
+	const char *gt = nd_jstr(g, "target");
+	char hub[16];
+
+	if (u && nd_jint(u, "authorized", 1) == 0)
+		return nd_asprintf(nd_jbool(u, "lider_ahenk", false) ?
+		    _("Lider Ahenk's USB rule %s:%lld blocks it: %s") : _("the udev rule %s:%lld blocks it: %s"),
+		    nd_jstr(u, "file") ? nd_jstr(u, "file") : "?", (long long)nd_jint(u, "line", 0),
+		    nd_jstr(u, "rule") ? nd_jstr(u, "rule") : "");
+	if (gt && strcmp(gt, "allow") != 0 && nd_jbool(guard, "daemon_running", false)) {
+		if (nd_jbool(g, "implicit", false))
+			return nd_asprintf(_("USBGuard blocks it: no rule in %s allows it, and its implicit policy is %s"),
+			    nd_jstr(guard, "rules_file") ? nd_jstr(guard, "rules_file") : "?", gt);
+		return nd_asprintf(_("USBGuard's rule %s:%lld blocks it: %s"),
+		    nd_jstr(guard, "rules_file") ? nd_jstr(guard, "rules_file") : "?", (long long)nd_jint(g, "line", 0),
+		    nd_jstr(g, "rule") ? nd_jstr(g, "rule") : "");
+	}
+	snprintf(hub, sizeof hub, "usb%lld", (long long)nd_jint(d, "bus", -1));
+	for (size_t i = 0; hubs && i < json_object_array_length(hubs); i++) {
+		json_object *h = json_object_array_get_idx(hubs, i);
+		if (nd_jstr(h, "hub") && strcmp(nd_jstr(h, "hub"), hub) == 0 && nd_jint(h, "authorized_default", 1) == 0)
+			return nd_asprintf(_("USB bus %lld does not trust new devices (%s's authorized_default is 0)"),
+			    (long long)nd_jint(d, "bus", -1), hub);
+	}
+	if (gt && strcmp(gt, "allow") != 0)
+		return nd_asprintf(_("USBGuard's rules (%s) would block it, though its daemon is not running now"),
+		    nd_jstr(guard, "rules_file") ? nd_jstr(guard, "rules_file") : "?");
+	return nd_xstrdup(_("no rule that nesdoctor can read names it: a program wrote 0 into its authorized file "
+	    "(Lider Ahenk's USB task does so at once)"));
+}
+
+static void
+policy_one(const struct nd_report *rep, json_object *d, struct finding *f)
+{
+	const char *id = nd_jstr(d, "id") ? nd_jstr(d, "id") : "?";
+	char *cause;
+
+	f->dev = d;
+	if (nd_jtri(d, "authorized") != 0) {
+		f->st = ND_PASS;
+		f->msg = nd_asprintf(_("%s (%s) is allowed by the USB policy"), dev_name(d), id);
+		return;
+	}
+	cause = policy_cause(rep, d);
+	f->st = ND_FAIL;
+	f->msg = nd_asprintf(_("%s (%s) is plugged in, but the USB policy does not allow it: %s"), dev_name(d), id, cause);
+	f->remedy = nd_asprintf(_("This is your institution's USB policy. Ask its IT department to allow this device; "
+	    "the rule needs: manufacturer \"%s\", product \"%s\", serial \"%s\" (USB id %s)."),
+	    nd_jstr(d, "manufacturer") ? nd_jstr(d, "manufacturer") : "?",
+	    nd_jstr(d, "product") ? nd_jstr(d, "product") : "?",
+	    nd_jstr(d, "serial") ? nd_jstr(d, "serial") : "?", id);
+	free(cause);
+}
+
+/* A policy in force that would block a device plugged in later, or NULL. */
+static char *
+policy_in_force(const struct nd_report *rep)
+{
+	json_object *pol = nd_jobj(rep->inventory, "usb_policy"), *rules = nd_jarr(pol, "udev_rules");
+	json_object *guard = nd_jobj(pol, "usbguard"), *hubs = nd_jarr(pol, "hubs");
+
+	for (size_t i = 0; rules && i < json_object_array_length(rules); i++) {
+		json_object *r = json_object_array_get_idx(rules, i);
+		if (nd_jint(r, "authorized", 1) == 0)
+			return nd_asprintf(nd_jbool(r, "lider_ahenk", false) ?
+			    _("Lider Ahenk's USB rules block devices (%s:%lld)") : _("a udev rule blocks devices (%s:%lld)"),
+			    nd_jstr(r, "file") ? nd_jstr(r, "file") : "?", (long long)nd_jint(r, "line", 0));
+	}
+	if (nd_jbool(guard, "daemon_running", false))
+		return nd_asprintf(_("USBGuard is running (rules: %s, implicit policy: %s)"),
+		    nd_jstr(guard, "rules_file") ? nd_jstr(guard, "rules_file") : "?",
+		    nd_jstr(guard, "implicit_policy") ? nd_jstr(guard, "implicit_policy") : "?");
+	for (size_t i = 0; hubs && i < json_object_array_length(hubs); i++) {
+		json_object *h = json_object_array_get_idx(hubs, i);
+		if (nd_jint(h, "authorized_default", 1) == 0)
+			return nd_asprintf(_("%s does not trust new devices (authorized_default 0)"),
+			    nd_jstr(h, "hub") ? nd_jstr(h, "hub") : "?");
+	}
+	return NULL;
+}
+
+static void
+eval_policy(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *devs = nd_jarr(rep->inventory, "usb");
+	size_t n = devs ? json_object_array_length(devs) : 0;
+	struct finding worst = { 0 }, f;
+	char *force;
+
+	if (!nd_jobj(rep->inventory, "usb_policy")) {
+		nd_result_set(r, ND_SKIP, _("the USB policy was not looked at"));
+		r->undetermined = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		memset(&f, 0, sizeof f);
+		policy_one(rep, json_object_array_get_idx(devs, i), &f);
+		keep_worst(&worst, &f);
+	}
+	force = policy_in_force(rep);
+	if (worst.msg && worst.st != ND_PASS) {
+		finish(r, &worst, n);
+	} else if (force) {
+		/* nothing blocked now; a reader plugged in later may be */
+		free(worst.msg);
+		free(worst.remedy);
+		nd_result_set(r, ND_INFO, _("a USB policy is in force: %s; a reader or token plugged in later may be "
+		    "blocked unless the institution allows it"), force);
+	} else if (worst.msg) {
+		finish(r, &worst, n);
+	} else {
+		nd_result_set(r, ND_PASS, _("no USB policy blocks devices"));
+	}
+	free(force);
+}
+
 const struct nd_check_def nd_check_usb_device = { "usb.device", ND_LAYER_USB, { NULL }, eval_device };
+const struct nd_check_def nd_check_usb_policy = { "usb.policy", ND_LAYER_USB, { NULL }, eval_policy };
 const struct nd_check_def nd_check_usb_driver = { "usb.driver", ND_LAYER_USB, { "usb.device", NULL }, eval_driver };
-const struct nd_check_def nd_check_usb_access = { "usb.access", ND_LAYER_USB, { "usb.device", "usb.driver", NULL },
+const struct nd_check_def nd_check_usb_access = { "usb.access", ND_LAYER_USB, { "usb.device", "usb.policy", "usb.driver", NULL },
     eval_access };

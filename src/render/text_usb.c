@@ -77,6 +77,13 @@ nd_render_text_usb(const struct nd_report *rep, FILE *out, bool color)
 			fprintf(out, " (%s %s:%s)", nd_jstr(perm, "mode"),
 			    jtext(perm, "owner"), jtext(perm, "group"));
 		fputc('\n', out);
+		if (nd_jtri(d, "authorized") == 0) {
+			json_object *u = nd_jobj(nd_jobj(d, "policy"), "udev");
+			fprintf(out, "      %s", _("not authorized by the USB policy"));
+			if (u && nd_jint(u, "authorized", 1) == 0)
+				fprintf(out, " (%s:%lld)", jtext(u, "file"), (long long)nd_jint(u, "line", 0));
+			fputc('\n', out);
+		}
 		ccid_line(out, d);
 		fputs(dim, out);
 		if (drv)

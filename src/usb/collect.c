@@ -558,6 +558,16 @@ device_facts(const struct nd_report *rep, libusb_device *dev, const struct libus
 	nd_jset_str(o, "name_source", source);
 	nd_jset_str(o, "manufacturer", manuf);
 	nd_jset_str(o, "product", product);
+	{
+		/* what a USB policy rule would name the device by, and whether
+		 * the kernel was told to trust it (0: no configuration, no
+		 * driver, invisible to pcscd) */
+		char *serial = sysfs_attr(port, "serial"), *auth = sysfs_attr(port, "authorized");
+		nd_jset_str(o, "serial", serial);
+		json_object_object_add(o, "authorized", auth ? json_object_new_boolean(strcmp(auth, "0") != 0) : NULL);
+		free(serial);
+		free(auth);
+	}
 	if (!k)   /* "ok", "none" (the device has no strings), or the libusb error */
 		nd_jset_str(o, "string_descriptors", srv ? nd_libusb_name(srv) :
 		    source && strcmp(source, "usb") == 0 ? "ok" : "none");
@@ -671,6 +681,14 @@ nd_usb_collect(struct nd_report *rep)
 fail:
 	json_object_object_add(scan, "devices_seen", json_object_new_int64((int64_t)n));
 	json_object_array_sort(devs, by_port);
+	{
+		json_object *pol = nd_usb_policy_collect(sysfs_root());
+		for (size_t i = 0; i < json_object_array_length(devs); i++) {
+			json_object *d = json_object_array_get_idx(devs, i);
+			json_object_object_add(d, "policy", nd_usb_policy_for(pol, d));
+		}
+		json_object_object_add(rep->inventory, "usb_policy", pol);
+	}
 	pcsc_facts(rep, devs);
 	log_facts(rep, devs, scan);
 	json_object_object_add(rep->inventory, "usb", devs);

@@ -12,7 +12,10 @@ from the USB 2.0 and CCID 1.1 layouts, so that their lengths are right.
   badccid      1209:0002  a CCID interface whose class descriptor is 32 bytes (must be 54)
   keyboard     046d:c31c  a USB keyboard: not a smart-card device
 NAME@DRIVER binds the card interface to a kernel driver (sysfs "driver" link),
-e.g. acr39u@usbfs: a program has claimed it through libusb."""
+e.g. acr39u@usbfs: a program has claimed it through libusb.
+NAME:unauth is a device the kernel does not trust (sysfs authorized 0): as the
+kernel leaves it, unconfigured (bConfigurationValue empty), without interfaces.
+Every device has a serial (sysfs "serial"): SN-<port>."""
 import struct
 import sys
 
@@ -70,7 +73,7 @@ DEVICES = {
                endpoint(0x81, 3, 8, 10)), 0x03, 1)),
 }
 
-def node(port, devnum, name, driver):
+def node(port, devnum, name, driver, unauth=False):
     vid, pid, manuf, product, build = DEVICES[name]
     dd, cfg, ifclass, n_ep = build()
     hexdesc = (dd + cfg).hex().upper()
@@ -97,7 +100,9 @@ def node(port, devnum, name, driver):
         "A: bcdDevice=0100",
         "A: bDeviceClass=00",
         "A: bNumConfigurations=1",
-        "A: bConfigurationValue=1",
+        "A: bConfigurationValue=" + ("" if unauth else "1"),
+        "A: authorized=" + ("0" if unauth else "1"),
+        "A: serial=SN-%d" % port,
         "A: busnum=1",
         "A: devnum=%d" % devnum,
         "A: speed=12",
@@ -106,6 +111,10 @@ def node(port, devnum, name, driver):
         "A: dev=189:%d" % (devnum - 1),
         "H: descriptors=" + hexdesc,
         "",
+    ]
+    if unauth:
+        return "\n".join(out) + "\n\n"
+    out += [
         "P: %s/%s:1.0" % (path, sysname),
         "E: DEVTYPE=usb_interface",
         "E: INTERFACE=%d/0/0" % ifclass,
@@ -130,10 +139,11 @@ def main():
         sys.exit(__doc__)
     text = ""
     for i, arg in enumerate(sys.argv[2:]):
+        arg, _, flag = arg.partition(":")
         name, _, driver = arg.partition("@")
-        if name not in DEVICES:
+        if name not in DEVICES or flag not in ("", "unauth"):
             sys.exit("unknown device " + name)
-        text += node(i + 2, i + 2, name, driver)
+        text += node(i + 2, i + 2, name, driver, flag == "unauth")
     with open(sys.argv[1], "w") as f:
         f.write(text)
 
