@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The verdict check: ready to sign in DYS. It has no dependencies on
  * purpose: it runs last and reads every layer's result, so the report's
  * primary cause stays the first real failure, and this check names it. */
@@ -7,6 +8,7 @@
 #include "checks/checks.h"
 #include "core/i18n.h"
 #include "core/util.h"
+#include "x509/view.h"
 
 /* What must hold for a signature in DYS, in causal order. */
 static const char *const needed[] = {
@@ -34,7 +36,7 @@ eval_ready(const struct nd_report *rep, struct nd_result *r)
 	const char *undet = NULL;
 	char *warns = nd_xstrdup("");
 	json_object *d = nd_result_details(r), *wl = json_object_new_array();
-	const char *who = nd_jstr(nd_jobj(nd_jobj(rep->inventory, "signing_certificate"), "holder"), "name");
+	const char *who = nd_jstr(nd_jobj(nd_x509_signing_cert(rep->inventory), ND_X509_K_HOLDER), ND_X509_K_NAME);
 
 	json_object_object_add(d, "warnings", wl);
 	/* Every check before this one, in causal order: the first failure is

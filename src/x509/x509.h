@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "report/report.h"
+#include "x509/view.h"
 
 /* Add this layer's facts to rep->inventory. Bounded by rep->opts->timeout_s.
  * Errors are facts too: they go into the inventory, and the return value
