@@ -14,7 +14,7 @@ extern const struct nd_check_def *const nd_checks[];
 extern const struct nd_check_def nd_check_usb_device, nd_check_usb_policy, nd_check_usb_driver,
 	nd_check_usb_access;
 extern const struct nd_check_def nd_check_sys_os, nd_check_sys_pcscd, nd_check_sys_polkit,
-	nd_check_sys_holders, nd_check_sys_sandbox;
+	nd_check_sys_holders, nd_check_sys_sandbox, nd_check_sys_browser, nd_check_sys_java;
 extern const struct nd_check_def nd_check_pcsc_service, nd_check_pcsc_reader, nd_check_pcsc_card,
 	nd_check_pcsc_card_type;
 extern const struct nd_check_def nd_check_p11_module, nd_check_p11_token, nd_check_p11_pin,

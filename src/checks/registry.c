@@ -24,6 +24,10 @@ const struct nd_check_def *const nd_checks[] = {
 	&nd_check_sys_polkit,      /* polkit's rules only matter for pcscd */
 	&nd_check_sys_holders,
 	&nd_check_sys_sandbox,
+	/* Around the card: the browsers' NSS databases and Java, for the
+	 * programs that sign outside DYS; facts for them, never a failure. */
+	&nd_check_sys_browser,
+	&nd_check_sys_java,
 	/* PC/SC: the daemon, then a reader, then a card in it, then which card. */
 	&nd_check_pcsc_service,
 	&nd_check_pcsc_reader,

@@ -5,6 +5,7 @@
  *   sys.polkit   whether pcscd lets this session in (ssh, containers)
  *   sys.holders  programs that take readers for themselves (GnuPG)
  *   sys.sandbox  nesdoctor inside snap, flatpak or a container */
+#include <stdio.h>
 #include <string.h>
 
 #include "checks/checks.h"
@@ -279,8 +280,143 @@ eval_sandbox(const struct nd_report *rep, struct nd_result *r)
 		nd_result_set(r, ND_PASS, _("not inside a sandbox or container"));
 }
 
+/* sys.browser: the AKIS module in the browsers' NSS databases. Never a
+ * failure: DYS's own signer does not go through the browser. */
+static void
+eval_browser(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *b = nd_jobj(nd_jobj(rep->inventory, "system"), "browsers");
+	json_object *ff = nd_jarr(b, "firefox"), *nss = nd_jobj(b, "nssdb");
+	char missing[512] = "", locked[256] = "", snap[256] = "", who[160] = "";
+	size_t nm = 0, nl = 0, ns = 0, nok = 0, km = 0, kl = 0, ks = 0;
+	bool flatpak_missing = false;
+
+	if (!b) {
+		nd_result_set(r, ND_SKIP, _("the browsers were not looked at"));
+		return;
+	}
+	if (nd_jstr(b, "sudo_user"))
+		snprintf(who, sizeof who, _(" (the profiles of %s, who ran sudo)"), nd_jstr(b, "sudo_user"));
+	for (size_t i = 0; ff && i < json_object_array_length(ff); i++) {
+		json_object *p = json_object_array_get_idx(ff, i);
+		const char *name = nd_jstr(p, "name") ? nd_jstr(p, "name") : "?", *inst = nd_jstr(p, "install");
+		bool has = nd_jbool(p, "akis", false) || nd_jbool(p, "p11_kit_proxy", false);
+
+		if (!nd_jbool(p, "exists", false))
+			continue;
+		if (inst && strcmp(inst, "snap") == 0) {
+			if (ks < sizeof snap)
+				ks += (size_t)snprintf(snap + ks, sizeof snap - ks, "%s%s", ns ? ", " : "", name);
+			ns++;
+		} else if (nd_jbool(p, "locked", false)) {
+			if (kl < sizeof locked)
+				kl += (size_t)snprintf(locked + kl, sizeof locked - kl, "%s%s", nl ? ", " : "", name);
+			nl++;
+		} else if (!has) {
+			if (km < sizeof missing)
+				km += (size_t)snprintf(missing + km, sizeof missing - km, "%sFirefox (%s%s)", nm ? ", " : "",
+				    name, inst && strcmp(inst, "flatpak") == 0 ? ", flatpak" : "");
+			flatpak_missing = flatpak_missing || (inst && strcmp(inst, "flatpak") == 0);
+			nm++;
+		} else {
+			nok++;
+		}
+	}
+	if (nd_jbool(nss, "exists", false)) {
+		if (nd_jbool(nss, "akis", false) || nd_jbool(nss, "p11_kit_proxy", false))
+			nok++;
+		else {
+			if (km < sizeof missing)
+				km += (size_t)snprintf(missing + km, sizeof missing - km, "%sChrome/Chromium (~/.pki/nssdb)",
+				    nm ? ", " : "");
+			nm++;
+		}
+	}
+	if (ns) {
+		nd_result_set(r, ND_WARN, _("Firefox from snap (profile %s) cannot load the AKIS library from /usr/lib or "
+		    "/opt: the snap's confinement does not let it%s"), snap, who);
+		nd_result_remedy(r, _("For e-signature in the browser, use Firefox from Mozilla's APT repository "
+		    "(packages.mozilla.org) or Debian's firefox-esr package instead of the snap, then run: nesdoctor setup nss"));
+	} else if (nm) {
+		nd_result_set(r, ND_WARN, _("the AKIS module is not in %s%s"), missing, who);
+		nd_result_remedy(r, flatpak_missing ?
+		    _("Run: nesdoctor setup nss (for the flatpak Firefox, register the library with p11-kit too: "
+		    "nesdoctor setup p11-kit)") : _("Run: nesdoctor setup nss"));
+	} else if (nl) {
+		nd_result_set(r, ND_INFO, _("Firefox is running; close it to check (profile %s)%s"), locked, who);
+	} else if (nok) {
+		nd_result_set(r, ND_PASS, _("the AKIS module is in %zu browser database(s)%s"), nok, who);
+	} else {
+		nd_result_set(r, ND_INFO, _("no Firefox profile or Chrome NSS database was found%s"), who);
+	}
+}
+
+/* The AKIS library's ELF facts from the p11 inventory, or NULL. */
+static json_object *
+akis_elf(const struct nd_report *rep, const char **path)
+{
+	json_object *mods = nd_jarr(rep->inventory, "modules");
+
+	for (size_t i = 0; mods && i < json_object_array_length(mods); i++) {
+		json_object *m = json_object_array_get_idx(mods, i);
+		if (nd_jbool(m, "akis", false) && nd_jobj(m, "elf")) {
+			*path = nd_jstr(m, "path");
+			return nd_jobj(m, "elf");
+		}
+	}
+	return NULL;
+}
+
+/* sys.java: a Java runtime, its version and architecture against the AKIS
+ * library's. Which version a signing program needs is not judged. */
+static void
+eval_java(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *j = nd_jobj(nd_jobj(rep->inventory, "system"), "java"), *jp = nd_jobj(j, "on_path");
+	json_object *inst = nd_jarr(j, "installed"), *je, *me;
+	const char *mpath = NULL;
+
+	if (!j) {
+		nd_result_set(r, ND_SKIP, _("Java was not looked at"));
+		return;
+	}
+	je = jp ? nd_jobj(jp, "elf") : (inst && json_object_array_length(inst) ?
+	    nd_jobj(json_object_array_get_idx(inst, 0), "elf") : NULL);
+	me = akis_elf(rep, &mpath);
+	if (!jp && !(inst && json_object_array_length(inst))) {
+		nd_result_set(r, ND_INFO, _("no Java runtime is installed (signing programs written in Java, such as "
+		    "İmzager, need one)"));
+		nd_result_remedy(r, _("If your signing program is a Java application, install a Java runtime: "
+		    "sudo apt install default-jre"));
+		return;
+	}
+	if (je && me && nd_jint(je, "bits", 0) != nd_jint(me, "bits", 0)) {
+		nd_result_set(r, ND_WARN, _("Java at %s is %lld-bit %s, but the AKIS library %s is %lld-bit %s: "
+		    "a Java program cannot load it"),
+		    jp ? nd_jstr(jp, "path") : nd_jstr(json_object_array_get_idx(inst, 0), "path"),
+		    (long long)nd_jint(je, "bits", 0), nd_jstr(je, "machine") ? nd_jstr(je, "machine") : "?",
+		    mpath ? mpath : "?", (long long)nd_jint(me, "bits", 0), nd_jstr(me, "machine") ? nd_jstr(me, "machine") : "?");
+		nd_result_remedy(r, _("Install a Java runtime of the library's architecture (on a 64-bit system: "
+		    "sudo apt install default-jre), or the AKIS library of Java's architecture."));
+		return;
+	}
+	if (!jp) {
+		nd_result_set(r, ND_INFO, _("a Java runtime is installed (%s) but java is not on PATH"),
+		    nd_jstr(json_object_array_get_idx(inst, 0), "path"));
+		return;
+	}
+	nd_result_set(r, ND_INFO, _("Java %s (%s) at %s, %lld-bit %s%s"),
+	    nd_jstr(jp, "version") ? nd_jstr(jp, "version") : _("of unknown version"),
+	    nd_jstr(jp, "runtime") ? nd_jstr(jp, "runtime") : "?", nd_jstr(jp, "path"),
+	    (long long)nd_jint(je, "bits", nd_jint(jp, "vm_bits", 0)),
+	    nd_jstr(je, "machine") ? nd_jstr(je, "machine") : "?",
+	    me ? _("; the AKIS library is of the same architecture") : "");
+}
+
 const struct nd_check_def nd_check_sys_os = { "sys.os", ND_LAYER_SYS, { NULL }, eval_os };
 const struct nd_check_def nd_check_sys_pcscd = { "sys.pcscd", ND_LAYER_SYS, { NULL }, eval_pcscd };
 const struct nd_check_def nd_check_sys_polkit = { "sys.polkit", ND_LAYER_SYS, { "sys.pcscd", NULL }, eval_polkit };
 const struct nd_check_def nd_check_sys_holders = { "sys.holders", ND_LAYER_SYS, { NULL }, eval_holders };
 const struct nd_check_def nd_check_sys_sandbox = { "sys.sandbox", ND_LAYER_SYS, { NULL }, eval_sandbox };
+const struct nd_check_def nd_check_sys_browser = { "sys.browser", ND_LAYER_SYS, { NULL }, eval_browser };
+const struct nd_check_def nd_check_sys_java = { "sys.java", ND_LAYER_SYS, { NULL }, eval_java };

@@ -5,10 +5,12 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "p11/p11.h"
 #include "p11/p11_int.h"
 
 nd_err
@@ -115,4 +117,24 @@ nd_p11_elf_machine(unsigned machine)
 	case EM_LOONGARCH: return "LoongArch";
 	}
 	return NULL;
+}
+
+json_object *
+nd_p11_elf_facts(const char *path)
+{
+	struct nd_elf e;
+	json_object *o;
+	const char *mach;
+	char buf[16];
+
+	if (!path || nd_p11_elf_read(path, &e) != ND_OK)
+		return NULL;
+	if (!(mach = nd_p11_elf_machine(e.machine))) {
+		snprintf(buf, sizeof buf, "EM_%u", e.machine);
+		mach = buf;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "bits", json_object_new_int((int)e.bits));
+	json_object_object_add(o, "machine", json_object_new_string(mach));
+	return o;
 }

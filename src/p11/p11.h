@@ -84,6 +84,10 @@ enum nd_dl_kind nd_p11_dl_kind_from_name(const char *s);
 bool nd_p11_module_in_scope(const json_object *inv, const json_object *module);
 bool nd_p11_token_in_scope(const json_object *inv, const json_object *token);
 bool nd_p11_module_is_akis(const json_object *module);
+/* Any program's architecture from its ELF header (elf.c's reader, for
+ * sys.java's JVM against the module): {"bits", "machine"}, or NULL when the
+ * file is not an ELF file that can be read. */
+json_object *nd_p11_elf_facts(const char *path);
 /* The certificate a signing program would use: index into
  * inventory.certificates, or -1. nd_x509_pick_signing's one rule, among
  * the certificates of tokens in scope (and files, for verify); the x509

@@ -438,6 +438,8 @@ nd_sys_collect(struct nd_report *rep)
 	/* without root only our own processes can be looked into */
 	json_object_object_add(sys, "processes_partial", json_object_new_boolean(ps.partial));
 	json_object_object_add(sys, "gnupg", gnupg_facts());
+	json_object_object_add(sys, "browsers", nd_sys_browser_facts());
+	json_object_object_add(sys, "java", nd_sys_java_facts(rep));
 	json_object_object_add(rep->inventory, "system", sys);
 	json_object_put(ps.pcscd);
 	return ND_OK;

@@ -44,6 +44,25 @@ void nd_sys_parse_scdaemon_conf_n(const void *p, size_t n, bool *pcsc_shared, bo
 /* A container runtime named in /proc/1/cgroup text, or NULL. */
 const char *nd_sys_parse_cgroup(const char *text);
 const char *nd_sys_parse_cgroup_n(const void *p, size_t n);
+/* Browsers (browser.c): profiles.ini -> [{"name", "path", "relative",
+ * "default"}]; an NSS pkcs11.txt -> [{"library", "name"}] (the internal
+ * module, with an empty library=, left out). fuzz_sys_browser runs both. */
+json_object *nd_sys_parse_profiles_ini_n(const void *p, size_t n);
+json_object *nd_sys_parse_pkcs11_txt_n(const void *p, size_t n);
+/* inventory.system.browsers: {"home", "sudo_user", "firefox": [{"install"
+ * ("deb", "snap", "flatpak"), "name", "path", "default", "exists",
+ * "locked", "pkcs11_txt", "readable", "modules", "akis",
+ * "p11_kit_proxy"}], "nssdb": {"path", "exists", ...the same}}. HOME, or
+ * SUDO_USER's home when run as root through sudo. */
+json_object *nd_sys_browser_facts(void);
+/* Java (java.c): `java -version`'s banner -> {"version", "vendor",
+ * "runtime", "vm", "vm_bits"}, NULL when there is no version line. */
+json_object *nd_sys_parse_java_version_n(const void *p, size_t n);
+/* inventory.system.java: {"on_path": {"path", "real_path", "elf": {"bits",
+ * "machine"}, "ran", "timed_out", "version", "vendor", "runtime", "vm",
+ * "vm_bits"} or null, "installed": [{"path", "elf"}] (NESDOCTOR_JVM_DIR,
+ * default /usr/lib/jvm)}. */
+json_object *nd_sys_java_facts(const struct nd_report *rep);
 /* Compare dotted versions ("1.9.9" < "2.4.0"): <0, 0, >0. */
 int nd_sys_version_cmp(const char *a, const char *b);
 

@@ -1,0 +1,25 @@
+#!/bin/bash
+# sys.java: a fake `java` (fakejava.c, built here with the C compiler, an
+# ELF binary that prints OpenJDK 17.0.9's banner) alone on PATH; no Java at
+# all; a 32-bit one only when a 32-bit toolchain exists (else skipped).
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+CC=${CC:-cc}
+mkdir -p "$W/bin" "$W/nobin" "$W/jvm"
+"$CC" -o "$W/bin/java" "$ND_SRC/tests/sys/fakejava.c"
+nd() { # nd OUT PATHDIR
+	env PATH="$2" NESDOCTOR_JVM_DIR="$W/jvm" "$ND_BIN" --json --lang en --timeout 3 > "$W/$1.json"
+}
+nd fake "$W/bin"
+check fake "$(st sys.java info) and $(msg sys.java 'Java 17.0.9 .OpenJDK Runtime Environment .build 17.0.9.9-Debian-1deb12u1.. at .*/bin/java, 64-bit x86-64')" "version from the banner, architecture from the ELF header"
+check fake '.inventory.system.java.on_path.vendor == "openjdk" and .inventory.system.java.on_path.vm_bits == 64 and .inventory.system.java.on_path.elf.bits == 64' "inventory"
+nd nojava "$W/nobin"
+check nojava "$(st sys.java info) and $(msg sys.java 'no Java runtime is installed') and $(rem sys.java 'default-jre') and .inventory.system.java.on_path == null" "no Java at all: info"
+if "$CC" -m32 -o "$W/bin/java32" "$ND_SRC/tests/sys/fakejava.c" 2>/dev/null; then
+	mkdir -p "$W/bin32" && mv "$W/bin/java32" "$W/bin32/java"
+	nd j32 "$W/bin32"
+	check j32 '.inventory.system.java.on_path.elf.bits == 32' "a 32-bit JVM is seen as 32-bit"
+else
+	echo "# skip: no 32-bit toolchain"
+fi
+echo "# $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
