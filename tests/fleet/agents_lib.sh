@@ -4,6 +4,7 @@
 #       sshd on 127.0.0.1:PORT inside this test's namespaces (a key of its
 #       own, root's login by the test's key only, no PAM); with unshare
 #       ARGS, in namespaces of its own below these (another "host")
+#   fleet_stop             stop those in namespaces of their own (before finish)
 #   fleet_wait_port PORT   until something listens there (5 s)
 #   summary_keys_ok FILE DESC   FILE holds one nesdoctor.summary/1 document
 #                               with every key of the summary
@@ -51,10 +52,20 @@ Subsystem sftp internal-sftp
 EOF2
 	if [ $# -gt 0 ]; then
 		rig_bg "$RIG_WORK/sshd-$name.log" unshare "$@" -- /usr/sbin/sshd -D -e -f "$conf"
+		FLEET_NS_PIDS="${FLEET_NS_PIDS:-} $RIG_LAST_PID"
 	else
 		rig_bg "$RIG_WORK/sshd-$name.log" /usr/sbin/sshd -D -e -f "$conf"
 	fi
 	fleet_wait_port "$port" || { bad "sshd $name did not listen on $port"; show "$RIG_WORK/sshd-$name.log"; return 1; }
+}
+
+# fleet_stop: the sshds in namespaces of their own. unshare --fork ignores
+# the TERM rig_cleanup sends; KILL makes --kill-child take sshd down, and
+# with it that PID namespace.
+fleet_stop() {
+	local p
+	for p in ${FLEET_NS_PIDS:-}; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	FLEET_NS_PIDS=""
 }
 
 fleet_wait_port() {
