@@ -152,7 +152,8 @@ expect() {
 
 # Every check `check` runs, in causal order (sign.test is sign-test's
 # only). A check that disappears, is renamed or moves breaks the tests.
-ALL_IDS="usb.device usb.driver usb.access sys.os sys.pcscd sys.polkit sys.holders sys.sandbox
+ALL_IDS="usb.device usb.policy usb.driver usb.access sys.os sys.pcscd sys.polkit sys.holders sys.sandbox
+sys.browser sys.java
 pcsc.service pcsc.reader pcsc.card pcsc.card_type p11.module p11.token p11.pin p11.objects
 p11.mechanisms cert.qualified cert.validity cert.holder cert.key cert.chain cert.revocation dys.ready"
 ALL_IDS=${ALL_IDS//$'\n'/ }
