@@ -24,7 +24,7 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
-#include "p11/p11_int.h"
+#include "p11/p11.h"
 #include "x509/chain.h"
 #include "x509/x509.h"
 
