@@ -37,12 +37,17 @@ peek_is(const struct nd_cur *c, const char *s)
 static bool
 skip_past(struct nd_cur *c, const char *s)
 {
-	while (nd_cur_left(c) > 0) {
-		if (peek_is(c, s))
-			return nd_cur_take(c, NULL, strlen(s));
-		nd_cur_take(c, NULL, 1);
+	/* memmem over what is left: libccid's Info.plist is some 100 KiB,
+	 * read on every run, and byte by byte this was most of the usb
+	 * layer's time */
+	size_t n = strlen(s);
+	const uint8_t *at = nd_cur_left(c) ? memmem(c->p, nd_cur_left(c), s, n) : NULL;
+
+	if (!at) {
+		nd_cur_take(c, NULL, nd_cur_left(c));
+		return false;
 	}
-	return false;
+	return nd_cur_take(c, NULL, (size_t)(at - c->p) + n);
 }
 
 /* A tag after '<': name, close flag, empty-element flag. Attributes are
@@ -108,7 +113,7 @@ read_text(struct nd_cur *c, const char *name, char **out)
 			err = ND_ERR_TRUNCATED;
 			goto fail;
 		}
-		if (peek_is(c, end))
+		if (c->p[0] == '<' && peek_is(c, end))
 			break;
 		nd_cur_u8(c, &ch);
 		if (ch == '<' || ch == '\0')
