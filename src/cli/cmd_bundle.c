@@ -10,9 +10,13 @@
  * the home folder's path "~", and every TCKN is masked (--show-id is not
  * taken). Nothing is read from home folders.
  *
- * The file is written under a temporary name next to it and renamed when
- * whole: a bundle that cannot be written leaves nothing behind (exit
- * ND_EXIT_CANTCREAT); otherwise the exit code is the check's. */
+ * The files are written into a private temporary folder and packed by the
+ * system's tar (GNU tar and gzip are essential packages): linking an archive
+ * library would load its many libraries into every nesdoctor process, and
+ * into the children that load PKCS#11 modules. The .tar.gz is written under
+ * a temporary name next to the target and renamed when whole: a bundle that
+ * cannot be written leaves nothing behind (exit ND_EXIT_CANTCREAT);
+ * otherwise the exit code is the check's. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,8 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <openssl/crypto.h>
 
 #include "cli/cli.h"
@@ -41,10 +43,15 @@
 
 #define LOG_LINES 200
 #define MAX_NAMES 16
+#define MAX_FILES 16
 
 struct bundle {
-	struct archive *a;
+	char *tmpdir;           /* the private temporary folder (mkdtemp) */
+	int tfd, dfd;           /* tmpdir, and tmpdir/dir where the files are written */
 	char dir[128];          /* the folder inside the archive */
+	const char *files[MAX_FILES];   /* written (or begun) in dfd */
+	size_t n_files;
+	int err;                /* errno of the first failed write */
 	time_t when;
 	const char *names[MAX_NAMES];   /* holder names, longest first */
 	size_t n_names;
@@ -169,28 +176,45 @@ holder_names(struct bundle *b, const json_object *inv)
 
 /* ---- the archive -------------------------------------------------------- */
 
+/* name (a literal) written, filtered, into the private folder, mode 0600;
+ * the first failure is kept in b->err */
 static void
 add_file(struct bundle *b, const char *name, const char *text, const char *what)
 {
-	struct archive_entry *e;
-	char *s = private_text(b, text), *path = nd_asprintf("%s/%s", b->dir, name);
-	size_t n = strlen(s);
+	char *s = private_text(b, text);
+	size_t n = strlen(s), done = 0;
+	int fd = -1;
+	bool ok = false;
 
 	if (b->failed)
 		goto fail;
-	e = archive_entry_new();
-	archive_entry_set_pathname(e, path);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)n);
-	archive_entry_set_mtime(e, b->when, 0);
-	if (archive_write_header(b->a, e) != ARCHIVE_OK || archive_write_data(b->a, s, n) != (la_ssize_t)n)
-		b->failed = true;
-	archive_entry_free(e);
-	if (what)
+	if (b->n_files == MAX_FILES)
+		abort();   /* a file more than this code writes */
+	b->files[b->n_files++] = name;
+	if ((fd = openat(b->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+		goto fail;
+	while (done < n) {
+		ssize_t k = write(fd, s + done, n - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				errno = EIO;
+			goto fail;
+		}
+		done += (size_t)k;
+	}
+	ok = close(fd) == 0;
+	fd = -1;
+	if (ok && what)
 		fprintf(b->in, "  %-20s %s\n", name, what);
 fail:
-	free(path);
+	if (!ok && !b->failed) {
+		b->err = errno ? errno : EIO;
+		b->failed = true;
+	}
+	if (fd >= 0)
+		close(fd);
 	free(s);
 }
 
@@ -400,13 +424,85 @@ base_name(time_t when, char *buf, size_t bufsz)
 	snprintf(buf, bufsz, "nesdoctor-%s-%s", *host ? host : "host", t);
 }
 
+/* The private folder: $TMPDIR (or /tmp)/nesdoctor-bundle.XXXXXX, 0700,
+ * holding b->dir, opened as b->dfd. errno on failure. */
+static bool
+make_folder(struct bundle *b)
+{
+	const char *t = getenv("TMPDIR");
+
+	b->tmpdir = nd_asprintf("%s/nesdoctor-bundle.XXXXXX", t && *t == '/' ? t : "/tmp");
+	if (!mkdtemp(b->tmpdir)) {
+		free(b->tmpdir);
+		b->tmpdir = NULL;
+		return false;
+	}
+	if ((b->tfd = open(b->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+	    mkdirat(b->tfd, b->dir, 0700) != 0)
+		return false;
+	b->dfd = openat(b->tfd, b->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	return b->dfd >= 0;
+}
+
+/* The private folder and what is in it, removed. */
+static void
+remove_folder(struct bundle *b)
+{
+	if (!b->tmpdir)
+		return;
+	for (size_t i = 0; b->dfd >= 0 && i < b->n_files; i++)
+		unlinkat(b->dfd, b->files[i], 0);
+	if (b->dfd >= 0)
+		close(b->dfd);
+	if (b->tfd >= 0) {
+		unlinkat(b->tfd, b->dir, AT_REMOVEDIR);
+		close(b->tfd);
+	}
+	b->dfd = b->tfd = -1;
+	rmdir(b->tmpdir);
+	free(b->tmpdir);
+	b->tmpdir = NULL;
+}
+
+/* tar packs the folder into out (the temporary name beside the target):
+ * owner root, one time for all, in name order, so that two bundles of the
+ * same facts are the same file. NULL, or why not (malloc'ed). */
+static char *
+pack(const struct bundle *b, const struct nd_opts *o, const char *out)
+{
+	char *file = nd_asprintf("--file=%s", out), *dir = nd_asprintf("--directory=%s", b->tmpdir),
+	     *mtime = nd_asprintf("--mtime=@%lld", (long long)b->when), *why = NULL;
+	/* --force-local: a ':' in the name is no remote host; go+rX: the
+	 * files 0644 and the folder 0755 in the archive, as a person expects */
+	const char *const argv[] = { "tar", "--create", "--gzip", "--force-local", file, "--owner=0", "--group=0",
+		"--numeric-owner", "--sort=name", "--mode=go+rX", mtime, dir, "--", b->dir, NULL };
+	struct nd_run_result rr = { 0 };
+	nd_err e = nd_run(argv, timeout_ms(o), true, ND_RUN_MAX_OUT, &rr);
+
+	if (e == ND_ERR_NOT_FOUND)
+		why = nd_asprintf(_("%s is not installed"), "tar");
+	else if (e != ND_OK)
+		why = nd_asprintf(_("%s could not be started"), "tar");
+	else if (rr.timed_out)
+		why = nd_asprintf(_("%s did not finish within %d s"), "tar", o->timeout_s);
+	else if (rr.status != 0 && rr.out_len)
+		why = nd_asprintf("%.*s", (int)strcspn(rr.out, "\n"), rr.out);   /* tar's own "tar: ..." */
+	else if (rr.status != 0)
+		why = nd_asprintf(_("%s said nothing (exit status %d)"), "tar", rr.status);
+	nd_run_result_free(&rr);
+	free(file);
+	free(dir);
+	free(mtime);
+	return why;
+}
+
 int
 nd_cmd_bundle(struct nd_opts *o)
 {
 	struct bundle b;
 	struct nd_report rep;
 	bool have_rep = false;
-	char name[160], *path, *tmp, *text = NULL, *readme = NULL;
+	char name[160], *path, *tmp, *text = NULL, *readme = NULL, *why = NULL;
 	size_t tlen = 0;
 	json_object *doc = NULL;
 	struct stat st;
@@ -414,6 +510,7 @@ nd_cmd_bundle(struct nd_opts *o)
 	FILE *tf;
 
 	memset(&b, 0, sizeof b);
+	b.tfd = b.dfd = -1;
 	b.when = time(NULL);
 	base_name(b.when, b.dir, sizeof b.dir);
 	snprintf(name, sizeof name, "%s.tar.gz", b.dir);
@@ -425,6 +522,10 @@ nd_cmd_bundle(struct nd_opts *o)
 		err = errno;
 		free(tmp);
 		tmp = NULL;
+		goto fail;
+	}
+	if (!make_folder(&b)) {
+		err = errno ? errno : EIO;
 		goto fail;
 	}
 	b.home = getenv("HOME");
@@ -446,12 +547,6 @@ nd_cmd_bundle(struct nd_opts *o)
 	nd_render_text(&rep, tf, false);
 	fclose(tf);
 
-	b.a = archive_write_new();
-	if (archive_write_add_filter_gzip(b.a) != ARCHIVE_OK || archive_write_set_format_pax_restricted(b.a) != ARCHIVE_OK ||
-	    archive_write_open_fd(b.a, fd) != ARCHIVE_OK) {
-		err = EIO;
-		goto fail;
-	}
 	add_file(&b, "report.json", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE), _("the full check as JSON (nesdoctor show reads it)"));
 	add_file(&b, "report.txt", text, _("the full check as text, as nesdoctor check prints it"));
@@ -475,10 +570,13 @@ nd_cmd_bundle(struct nd_opts *o)
 		readme = r2;
 	}
 	add_file(&b, "README.txt", readme, NULL);
-	if (b.failed || archive_write_close(b.a) != ARCHIVE_OK) {
-		err = archive_errno(b.a) > 0 ? archive_errno(b.a) : EIO;
+	if (b.failed) {
+		err = b.err;
 		goto fail;
 	}
+	/* tar writes tmp by its name; fd, the same file, makes it durable */
+	if ((why = pack(&b, o, tmp)))
+		goto fail;
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		err = errno;
 		fd = -1;
@@ -494,12 +592,11 @@ nd_cmd_bundle(struct nd_opts *o)
 	nd_safe_line(stdout, false, _("Bundle written: %s (%lld bytes)"), path, (long long)st.st_size);
 	rv = (int)nd_verdict_exit(rep.verdict);
 fail:
-	if (err) {
-		nd_safe_line(stderr, false, _("nesdoctor: cannot write the bundle %s: %s"), path, strerror(err));
+	if (err || why) {
+		nd_safe_line(stderr, false, _("nesdoctor: cannot write the bundle %s: %s"), path, why ? why : strerror(err));
 		rv = ND_EXIT_CANTCREAT;
 	}
-	if (b.a)
-		archive_write_free(b.a);
+	remove_folder(&b);
 	if (fd >= 0)
 		close(fd);
 	if (tmp) {
@@ -514,6 +611,7 @@ fail:
 	free(b.out_buf);
 	free(readme);
 	free(text);
+	free(why);
 	json_object_put(doc);
 	if (have_rep)
 		nd_report_free(&rep);

@@ -10,9 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "cli/cli.h"
 #include "core/i18n.h"
 #include "core/safe.h"
@@ -20,6 +17,11 @@
 #include "render/render.h"
 #include "render/saved.h"
 #include "report/report.h"
+#if __has_include("core/run.h")
+#include "core/run.h"
+#else
+#include "sys/run.h"
+#endif
 
 /* A regular file of at most max bytes, read whole; never waits on a FIFO.
  * NULL with *why (malloc'ed) on failure. */
@@ -64,56 +66,89 @@ fail:
 	return buf;
 }
 
-/* A bundle's report.json (the entry "report.json" at its top or one folder
- * down), at most ND_SAVED_MAX bytes. NULL with *why on failure: a damaged
- * or cut archive is said as libarchive says it. */
+/* Why tar failed: its first "tar: " or "gzip: " line, or NULL. */
 static char *
-bundle_report(const char *data, size_t size, size_t *len, char **why)
+tar_said(const struct nd_run_result *rr)
 {
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	char *buf = NULL;
-	int r = ARCHIVE_FATAL;
+	for (const char *p = rr->out; p && *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		if (strncmp(p, "tar: ", 5) == 0 || strncmp(p, "gzip: ", 6) == 0)
+			return nd_asprintf("%.*s", (int)strcspn(p, "\n"), p);
+	}
+	return NULL;
+}
+
+/* tar in argv did not run as it should: why (malloc'ed), else NULL. */
+static char *
+tar_failed(const struct nd_opts *o, nd_err e, const struct nd_run_result *rr)
+{
+	char *said, *why;
+
+	if (e == ND_ERR_NOT_FOUND)
+		return nd_asprintf(_("%s is not installed"), "tar");
+	if (e != ND_OK)
+		return nd_asprintf(_("%s could not be started"), "tar");
+	if (rr->timed_out)
+		return nd_asprintf(_("%s did not finish within %d s"), "tar", o->timeout_s);
+	if (rr->status == 0 && !rr->signal)
+		return NULL;
+	said = tar_said(rr);
+	why = nd_asprintf(_("the bundle cannot be read (damaged or cut short?): %s"), said ? said : _("unexpected end"));
+	free(said);
+	return why;
+}
+
+/* A bundle's report.json (the entry "report.json" at its top or one folder
+ * down), at most ND_SAVED_MAX bytes, read by the system's tar (GNU tar and
+ * gzip are essential packages; an archive library would load its many
+ * libraries into every nesdoctor process): the names listed first, then
+ * the one member written to a pipe, never to disk. NULL with *why on
+ * failure: a damaged or cut archive is said as tar says it. */
+static char *
+bundle_report(const struct nd_opts *o, const char *path, size_t *len, char **why)
+{
+	char *file = nd_asprintf("--file=%s", path), *member = NULL, *buf = NULL;
+	const char *const list[] = { "tar", "--list", "--gzip", "--force-local", "--quoting-style=literal", file, NULL };
+	struct nd_run_result rr = { 0 };
+	nd_err e;
 
 	*why = NULL;
-	archive_read_support_filter_gzip(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_memory(a, data, size) != ARCHIVE_OK)
+	/* a listing longer than the cap is no bundle of ours: its start is
+	 * still searched, the rest was not read */
+	e = nd_run(list, o->timeout_s * 1000, true, ND_RUN_MAX_OUT, &rr);
+	if (!rr.truncated && (*why = tar_failed(o, e, &rr)))
 		goto fail;
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e), *slash = name ? strchr(name, '/') : NULL;
-		la_ssize_t k;
-		size_t n = 0;
+	for (const char *p = rr.out; p && *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		size_t n = strcspn(p, "\n"), dir = strcspn(p, "/");
 
-		if (!name || strcmp(slash && !strchr(slash + 1, '/') ? slash + 1 : name, "report.json") != 0 ||
-		    archive_entry_filetype(e) != AE_IFREG)
-			continue;
-		if (archive_entry_size(e) > (la_int64_t)ND_SAVED_MAX) {
-			*why = nd_asprintf(_("its report.json is larger than a report can be (%u MiB)"), ND_SAVED_MAX >> 20);
-			goto fail;
+		if ((n == 11 || (dir + 12 == n && dir > 0)) && strncmp(p + n - 11, "report.json", 11) == 0) {
+			member = nd_asprintf("%.*s", (int)n, p);
+			break;
 		}
-		buf = nd_xcalloc((size_t)archive_entry_size(e) + 1, 1);
-		while (n < (size_t)archive_entry_size(e) &&
-		    (k = archive_read_data(a, buf + n, (size_t)archive_entry_size(e) - n)) > 0)
-			n += (size_t)k;
-		if (n != (size_t)archive_entry_size(e)) {
-			r = ARCHIVE_FATAL;
-			goto fail;
-		}
-		*len = n;
-		goto fail;   /* found: done */
 	}
-	if (r == ARCHIVE_EOF)
+	nd_run_result_free(&rr);
+	if (!member) {
 		*why = nd_xstrdup(_("the bundle holds no report.json"));
-fail:
-	if (!buf && !*why)
-		*why = nd_asprintf(_("the bundle cannot be read (damaged or cut short?): %s"),
-		    archive_error_string(a) ? archive_error_string(a) : _("unexpected end"));
-	if (*why && buf) {
-		free(buf);
-		buf = NULL;
+		goto fail;
 	}
-	archive_read_free(a);
+	{
+		const char *const extract[] = { "tar", "--extract", "--gzip", "--force-local", "--to-stdout",
+			"--no-wildcards", file, "--", member, NULL };
+
+		e = nd_run(extract, o->timeout_s * 1000, false, ND_SAVED_MAX, &rr);
+	}
+	if (e == ND_OK && rr.truncated) {
+		*why = nd_asprintf(_("its report.json is larger than a report can be (%u MiB)"), ND_SAVED_MAX >> 20);
+		goto fail;
+	}
+	if ((*why = tar_failed(o, e, &rr)))
+		goto fail;
+	buf = rr.out;
+	*len = rr.out_len;
+	rr.out = NULL;
+fail:
+	nd_run_result_free(&rr);
+	free(member);
+	free(file);
 	return buf;
 }
 
@@ -131,7 +166,7 @@ nd_cmd_show(struct nd_opts *o)
 		goto fail;
 	/* gzip's magic: a bundle */
 	if (size >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
-		if (!(report = bundle_report(data, size, &len, &why)))
+		if (!(report = bundle_report(o, o->args[0], &len, &why)))
 			goto fail;
 	} else {
 		report = data, len = size;

@@ -117,6 +117,25 @@ run showid bundle --show-id -o "$RIG_WORK/s.tar.gz"
 expect_rc 64 "bundle --show-id is refused"
 [ -e "$RIG_WORK/s.tar.gz" ] && bad "bundle --show-id: a file was written" || ok "bundle --show-id: nothing written"
 
+# ---- the system's tar packs a private folder, removed on every path
+mkdir -p "$RIG_WORK/tmpd"
+# shellcheck disable=SC2046
+TMPDIR=$RIG_WORK/tmpd CACHE=c5 run tmpd bundle --lang en $(nd_opts x) -o "$RIG_WORK/t.tar.gz"
+expect_rc 0 "bundle with TMPDIR set"
+[ -z "$(ls -A "$RIG_WORK/tmpd")" ] && ok "bundle: its temporary folder is removed" || { bad "bundle: left in TMPDIR"; ls -lR "$RIG_WORK/tmpd"; }
+if tar tvzf "$RIG_WORK/t.tar.gz" | awk '$2 != "0/0" {exit 1}'; then ok "bundle: every member owned by 0/0"
+else bad "bundle: members not owned by 0/0"; tar tvzf "$RIG_WORK/t.tar.gz"; fi
+mkdir -p "$RIG_WORK/faketar"
+printf '#!/bin/sh\necho "tar: simulated failure" >&2\nexit 2\n' > "$RIG_WORK/faketar/tar"
+chmod +x "$RIG_WORK/faketar/tar"
+# shellcheck disable=SC2046
+PATH=$RIG_WORK/faketar:$PATH TMPDIR=$RIG_WORK/tmpd CACHE=c6 run badtar bundle --lang en $(nd_opts x) -o "$RIG_WORK/f.tar.gz"
+expect_rc 73 "bundle when tar fails"
+has "$ERR" "cannot write the bundle $RIG_WORK/f.tar.gz: tar: simulated failure" "bundle when tar fails: says tar's reason"
+if ls "$RIG_WORK" | grep -q '^f\.tar\.gz'; then bad "bundle when tar fails: a file was left"; ls "$RIG_WORK"
+else ok "bundle when tar fails: nothing left beside the target"; fi
+[ -z "$(ls -A "$RIG_WORK/tmpd")" ] && ok "bundle when tar fails: its temporary folder is removed" || { bad "bundle when tar fails: left in TMPDIR"; ls -lR "$RIG_WORK/tmpd"; }
+
 # ---- pcscd missing: still a bundle, README.txt says what was left out
 rig_pcscd_stop
 export NESDOCTOR_PCSCD_LOG=$RIG_WORK/no-such.log

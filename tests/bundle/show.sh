@@ -69,6 +69,15 @@ printf '\x1f\x8b\x08\x00garbage' > "$t/bad.tar.gz"
 refused "$t/bad.tar.gz" "a gzip that is no bundle" "the bundle cannot be read"
 tar czf "$t/empty.tar.gz" -C "$t" other.json
 refused "$t/empty.tar.gz" "a tar.gz without report.json" "the bundle holds no report.json"
+mkdir -p "$t/deep/a/b" && cp "$t/good.json" "$t/deep/a/b/report.json"
+tar czf "$t/deep.tar.gz" -C "$t/deep" a
+refused "$t/deep.tar.gz" "report.json two folders down is not a bundle's" "the bundle holds no report.json"
+mkdir -p "$t/one/nesdoctor-x" "$t/cwd" && cp "$t/good.json" "$t/one/nesdoctor-x/report.json"
+tar czf "$t/one.tar.gz" -C "$t/one" nesdoctor-x
+(cd "$t/cwd" && "$ND_BIN" --lang en show "$t/one.tar.gz" > "$t/out" 2> "$t/err"); rc=$?
+if [ $rc -eq 1 ] && grep -q "^READY, WITH WARNINGS" "$t/out" && [ -z "$(ls -A "$t/cwd")" ]; then
+	ok "show of a bundle: its report.json, nothing unpacked to disk"
+else bad "show of a bundle: exit $rc, in the folder: $(ls -A "$t/cwd")"; cat "$t/err"; fi
 truncate -s 17M "$t/big.json"
 refused "$t/big.json" "a file larger than 16 MiB" "larger than a report can be"
 mkfifo "$t/fifo"
