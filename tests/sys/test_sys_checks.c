@@ -134,6 +134,38 @@ sys_holders_and_sandboxes(void **state)
 	nd_report_free(&rep);
 }
 
+/* sys.java against the AKIS library: a JVM of the other word size cannot
+ * load it, either way round; the message names both architectures. */
+#define JAVA(bits, machine) "\"java\":{\"on_path\":{\"path\":\"/usr/bin/java\",\"version\":\"17.0.9\"," \
+	"\"runtime\":\"OpenJDK Runtime Environment\",\"elf\":{\"bits\":" bits ",\"machine\":\"" machine "\"}}," \
+	"\"installed\":[]}"
+#define AKIS_MOD(bits, machine) "\"modules\":[{\"path\":\"/usr/lib/libakisp11.so\",\"akis\":true," \
+	"\"status\":\"ok\",\"elf\":{\"bits\":" bits ",\"machine\":\"" machine "\"}}]"
+
+static void
+sys_java_architecture(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+
+	(void)state;
+	eval(&rep, "{\"system\":{" JAVA("32", "i386") "}," AKIS_MOD("64", "x86_64") "}");
+	r = res(&rep, "sys.java", ND_WARN, "32-bit i386");
+	ndt_has(r->message, "64-bit x86_64");
+	ndt_has(r->message, "/usr/lib/libakisp11.so");
+	remedy_has(r, "default-jre");
+	nd_report_free(&rep);
+	eval(&rep, "{\"system\":{" JAVA("64", "x86_64") "}," AKIS_MOD("32", "i386") "}");
+	r = res(&rep, "sys.java", ND_WARN, "64-bit x86_64");
+	ndt_has(r->message, "32-bit i386");
+	ndt_has(r->message, "cannot load it");
+	nd_report_free(&rep);
+	/* the same architecture: information, no warning */
+	eval(&rep, "{\"system\":{" JAVA("64", "x86_64") "}," AKIS_MOD("64", "x86_64") "}");
+	res(&rep, "sys.java", ND_INFO, "the AKIS library is of the same architecture");
+	nd_report_free(&rep);
+}
+
 int
 main(void)
 {
@@ -141,6 +173,7 @@ main(void)
 		cmocka_unit_test(sys_pcscd_states),
 		cmocka_unit_test(sys_polkit_sessions),
 		cmocka_unit_test(sys_holders_and_sandboxes),
+		cmocka_unit_test(sys_java_architecture),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
