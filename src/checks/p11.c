@@ -412,6 +412,177 @@ no_token(const struct nd_report *rep, struct nd_result *r)
 	}
 }
 
+/* --- several tokens and readers ----------------------------------------- */
+
+/* A token a signing program can use: initialised and readable. */
+static bool
+usable(const json_object *t)
+{
+	return t && !nd_jobj(t, ND_P11_K_ERROR) && token_initialized(t);
+}
+
+/* Append "sep s" to the growing list *acc. */
+static void
+append(char **acc, const char *sep, const char *s)
+{
+	char *tmp = nd_asprintf("%s%s%s", *acc, **acc ? sep : "", s);
+
+	free(*acc);
+	*acc = tmp;
+}
+
+/* pcscd's readers in its order, the empty ones marked: NULL with fewer
+ * than two readers (there is no order to speak of). */
+static char *
+reader_order(const json_object *inv)
+{
+	size_t n = nd_pcsc_n_readers(inv);
+	char *acc;
+
+	if (n < 2)
+		return NULL;
+	acc = nd_xstrdup("");
+	for (size_t i = 0; i < n; i++) {
+		json_object *rd = nd_pcsc_reader_at(inv, i);
+		const char *name = nd_jstr(rd, ND_PCSC_K_NAME);
+		char *one = nd_pcsc_reader_card(rd) ? nd_asprintf("%zu. %s", i + 1, name ? name : "?") :
+		    nd_asprintf(_("%zu. %s (no card)"), i + 1, name ? name : "?");
+		append(&acc, ", ", one);
+		free(one);
+	}
+	return acc;
+}
+
+/* The token entry in slot s of module m, or NULL. */
+static json_object *
+slot_token(const json_object *inv, const json_object *m, const json_object *s)
+{
+	json_object *toks = nd_p11_tokens(inv), *sid, *tid;
+	const char *mp = nd_jstr(m, ND_P11_K_PATH);
+
+	if (!mp || !json_object_object_get_ex(s, ND_P11_K_ID, &sid))
+		return NULL;
+	for (size_t i = 0; i < len(toks); i++) {
+		json_object *t = json_object_array_get_idx(toks, i);
+		const char *tm = nd_jstr(t, ND_P11_K_MODULE);
+		if (tm && strcmp(tm, mp) == 0 && json_object_object_get_ex(t, ND_P11_K_SLOT, &tid) &&
+		    json_object_get_uint64(tid) == json_object_get_uint64(sid))
+			return t;
+	}
+	return NULL;
+}
+
+static const char *
+slot_place(const json_object *s)
+{
+	const char *rd = nd_jstr(s, ND_P11_K_READER), *d = nd_jstr(s, ND_P11_K_DESCRIPTION);
+
+	return rd ? rd : d && *d ? d : "?";
+}
+
+/* A slot without a usable token ahead of the first one with a token, in a
+ * module in scope: Java signers configured with slot 0 (SunPKCS11's
+ * slotListIndex) then fail with "no token". The slots in order, or NULL. */
+static char *
+empty_slot_first(const struct nd_report *rep, const char **first, json_object **tok)
+{
+	json_object *mods = nd_p11_modules(rep->inventory);
+
+	for (size_t i = 0; i < len(mods); i++) {
+		json_object *m = json_object_array_get_idx(mods, i), *slots = nd_jarr(m, ND_P11_K_SLOTS);
+		size_t k;
+		char *acc;
+
+		if (!nd_p11_module_in_scope(rep->inventory, m))
+			continue;
+		for (k = 0; k < len(slots); k++)
+			if (usable(slot_token(rep->inventory, m, json_object_array_get_idx(slots, k))))
+				break;
+		if (k == 0 || k >= len(slots))
+			continue;
+		acc = nd_xstrdup("");
+		for (size_t j = 0; j <= k; j++) {
+			json_object *s = json_object_array_get_idx(slots, j), *t = slot_token(rep->inventory, m, s);
+			char *one = j == k ? nd_asprintf("%zu. %s (%s)", j + 1, slot_place(s), token_name(t)) :
+			    !nd_jbool(s, ND_P11_K_TOKEN_PRESENT, false) || !t ?
+			    nd_asprintf(_("%zu. %s (no token)"), j + 1, slot_place(s)) :
+			    nd_asprintf(_("%zu. %s (%s, not usable)"), j + 1, slot_place(s), token_name(t));
+			append(&acc, ", ", one);
+			free(one);
+		}
+		*first = slot_place(json_object_array_get_idx(slots, 0));
+		*tok = slot_token(rep->inventory, m, json_object_array_get_idx(slots, k));
+		return acc;
+	}
+	return NULL;
+}
+
+/* Two or more tokens with a qualified signing certificate, and where a
+ * slot or reader without one comes first: a warning that says which token
+ * a signing program usually takes (the first slot with a token) next to
+ * the one nesdoctor judged (the signing-certificate rule's). Returns
+ * whether it warned. */
+static bool
+several_tokens(const struct nd_report *rep, struct nd_result *r, const json_object *judged)
+{
+	json_object *toks = nd_p11_tokens(rep->inventory), *first = NULL, *tok = NULL;
+	char *quals = nd_xstrdup(""), *order = reader_order(rep->inventory), *slots;
+	char *msg = nd_xstrdup(""), *rem = nd_xstrdup(""), *one;
+	const char *slot0 = NULL;
+	size_t nq = 0;
+	bool warned = false;
+
+	for (size_t i = 0; i < len(toks); i++) {
+		json_object *t = json_object_array_get_idx(toks, i);
+		if (!nd_p11_token_in_scope(rep->inventory, t) || !usable(t))
+			continue;
+		if (!first)
+			first = t;
+		if (nd_p11_token_n_qualified(rep, t) == 0)
+			continue;
+		one = nd_asprintf(_("%s in %s"), token_name(t), where(t));
+		append(&quals, ", ", one);
+		free(one);
+		nq++;
+	}
+	if (nq > 1) {
+		one = first == judged ?
+		    nd_asprintf(_("%zu tokens with a qualified signing certificate are plugged in: %s. A signing program usually takes the first slot with a token: %s in %s, the one nesdoctor judged."),
+		        nq, quals, token_name(first), where(first)) :
+		    nd_asprintf(_("%zu tokens with a qualified signing certificate are plugged in: %s. A signing program usually takes the first slot with a token (%s in %s); nesdoctor judged %s in %s, whose certificate it would choose."),
+		        nq, quals, token_name(first), where(first), token_name(judged), where(judged));
+		append(&msg, " ", one);
+		free(one);
+		append(&rem, "\n", _("Leave only the card or token you mean to sign with plugged in, so that the signing program cannot take the other one."));
+	}
+	if ((slots = empty_slot_first(rep, &slot0, &tok))) {
+		one = nd_asprintf(_("The first slot, %s, holds no usable token; %s comes later. The slots in order: %s."),
+		    slot0, token_name(tok), slots);
+		append(&msg, " ", one);
+		free(one);
+		one = nd_asprintf(_("Java signing programs that take slot 0 fail with \"no token\" here. Unplug the reader that comes first (%s) or put the card into it."),
+		    slot0);
+		append(&rem, "\n", one);
+		free(one);
+		free(slots);
+	}
+	if (*msg) {
+		if (order) {
+			one = nd_asprintf(_("pcscd lists the readers in this order: %s."), order);
+			append(&msg, " ", one);
+			free(one);
+		}
+		nd_result_set(r, ND_WARN, "%s", msg);
+		nd_result_remedy(r, "%s", rem);
+		warned = true;
+	}
+	free(quals);
+	free(order);
+	free(msg);
+	free(rem);
+	return warned;
+}
+
 static void
 eval_token(const struct nd_report *rep, struct nd_result *r)
 {
@@ -427,7 +598,7 @@ eval_token(const struct nd_report *rep, struct nd_result *r)
 	list = json_object_new_array();
 	json_object_object_add(d, "tokens", list);
 	for (size_t i = 0; i < len(toks); i++) {
-		json_object *x = json_object_array_get_idx(toks, i), *o;
+		json_object *x = json_object_array_get_idx(toks, i), *o, *sl;
 		if (!nd_p11_token_in_scope(rep->inventory, x))
 			continue;
 		if (token_initialized(x))
@@ -435,6 +606,14 @@ eval_token(const struct nd_report *rep, struct nd_result *r)
 		o = json_object_new_object();
 		nd_jset_str(o, "label", nd_jstr(x, ND_P11_K_LABEL));
 		nd_jset_str(o, "reader", nd_jstr(x, ND_P11_K_READER));
+		/* each token identified, with its own certificates' count */
+		nd_jset_str(o, "module", nd_jstr(x, ND_P11_K_MODULE));
+		if (json_object_object_get_ex(x, ND_P11_K_SLOT, &sl))
+			json_object_object_add(o, "slot", json_object_get(sl));
+		nd_jset_str(o, "device", nd_token_device_name(nd_p11_token_device(x)));
+		nd_jset_str(o, "model", nd_jstr(x, ND_P11_K_MODEL));
+		json_object_object_add(o, "qualified_certificates",
+		    json_object_new_int64((int64_t)nd_p11_token_n_qualified(rep, x)));
 		json_object_array_add(list, o);
 	}
 	t = signing_token(rep);
@@ -462,6 +641,8 @@ eval_token(const struct nd_report *rep, struct nd_result *r)
 	} else if (!token_initialized(t)) {
 		nd_result_set(r, ND_FAIL, _("The token in %s has not been initialised (an empty card)"), where(t));
 		nd_result_remedy(r, "%s\n%s", _("This card carries no e-signature yet. Make sure it is the card Kamu SM sent."), _(KAMUSM_HELP));
+	} else if (several_tokens(rep, r, t)) {
+		/* warned: which token a program takes, and the order */
 	} else if (n > 1)
 		nd_result_set(r, ND_PASS, _("Token %s in %s (and %zu more)"), token_name(t), where(t), n - 1);
 	else

@@ -95,5 +95,8 @@ json_object *nd_p11_elf_facts(const char *path);
 long nd_p11_pick_signing_cert(const struct nd_report *rep);
 /* The token entry a certificate sits on, or NULL. */
 json_object *nd_p11_cert_token(const json_object *inv, const json_object *cert);
+/* How many certificates on this token entry are qualified signing
+ * certificates, judged as nd_p11_pick_signing_cert judges them. */
+size_t nd_p11_token_n_qualified(const struct nd_report *rep, const json_object *token);
 
 #endif

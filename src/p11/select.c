@@ -103,6 +103,21 @@ cert_in_scope(const void *ctx, const json_object *cert)
 	return t && nd_p11_token_in_scope(inv, t);
 }
 
+size_t
+nd_p11_token_n_qualified(const struct nd_report *rep, const json_object *token)
+{
+	json_object *certs = nd_jarr(rep->inventory, "certificates"), *ders = nd_jarr(rep->internal, "certificates");
+	size_t n = certs ? json_object_array_length(certs) : 0, nd = ders ? json_object_array_length(ders) : 0, q = 0;
+
+	for (size_t i = 0; token && i < n; i++) {
+		json_object *c = json_object_array_get_idx(certs, i);
+		if (nd_p11_cert_token(rep->inventory, c) == token &&
+		    nd_x509_entry_qualified(c, i < nd ? json_object_array_get_idx(ders, i) : NULL))
+			q++;
+	}
+	return q;
+}
+
 long
 nd_p11_pick_signing_cert(const struct nd_report *rep)
 {

@@ -38,6 +38,7 @@
 #define ND_P11_K_BAD_MESSAGES     "bad_messages"
 #define ND_P11_K_SLOTS            "slots"
 #define ND_P11_K_TOKEN_PRESENT    "token_present"  /* in slots[] */
+#define ND_P11_K_ID               "id"             /* in slots[], certificates[] */
 /* inventory.tokens[] */
 #define ND_P11_K_LABEL            "label"
 #define ND_P11_K_READER           "reader"

@@ -125,6 +125,14 @@ fail:
 	return ok;
 }
 
+bool
+nd_x509_entry_qualified(const json_object *cert, json_object *der)
+{
+	struct cand c;
+
+	return facts(cert, der, 0, &c) && c.key_not_absent && c.qualified;
+}
+
 long
 nd_x509_pick_signing(const json_object *certs, const json_object *ders, time_t now,
                      bool (*eligible)(const void *ctx, const json_object *cert), const void *ctx)

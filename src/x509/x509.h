@@ -45,6 +45,9 @@ bool nd_x509_is_qualified(const json_object *fx);
  * notBefore, first listed. The index, or -1. */
 long nd_x509_pick_signing(const json_object *certs, const json_object *ders, time_t now,
                           bool (*eligible)(const void *ctx, const json_object *cert), const void *ctx);
+/* One entry as that rule sees it (der as above, or NULL): a qualified
+ * signing certificate whose private key is not known to be missing. */
+bool nd_x509_entry_qualified(const json_object *cert, json_object *der);
 
 /* --- what the checks ask of this layer ------------------------------- */
 

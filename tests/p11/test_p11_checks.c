@@ -446,6 +446,92 @@ hang_remedy_fits_the_system(void **state)
 	nd_report_free(&rep);
 }
 
+/* Several tokens and readers. Certificates judged by their own keys (no
+ * DER here): qualified ones carry nonRepudiation and the QC statements. */
+#define AKIS_SLOTS(slots) "{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", \"status\": \"ok\", " \
+	"\"slots\": [" slots "]}"
+#define SLOT(id, reader, present) "{\"id\": " id ", \"reader\": \"" reader "\", \"token_present\": " present "}"
+#define TOK(slot, label, reader) "{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": " slot ", \"label\": \"" label "\", " \
+	"\"reader\": \"" reader "\", \"device\": \"akis\", \"flags\": {" FLAGS_OK "}, " \
+	"\"mechanisms\": [{\"name\": \"CKM_SHA256_RSA_PKCS\", \"sign\": true}], \"anomalies\": []}"
+#define QCERT(slot, token, cn, not_after) "{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": " slot ", " \
+	"\"token\": \"" token "\", \"subject_cn\": \"" cn "\", \"id\": \"01\", \"key_type\": \"RSA\", \"key_bits\": 2048, " \
+	"\"non_repudiation\": true, \"key_usage\": [\"nonRepudiation\"], " \
+	"\"qc_statements\": [\"0.4.0.1862.1.1\", \"2.16.792.1.61.0.1.5070.1.1\"], " \
+	"\"not_before\": \"2020-01-01T00:00:00Z\", \"not_after\": \"" not_after "\"}"
+#define READER(name, card) "{\"name\": \"" name "\"" card "}"
+#define WITH_CARD ", \"card\": {\"state\": \"answers\"}"
+
+static void
+several_tokens(void **state)
+{
+	struct nd_report rep;
+	const struct nd_result *r;
+	json_object *toks;
+
+	(void)state;
+	/* two qualified tokens: a program takes the first (A); the rule
+	 * prefers B's later certificate, and both are named */
+	run(&rep, "{\"modules\": [" AKIS_SLOTS(SLOT("0", "ACS ACR39U 00 00", "true") ", " SLOT("1", "ACS ACR39U 01 00", "true")) "], "
+	    "\"tokens\": [" TOK("0", "AKIS_A", "ACS ACR39U 00 00") ", " TOK("1", "AKIS_B", "ACS ACR39U 01 00") "], "
+	    "\"certificates\": [" QCERT("0", "AKIS_A", "KULLANICI A", "2099-01-01T00:00:00Z") ", "
+	    QCERT("1", "AKIS_B", "KULLANICI B", "2099-06-01T00:00:00Z") "], "
+	    "\"readers\": [" READER("ACS ACR39U 00 00", WITH_CARD) ", " READER("ACS ACR39U 01 00", WITH_CARD) "]}");
+	r = ndt_expect(&rep, "p11.token", ND_WARN, "2 tokens with a qualified signing certificate", "Leave only");
+	ndt_has(r->message, "AKIS_A in ACS ACR39U 00 00, AKIS_B in ACS ACR39U 01 00");
+	ndt_has(r->message, "usually takes the first slot with a token (AKIS_A in ACS ACR39U 00 00); nesdoctor judged AKIS_B in ACS ACR39U 01 00");
+	ndt_has(r->message, "pcscd lists the readers in this order: 1. ACS ACR39U 00 00, 2. ACS ACR39U 01 00.");
+	/* the judged token is the one the certificate rule picks */
+	ndt_has(ndt_result(&rep, "p11.objects")->message, "KULLANICI B");
+	/* each token identified, with its own certificates */
+	toks = json_object_object_get(r->details, "tokens");
+	assert_int_equal(json_object_array_length(toks), 2);
+	assert_string_equal(json_object_get_string(json_object_object_get(json_object_array_get_idx(toks, 1), "label")), "AKIS_B");
+	assert_int_equal(json_object_get_int(json_object_object_get(json_object_array_get_idx(toks, 1), "slot")), 1);
+	assert_int_equal(json_object_get_int(json_object_object_get(json_object_array_get_idx(toks, 0), "qualified_certificates")), 1);
+	assert_string_equal(json_object_get_string(json_object_object_get(json_object_array_get_idx(toks, 0), "device")), "akis");
+	nd_report_free(&rep);
+
+	/* the first token is also the one judged: said so */
+	run(&rep, "{\"modules\": [" AKIS_OK "], "
+	    "\"tokens\": [" TOK("0", "AKIS_A", "R1") ", " TOK("1", "AKIS_B", "R2") "], "
+	    "\"certificates\": [" QCERT("0", "AKIS_A", "KULLANICI A", "2099-06-01T00:00:00Z") ", "
+	    QCERT("1", "AKIS_B", "KULLANICI B", "2099-01-01T00:00:00Z") "]}");
+	r = ndt_expect(&rep, "p11.token", ND_WARN, "the first slot with a token: AKIS_A in R1, the one nesdoctor judged", NULL);
+	if (strstr(r->message, "pcscd lists"))
+		fail_msg("no readers, yet an order: %s", r->message);
+	nd_report_free(&rep);
+
+	/* one qualified token next to one without a qualified certificate
+	 * (another kind of card): no warning, both identified */
+	run(&rep, "{\"modules\": [" AKIS_OK "], "
+	    "\"tokens\": [" TOK("0", "AKIS_A", "R1") ", " TOK("1", "OTHER", "R2") "], "
+	    "\"certificates\": [" QCERT("0", "AKIS_A", "KULLANICI A", "2099-06-01T00:00:00Z") ", " CERT("true") "]}");
+	r = ndt_expect(&rep, "p11.token", ND_PASS, "AKIS_A in R1 (and 1 more)", NULL);
+	assert_int_equal(json_object_get_int(json_object_object_get(json_object_array_get_idx(
+	    json_object_object_get(r->details, "tokens"), 1), "qualified_certificates")), 0);
+	nd_report_free(&rep);
+
+	/* an empty slot ahead of the token: the order named, slot 0's trouble */
+	run(&rep, "{\"modules\": [" AKIS_SLOTS(SLOT("0", "Virtual PCD 00 00", "false") ", " SLOT("1", "ACS ACR39U 00 00", "true")) "], "
+	    "\"tokens\": [" TOK("1", "AKIS_A", "ACS ACR39U 00 00") "], "
+	    "\"certificates\": [" QCERT("1", "AKIS_A", "KULLANICI A", "2099-01-01T00:00:00Z") "], "
+	    "\"readers\": [" READER("Virtual PCD 00 00", "") ", " READER("ACS ACR39U 00 00", WITH_CARD) "]}");
+	r = ndt_expect(&rep, "p11.token", ND_WARN, "The first slot, Virtual PCD 00 00, holds no usable token; AKIS_A comes later",
+	    "slot 0 fail with \"no token\"");
+	ndt_has(r->message, "The slots in order: 1. Virtual PCD 00 00 (no token), 2. ACS ACR39U 00 00 (AKIS_A).");
+	ndt_has(r->message, "1. Virtual PCD 00 00 (no card), 2. ACS ACR39U 00 00.");
+	ndt_has(r->remedy, "Unplug the reader that comes first (Virtual PCD 00 00)");
+	nd_report_free(&rep);
+
+	/* the token in the first slot: nothing to say */
+	run(&rep, "{\"modules\": [" AKIS_SLOTS(SLOT("0", "ACS ACR39U 00 00", "true") ", " SLOT("1", "Virtual PCD 00 00", "false")) "], "
+	    "\"tokens\": [" TOK("0", "AKIS_A", "ACS ACR39U 00 00") "], "
+	    "\"certificates\": [" QCERT("0", "AKIS_A", "KULLANICI A", "2099-01-01T00:00:00Z") "]}");
+	ndt_expect(&rep, "p11.token", ND_PASS, "Token AKIS_A in ACS ACR39U 00 00", NULL);
+	nd_report_free(&rep);
+}
+
 int
 main(void)
 {
@@ -462,6 +548,7 @@ main(void)
 		cmocka_unit_test(turkish),
 		cmocka_unit_test(not_probed_modules),
 		cmocka_unit_test(hang_remedy_fits_the_system),
+		cmocka_unit_test(several_tokens),
 	};
 
 	nd_i18n_init("en");
