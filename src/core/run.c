@@ -11,7 +11,7 @@
 
 #include "core/opts.h"
 #include "core/util.h"
-#include "sys/run.h"
+#include "core/run.h"
 
 extern char **environ;
 
@@ -62,35 +62,24 @@ c_locale_env(void)
 	return env;
 }
 
-nd_err
-nd_run(const char *const argv[], int timeout_ms, bool with_stderr, size_t max_out,
-       struct nd_run_result *res)
+/* Start exe with argv: stdin from /dev/null, stdout (and stderr when
+ * with_stderr) into wfd, in its own process group, in the C locale. */
+static nd_err
+run_spawn(const char *exe, const char *const argv[], bool with_stderr, int wfd, pid_t *pid)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	bool fa_init = false, attr_init = false;
-	int pfd[2] = { -1, -1 }, wst = 0;
-	pid_t pid = -1;
-	char **env = NULL, *exe = NULL;
-	size_t cap = 4096;
-	int64_t deadline;
+	char **env = NULL;
 	nd_err err = ND_ERR_IO;
 
-	memset(res, 0, sizeof *res);
-	res->status = -1;
-	if (!(exe = nd_which(argv[0]))) {
-		err = ND_ERR_NOT_FOUND;
-		goto fail;
-	}
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		goto fail;
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		goto fail;
 	fa_init = true;
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, wfd, 1);
 	if (with_stderr)
-		posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+		posix_spawn_file_actions_adddup2(&fa, wfd, 2);
 	else
 		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	if (posix_spawnattr_init(&attr) != 0)
@@ -100,17 +89,57 @@ nd_run(const char *const argv[], int timeout_ms, bool with_stderr, size_t max_ou
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
 	env = c_locale_env();
-	if (posix_spawn(&pid, exe, &fa, &attr, (char *const *)(uintptr_t)argv, env) != 0) {
-		pid = -1;
+	if (posix_spawn(pid, exe, &fa, &attr, (char *const *)(uintptr_t)argv, env) != 0) {
+		*pid = -1;
 		goto fail;
 	}
-	close(pfd[1]);
-	pfd[1] = -1;
+	err = ND_OK;
+fail:
+	if (fa_init)
+		posix_spawn_file_actions_destroy(&fa);
+	if (attr_init)
+		posix_spawnattr_destroy(&attr);
+	free(env);
+	return err;
+}
+
+/* Append n bytes of buf to res->out (of *cap bytes), up to max_out in all.
+ * False when reading should stop: the cap was reached (res->truncated), or
+ * no memory. */
+static bool
+run_append(struct nd_run_result *res, size_t *cap, const char *buf, size_t n, size_t max_out)
+{
+	if (res->out_len + n > max_out) {
+		n = max_out - res->out_len;
+		res->truncated = true;
+	}
+	if (res->out_len + n + 1 > *cap) {
+		size_t c = *cap;
+		char *p;
+
+		while (res->out_len + n + 1 > c)
+			c *= 2;
+		if (!(p = realloc(res->out, c)))
+			return false;
+		res->out = p;
+		*cap = c;
+	}
+	memcpy(res->out + res->out_len, buf, n);
+	res->out_len += n;
+	res->out[res->out_len] = '\0';
+	return !res->truncated;
+}
+
+/* Read what the child writes on fd into res->out until it closes its end,
+ * the deadline (res->timed_out) or max_out (res->truncated). */
+static void
+run_read(int fd, int64_t deadline, size_t max_out, struct nd_run_result *res)
+{
+	size_t cap = 4096;
 
 	res->out = nd_xcalloc(cap, 1);
-	deadline = nd_now_ms() + (timeout_ms > 0 ? timeout_ms : ND_DEFAULT_TIMEOUT_S * 1000);
 	for (;;) {
-		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int64_t left = deadline - nd_now_ms();
 		char buf[4096];
 		ssize_t r;
@@ -126,30 +155,22 @@ nd_run(const char *const argv[], int timeout_ms, bool with_stderr, size_t max_ou
 		}
 		if (!(p.revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		r = read(pfd[0], buf, sizeof buf);
+		r = read(fd, buf, sizeof buf);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			break;
-		if (res->out_len + (size_t)r > max_out) {
-			r = (ssize_t)(max_out - res->out_len);
-			res->truncated = true;
-		}
-		if (res->out_len + (size_t)r + 1 > cap) {
-			while (res->out_len + (size_t)r + 1 > cap)
-				cap *= 2;
-			char *n = realloc(res->out, cap);
-			if (!n)
-				break;
-			res->out = n;
-		}
-		memcpy(res->out + res->out_len, buf, (size_t)r);
-		res->out_len += (size_t)r;
-		res->out[res->out_len] = '\0';
-		if (res->truncated)
+		if (r <= 0 || !run_append(res, &cap, buf, (size_t)r, max_out))
 			break;
 	}
-	/* at the deadline, or when it keeps writing past the cap */
+}
+
+/* Reap the child and return its wait status. Killed at once (with its
+ * group) when it timed out or wrote past the cap; otherwise it may still
+ * run after closing its stdout, and is given until the deadline. */
+static int
+run_wait(pid_t pid, int64_t deadline, struct nd_run_result *res)
+{
+	int wst = 0;
+
 	if (res->timed_out || res->truncated)
 		kill(-pid, SIGKILL);
 	for (;;) {
@@ -159,7 +180,6 @@ nd_run(const char *const argv[], int timeout_ms, bool with_stderr, size_t max_ou
 		if (w < 0 && errno != EINTR)
 			break;
 		if (w == 0) {
-			/* stdout closed but still running: wait until the deadline */
 			if (nd_now_ms() >= deadline) {
 				res->timed_out = true;
 				kill(-pid, SIGKILL);
@@ -167,21 +187,50 @@ nd_run(const char *const argv[], int timeout_ms, bool with_stderr, size_t max_ou
 				usleep(5000);
 		}
 	}
+	return wst;
+}
+
+/* The exit status or the signal, from the wait status. */
+static void
+run_collect(int wst, struct nd_run_result *res)
+{
 	if (WIFEXITED(wst))
 		res->status = WEXITSTATUS(wst);
 	else if (WIFSIGNALED(wst))
 		res->signal = WTERMSIG(wst);
+}
+
+nd_err
+nd_run(const char *const argv[], int timeout_ms, bool with_stderr, size_t max_out,
+       struct nd_run_result *res)
+{
+	int pfd[2] = { -1, -1 };
+	pid_t pid = -1;
+	char *exe = NULL;
+	int64_t deadline;
+	nd_err err = ND_ERR_IO;
+
+	memset(res, 0, sizeof *res);
+	res->status = -1;
+	if (!(exe = nd_which(argv[0]))) {
+		err = ND_ERR_NOT_FOUND;
+		goto fail;
+	}
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		goto fail;
+	if ((err = run_spawn(exe, argv, with_stderr, pfd[1], &pid)) != ND_OK)
+		goto fail;
+	close(pfd[1]);
+	pfd[1] = -1;
+	deadline = nd_now_ms() + (timeout_ms > 0 ? timeout_ms : ND_DEFAULT_TIMEOUT_S * 1000);
+	run_read(pfd[0], deadline, max_out, res);
+	run_collect(run_wait(pid, deadline, res), res);
 	err = ND_OK;
 fail:
-	if (fa_init)
-		posix_spawn_file_actions_destroy(&fa);
-	if (attr_init)
-		posix_spawnattr_destroy(&attr);
 	if (pfd[0] >= 0)
 		close(pfd[0]);
 	if (pfd[1] >= 0)
 		close(pfd[1]);
-	free(env);
 	free(exe);
 	if (err != ND_OK) {
 		free(res->out);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Running an outside command with a time limit and a cap on its output.
- * Used by the sys collector (pcscd --version, systemctl, loginctl,
- * journalctl) and by setup (systemctl, udevadm, modutil). */
-#ifndef ND_SYS_RUN_H
-#define ND_SYS_RUN_H
+ * Used by the collectors (pcscd --version, systemctl, loginctl,
+ * journalctl, lsusb, java -version), setup (systemctl, udevadm, modutil)
+ * and the CLI (tar for bundle and show). */
+#ifndef ND_CORE_RUN_H
+#define ND_CORE_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -18,7 +18,7 @@
 #include "p11/p11.h"
 #include "report/report.h"
 #include "setup/setup.h"
-#include "sys/run.h"
+#include "core/run.h"
 #include "usb/known.h"
 
 #define UDEV_RULES "/etc/udev/rules.d/70-nesdoctor.rules"

@@ -19,7 +19,7 @@
 #include "core/util.h"
 #include "report/report.h"
 #include "setup/setup.h"
-#include "sys/run.h"
+#include "core/run.h"
 
 #define ND_SETUP_MAX_BACKUPS 100
 

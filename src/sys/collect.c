@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
-#include "sys/run.h"
+#include "core/run.h"
 #include "sys/sys.h"
 
 #define ND_SYS_CMD_MS 3000        /* per command, unless --timeout is shorter */

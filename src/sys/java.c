@@ -11,7 +11,7 @@
 #include "core/buf.h"
 #include "core/util.h"
 #include "p11/p11.h"
-#include "sys/run.h"
+#include "core/run.h"
 #include "sys/sys.h"
 
 #define ND_JAVA_MAX_LINE 512

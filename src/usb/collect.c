@@ -17,7 +17,7 @@
 #include <libusb-1.0/libusb.h>
 
 #include "core/util.h"
-#include "sys/run.h"
+#include "core/run.h"
 #include "usb/ccid.h"
 #include "usb/known.h"
 #include "usb/plist.h"

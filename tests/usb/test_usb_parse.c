@@ -18,7 +18,7 @@
 
 #include "core/error.h"
 #include "core/util.h"
-#include "sys/run.h"
+#include "core/run.h"
 #include "sys/sys.h"
 #include "usb/ccid.h"
 #include "usb/known.h"
