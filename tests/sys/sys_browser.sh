@@ -45,6 +45,13 @@ check other "$(st sys.browser warn) and .inventory.system.browsers.firefox[0].mo
 printf '\nlibrary=/usr/lib/libakisp11.so\nname=AKIS\n' >> "$FF/abcd1234.default-release/pkcs11.txt"
 nd akis
 check akis "$(st sys.browser pass) and $(msg sys.browser 'the AKIS module is in 1 browser database')" "AKIS module in pkcs11.txt: pass"
+# the text report's line for the profile, in both languages
+env HOME="$H" "$ND_BIN" --lang en --no-color --timeout 3 > "$W/akis.txt" 2>&1
+if grep -q "Firefox profile default-release (deb): the AKIS module is registered" "$W/akis.txt"; then pass=$((pass + 1)); echo "ok - text: the profile line"
+else fail=$((fail + 1)); echo "FAIL - text: no profile line"; grep -i firefox "$W/akis.txt"; fi
+env HOME="$H" "$ND_BIN" --lang tr --no-color --timeout 3 > "$W/akis-tr.txt" 2>&1
+if grep -q "Firefox profili default-release (deb): AKIS modülü kayıtlı" "$W/akis-tr.txt"; then pass=$((pass + 1)); echo "ok - text: the profile line in Turkish"
+else fail=$((fail + 1)); echo "FAIL - text: no Turkish profile line"; grep -i firefox "$W/akis-tr.txt"; fi
 
 # Firefox running: the profile is not read
 ln -s "127.0.0.1:+4242" "$FF/abcd1234.default-release/lock"

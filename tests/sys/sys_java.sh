@@ -21,5 +21,15 @@ if "$CC" -m32 -o "$W/bin/java32" "$ND_SRC/tests/sys/fakejava.c" 2>/dev/null; the
 else
 	echo "# skip: no 32-bit toolchain"
 fi
+# the text report's sys lines, in both languages
+env PATH="$W/bin" NESDOCTOR_JVM_DIR="$W/jvm" "$ND_BIN" --lang en --no-color --timeout 3 > "$W/fake.txt" 2>&1
+if grep -q "Java 17.0.9 (.*/bin/java): on PATH, 64-bit x86-64" "$W/fake.txt"; then pass=$((pass + 1)); echo "ok - text: the Java line"
+else fail=$((fail + 1)); echo "FAIL - text: no Java line"; grep -i java "$W/fake.txt"; fi
+env PATH="$W/bin" NESDOCTOR_JVM_DIR="$W/jvm" "$ND_BIN" --lang tr --no-color --timeout 3 > "$W/fake-tr.txt" 2>&1
+if grep -q "Java 17.0.9 (.*/bin/java): PATH üzerinde, 64 bit x86-64" "$W/fake-tr.txt"; then pass=$((pass + 1)); echo "ok - text: the Java line in Turkish"
+else fail=$((fail + 1)); echo "FAIL - text: no Turkish Java line"; grep -i java "$W/fake-tr.txt"; fi
+env PATH="$W/nobin" NESDOCTOR_JVM_DIR="$W/jvm" "$ND_BIN" --lang en --no-color --timeout 3 > "$W/nojava.txt" 2>&1
+if grep -q "Java: not installed" "$W/nojava.txt"; then pass=$((pass + 1)); echo "ok - text: no Java"
+else fail=$((fail + 1)); echo "FAIL - text: no 'Java: not installed'"; fi
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
