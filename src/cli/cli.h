@@ -65,7 +65,7 @@ enum nd_collect {
 /* Collect, evaluate the given layers, render; returns the exit code. */
 int nd_run_report(struct nd_opts *o, unsigned collect, unsigned layers);
 /* The same without rendering: rep is initialised and evaluated (free it
- * with nd_report_free). */
+ * with nd_report_reset). */
 struct nd_report;
 void nd_run_collect(struct nd_report *rep, struct nd_opts *o, unsigned collect, unsigned layers);
 /* What `check` collects and evaluates (bundle runs the same). */

@@ -252,7 +252,7 @@ run_out(const struct nd_opts *o, const char *const argv[], char **why)
 		*why = nd_asprintf(_("%s said nothing (exit status %d)"), argv[0], rr.status);
 	else
 		s = nd_xstrdup(rr.out);
-	nd_run_result_free(&rr);
+	nd_run_result_reset(&rr);
 	return s;
 }
 
@@ -489,7 +489,7 @@ pack(const struct bundle *b, const struct nd_opts *o, const char *out)
 		why = nd_asprintf("%.*s", (int)strcspn(rr.out, "\n"), rr.out);   /* tar's own "tar: ..." */
 	else if (rr.status != 0)
 		why = nd_asprintf(_("%s said nothing (exit status %d)"), "tar", rr.status);
-	nd_run_result_free(&rr);
+	nd_run_result_reset(&rr);
 	free(file);
 	free(dir);
 	free(mtime);
@@ -614,7 +614,7 @@ fail:
 	free(why);
 	json_object_put(doc);
 	if (have_rep)
-		nd_report_free(&rep);
+		nd_report_reset(&rep);
 	free(path);
 	return rv;
 }

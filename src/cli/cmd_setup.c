@@ -39,6 +39,6 @@ nd_cmd_setup(struct nd_opts *o)
 	fflush(stdout);
 	code = nd_setup_exit(&plan);
 fail:
-	nd_plan_free(&plan);
+	nd_plan_reset(&plan);
 	return code;
 }

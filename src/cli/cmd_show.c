@@ -125,7 +125,7 @@ bundle_report(const struct nd_opts *o, const char *path, size_t *len, char **why
 			break;
 		}
 	}
-	nd_run_result_free(&rr);
+	nd_run_result_reset(&rr);
 	if (!member) {
 		*why = nd_xstrdup(_("the bundle holds no report.json"));
 		goto fail;
@@ -146,7 +146,7 @@ bundle_report(const struct nd_opts *o, const char *path, size_t *len, char **why
 	*len = rr.out_len;
 	rr.out = NULL;
 fail:
-	nd_run_result_free(&rr);
+	nd_run_result_reset(&rr);
 	free(member);
 	free(file);
 	return buf;

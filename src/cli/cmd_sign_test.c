@@ -199,6 +199,6 @@ nd_cmd_sign_test(struct nd_opts *o)
 	 * p11.token) */
 	nd_report_evaluate(&rep, nd_checks, ND_LAYER_P11 | ND_LAYER_SIGN);
 	code = nd_render(&rep);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	return code;
 }

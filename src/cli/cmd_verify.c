@@ -47,6 +47,6 @@ nd_cmd_verify(struct nd_opts *o)
 			    json_object_get_string(json_object_array_get_idx(sk, k)));
 	}
 	code = nd_render(&rep);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	return code;
 }

@@ -35,6 +35,6 @@ nd_run_report(struct nd_opts *o, unsigned collect, unsigned layers)
 
 	nd_run_collect(&rep, o, collect, layers);
 	code = nd_render(&rep);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	return code;
 }

@@ -140,7 +140,7 @@ nd_chan_decode(struct nd_chan_decoder *d, const uint8_t *p, size_t n, nd_frame_f
 }
 
 void
-nd_chan_decoder_free(struct nd_chan_decoder *d)
+nd_chan_decoder_reset(struct nd_chan_decoder *d)
 {
 	free(d->buf);
 	memset(d, 0, sizeof *d);
@@ -439,7 +439,7 @@ child_close(struct nd_child *c)
 		close(c->pidfd);
 	close(c->fd);
 	c->pidfd = c->fd = -1;
-	nd_chan_decoder_free(&c->dec);
+	nd_chan_decoder_reset(&c->dec);
 }
 
 static void

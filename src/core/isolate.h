@@ -106,7 +106,7 @@ struct nd_chan_decoder {
 typedef bool (*nd_frame_fn)(json_object *msg, void *ctx);
 nd_err nd_chan_decode(struct nd_chan_decoder *d, const uint8_t *p, size_t n,
                       nd_frame_fn cb, void *ctx);
-void nd_chan_decoder_free(struct nd_chan_decoder *d);
+void nd_chan_decoder_reset(struct nd_chan_decoder *d);
 
 const char *nd_child_end_name(enum nd_child_end e);
 

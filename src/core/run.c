@@ -241,7 +241,7 @@ fail:
 }
 
 void
-nd_run_result_free(struct nd_run_result *res)
+nd_run_result_reset(struct nd_run_result *res)
 {
 	free(res->out);
 	memset(res, 0, sizeof *res);

@@ -28,7 +28,7 @@ struct nd_run_result {
  * not installed, ND_ERR_IO when it could not be started. */
 nd_err nd_run(const char *const argv[], int timeout_ms, bool with_stderr,
               size_t max_out, struct nd_run_result *res);
-void nd_run_result_free(struct nd_run_result *res);
+void nd_run_result_reset(struct nd_run_result *res);
 
 /* The full path of an executable found in PATH (or the given absolute
  * path if executable), malloc'ed; NULL when none. */

@@ -220,14 +220,14 @@ nd_p11_collect(struct nd_report *rep)
 			if (s->res.end == ND_CHILD_TIMEOUT)
 				json_object_object_add(s->m, "timeout_s", json_object_new_int(timeout_s));
 		}
-		nd_p11_ingest_free(s->in);
+		nd_p11_ingest_free(&s->in);
 		st = nd_jstr(s->m, "status");
 		if (o && o->verbose)
 			nd_safe_line(stderr, o->show_id, "nesdoctor: p11: %s: %s (%lld ms)", cands.v[i].path,
 			    st ? st : "?", (long long)s->res.elapsed_ms);
 	}
 	free(sl);
-	nd_p11_candidates_free(&cands);
+	nd_p11_candidates_reset(&cands);
 	json_object_object_add(rep->inventory, "modules", mods);
 	json_object_object_add(rep->inventory, "tokens", tokens);
 	json_object_object_add(rep->inventory, "certificates", certs);

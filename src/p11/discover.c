@@ -275,7 +275,7 @@ nd_p11_discover(const struct nd_opts *o, struct nd_p11_candidates *c)
 }
 
 void
-nd_p11_candidates_free(struct nd_p11_candidates *c)
+nd_p11_candidates_reset(struct nd_p11_candidates *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->v[i].path);

@@ -844,10 +844,13 @@ nd_p11_ingest_end(struct nd_p11_ingest *in, const struct nd_child_result *res,
 }
 
 void
-nd_p11_ingest_free(struct nd_p11_ingest *in)
+nd_p11_ingest_free(struct nd_p11_ingest **inp)
 {
-	if (!in)
+	struct nd_p11_ingest *in;
+
+	if (!inp || !(in = *inp))
 		return;
+	*inp = NULL;
 	for (size_t i = 0; i < in->ntok; i++) {
 		json_object_put(in->toks[i].entry);
 		json_object_put(in->toks[i].objs);

@@ -100,7 +100,7 @@ struct nd_p11_candidates {
  * entry per real file. NESDOCTOR_P11_SYSROOT (tests) prefixes every
  * searched path. */
 void nd_p11_discover(const struct nd_opts *o, struct nd_p11_candidates *c);
-void nd_p11_candidates_free(struct nd_p11_candidates *c);
+void nd_p11_candidates_reset(struct nd_p11_candidates *c);
 /* The AKIS library's known places (without sysroot), NULL-terminated. */
 extern const char *const nd_p11_akis_paths[];
 bool nd_p11_is_akis_path(const char *path);
@@ -142,7 +142,7 @@ bool nd_p11_ingest_msg(json_object *msg, void *ingest);   /* an nd_msg_fn */
  * to internal_certs). */
 void nd_p11_ingest_end(struct nd_p11_ingest *in, const struct nd_child_result *res,
                        json_object *tokens, json_object *certs, json_object *internal_certs);
-void nd_p11_ingest_free(struct nd_p11_ingest *in);
+void nd_p11_ingest_free(struct nd_p11_ingest **inp);   /* frees, *inp = NULL */
 
 /* --- sign-test: the child (sign_child.c) and the parent (sign_parent.c) */
 

@@ -59,7 +59,7 @@ size_t nd_cardlist_count(const struct nd_cardlist *l);
 /* Descriptions of the entries whose pattern matches the ATR, as a new JSON
  * array of strings, or NULL when none matches. */
 json_object *nd_cardlist_match(const struct nd_cardlist *l, const uint8_t *atr, size_t n);
-void nd_cardlist_free(struct nd_cardlist *l);
+void nd_cardlist_free(struct nd_cardlist **lp);   /* frees, *lp = NULL */
 
 /* The pattern language of smartcard_list.txt, matched against an ATR
  * written as "3B 9F 96 ..." (upper case), anchored at both ends: literal

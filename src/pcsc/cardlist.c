@@ -119,7 +119,7 @@ next_line(struct nd_cur *c, const uint8_t **line, size_t *len)
 }
 
 static void
-entry_free(struct entry *e)
+entry_reset(struct entry *e)
 {
 	free(e->pattern);
 	for (size_t i = 0; i < e->n_desc; i++)
@@ -127,12 +127,15 @@ entry_free(struct entry *e)
 }
 
 void
-nd_cardlist_free(struct nd_cardlist *l)
+nd_cardlist_free(struct nd_cardlist **lp)
 {
-	if (!l)
+	struct nd_cardlist *l;
+
+	if (!lp || !(l = *lp))
 		return;
+	*lp = NULL;
 	for (size_t i = 0; i < l->n; i++)
-		entry_free(&l->e[i]);
+		entry_reset(&l->e[i]);
 	free(l->e);
 	free(l);
 }
@@ -221,7 +224,7 @@ nd_cardlist_parse(const uint8_t *p, size_t n, struct nd_cardlist **out)
 	l = NULL;
 	rv = ND_OK;
 fail:
-	nd_cardlist_free(l);
+	nd_cardlist_free(&l);
 	return rv;
 }
 

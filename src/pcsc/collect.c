@@ -742,7 +742,7 @@ fail:
 	json_object_object_add(pcsc, "elapsed_ms", json_object_new_int64(nd_now_ms() - start));
 	json_object_object_add(rep->inventory, "pcsc", pcsc);
 	json_object_object_add(rep->inventory, "readers", readers);
-	nd_cardlist_free(list);
+	nd_cardlist_free(&list);
 	json_object_put(m.by_type);
 	return rv;
 }

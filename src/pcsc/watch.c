@@ -447,6 +447,6 @@ nd_pcsc_watch(int stuck_ms, nd_watch_fn fn, void *ctx, struct nd_watch_result *r
 		res->end = ND_WATCH_FAILED;
 	rv = ND_OK;
 fail:
-	nd_cardlist_free(r.list);
+	nd_cardlist_free(&r.list);
 	return rv;
 }

@@ -20,7 +20,7 @@ nd_report_init(struct nd_report *rep, const struct nd_opts *opts)
 }
 
 void
-nd_report_free(struct nd_report *rep)
+nd_report_reset(struct nd_report *rep)
 {
 	for (size_t i = 0; i < rep->n_results; i++) {
 		free(rep->results[i].message);

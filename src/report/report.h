@@ -84,7 +84,7 @@ struct nd_report {
 /* opts NULL: the defaults (nd_opts_default()), so that rep->opts is
  * always there and every option has its value; layers need no fallbacks. */
 void nd_report_init(struct nd_report *rep, const struct nd_opts *opts);
-void nd_report_free(struct nd_report *rep);
+void nd_report_reset(struct nd_report *rep);
 
 /* Evaluate the checks of the given layers from checks (NULL-terminated,
  * in causal order: the front ends pass nd_checks[] from checks/) over

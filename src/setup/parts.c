@@ -325,7 +325,7 @@ part_nss(const struct nd_opts *o, struct nd_plan *plan)
 			if (strstr(dir, "firefox"))
 				s->reason = nd_xstrdup(_("close Firefox first"));
 		}
-		nd_run_result_free(&rr);
+		nd_run_result_reset(&rr);
 		free(lib);
 		free(db);
 		free(dir);
@@ -365,7 +365,7 @@ first_line(const char *const *argv, int tmo)
 		rr.out[strcspn(rr.out, "\n")] = '\0';
 		ret = nd_xstrdup(rr.out);
 	}
-	nd_run_result_free(&rr);
+	nd_run_result_reset(&rr);
 	return ret;
 }
 

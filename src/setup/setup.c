@@ -55,7 +55,7 @@ nd_setup_path(const struct nd_plan *plan, const char *path)
 }
 
 void
-nd_plan_free(struct nd_plan *plan)
+nd_plan_reset(struct nd_plan *plan)
 {
 	for (size_t i = 0; i < plan->n; i++) {
 		struct nd_step *s = &plan->steps[i];
@@ -539,7 +539,7 @@ apply_run(const struct nd_opts *o, struct nd_step *s)
 		s->reason = rr.timed_out ? nd_asprintf(_("no answer in %d s"), tmo / 1000) :
 		    nd_asprintf(_("exit status %d: %s"), rr.status, rr.out_len ? rr.out : "-");
 	}
-	nd_run_result_free(&rr);
+	nd_run_result_reset(&rr);
 }
 
 void

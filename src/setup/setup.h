@@ -72,7 +72,7 @@ void nd_setup_apply(const struct nd_opts *o, struct nd_plan *plan);
 int nd_setup_exit(const struct nd_plan *plan);
 void nd_setup_render_text(const struct nd_plan *plan, FILE *out, bool color);
 json_object *nd_setup_json(const struct nd_opts *o, const struct nd_plan *plan);
-void nd_plan_free(struct nd_plan *plan);
+void nd_plan_reset(struct nd_plan *plan);
 
 /* Internal to src/setup/ (parts.c builds steps with these). */
 struct nd_step *nd_plan_add(struct nd_plan *plan, const char *part, enum nd_step_kind kind);

@@ -66,7 +66,7 @@ first_line(const struct nd_report *rep, const char *const argv[], int *status)
 	if (*rr.out)
 		ret = nd_xstrdup(rr.out);
 fail:
-	nd_run_result_free(&rr);
+	nd_run_result_reset(&rr);
 	return ret;
 }
 
@@ -239,7 +239,7 @@ pcscd_facts(const struct nd_report *rep, const struct proc_scan *ps, bool system
 			json_object_object_add(o, "version", json_object_new_string(ver));
 		else
 			json_object_object_add(o, "version", NULL);
-		nd_run_result_free(&rr);
+		nd_run_result_reset(&rr);
 	} else
 		json_object_object_add(o, "version", NULL);
 	json_object_object_add(o, "running", json_object_new_boolean(json_object_array_length(ps->pcscd) > 0));
@@ -346,7 +346,7 @@ session_facts(const struct nd_report *rep, bool systemd)
 					json_object_object_add(o, "logind_class", json_object_new_string(l + 6));
 			}
 		}
-		nd_run_result_free(&rr);
+		nd_run_result_reset(&rr);
 	}
 	free(user);
 	return o;

@@ -86,7 +86,7 @@ runtime_facts(const struct nd_report *rep, const char *path)
 	nd_jset_str(o, "vm", v ? nd_jstr(v, "vm") : NULL);
 	json_object_object_add(o, "vm_bits", v && nd_jint(v, "vm_bits", 0) ? json_object_new_int((int)nd_jint(v, "vm_bits", 0)) : NULL);
 	json_object_put(v);
-	nd_run_result_free(&rr);
+	nd_run_result_reset(&rr);
 	return o;
 }
 

@@ -473,7 +473,7 @@ log_facts(const struct nd_report *rep, json_object *devs, json_object *scan)
 	}
 fail:
 	free(text);
-	nd_run_result_free(&rr);
+	nd_run_result_reset(&rr);
 }
 
 /* Processes that have this device node open (seen by the sys collector). */
@@ -698,6 +698,6 @@ fail:
 		libusb_free_device_list(list, 1);
 	if (ctx)
 		libusb_exit(ctx);
-	nd_ifd_set_free(&ifd);
+	nd_ifd_set_reset(&ifd);
 	return err;
 }

@@ -112,7 +112,7 @@ fail:
 }
 
 void
-nd_ifd_set_free(struct nd_ifd_set *set)
+nd_ifd_set_reset(struct nd_ifd_set *set)
 {
 	for (size_t i = 0; i < set->n; i++)
 		nd_ifd_bundle_clear(&set->b[i]);

@@ -182,7 +182,7 @@ fail:
 }
 
 static void
-list_free(struct strlist *l)
+list_reset(struct strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
@@ -345,7 +345,7 @@ nd_plist_parse(const char *text, size_t len, struct nd_ifd_bundle *b)
 	}
 fail:
 	for (int k = 0; k < K_COUNT; k++)
-		list_free(&lists[k]);
+		list_reset(&lists[k]);
 	return b->err;
 }
 

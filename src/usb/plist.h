@@ -56,7 +56,7 @@ struct nd_ifd_set {
 const char *nd_ifd_dir(void);
 /* Read every *.bundle in dir, in name order (bounded: at most 64 bundles). */
 nd_err nd_ifd_load(const char *dir, struct nd_ifd_set *set);
-void nd_ifd_set_free(struct nd_ifd_set *set);
+void nd_ifd_set_reset(struct nd_ifd_set *set);
 
 /* The Debian package a bundle comes from, by folder name, or NULL. */
 const char *nd_ifd_package(const char *bundle_dir);

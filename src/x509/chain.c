@@ -24,7 +24,7 @@ nd_pool_init(struct nd_pool *p)
 }
 
 void
-nd_pool_free(struct nd_pool *p)
+nd_pool_reset(struct nd_pool *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		X509_free(p->e[i].x);
@@ -432,7 +432,7 @@ fail:
 }
 
 void
-nd_chain_out_free(struct nd_chain_out *out)
+nd_chain_out_reset(struct nd_chain_out *out)
 {
 	json_object_put(out->status);
 	json_object_put(out->elements);

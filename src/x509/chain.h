@@ -17,7 +17,7 @@ struct nd_pool {
 };
 
 void nd_pool_init(struct nd_pool *p);
-void nd_pool_free(struct nd_pool *p);
+void nd_pool_reset(struct nd_pool *p);
 /* Adds a reference unless the same certificate is there already. */
 bool nd_pool_add(struct nd_pool *p, X509 *x, const char *source);
 const char *nd_pool_source(const struct nd_pool *p, X509 *x);
@@ -42,6 +42,6 @@ struct nd_chain_out {
 
 void nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net *net,
                     struct nd_chain_out *out);
-void nd_chain_out_free(struct nd_chain_out *out);
+void nd_chain_out_reset(struct nd_chain_out *out);
 
 #endif

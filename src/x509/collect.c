@@ -98,7 +98,7 @@ ca_entry(size_t i, X509 *x, const json_object *ent, const struct nd_chain_in *tm
 	nd_chain_build(&ci, pool, net, &co);
 	json_object_object_add(c, "chain_status", json_object_get(co.status));
 	json_object_object_add(c, "chain", json_object_get(co.elements));
-	nd_chain_out_free(&co);
+	nd_chain_out_reset(&co);
 	json_object_put(fx);
 	return c;
 }
@@ -318,13 +318,13 @@ fail:
 	json_object_object_add(x509, "network", json_object_get(net.log));
 	json_object_put(net.log);
 	json_object_put(chosen_fx);
-	nd_chain_out_free(&co);
+	nd_chain_out_reset(&co);
 	sk_X509_pop_free(anchors, X509_free);
 	sk_X509_pop_free(cached, X509_free);
 	for (size_t i = 0; i < n; i++)
 		X509_free(xs[i]);
 	free(xs);
-	nd_pool_free(&pool);
+	nd_pool_reset(&pool);
 	free(cache);
 	free(data_dir);
 	ERR_clear_error();

@@ -910,10 +910,13 @@ nd_crl_stream_number(const struct nd_crl_stream *s)
 }
 
 void
-nd_crl_stream_free(struct nd_crl_stream *s)
+nd_crl_stream_free(struct nd_crl_stream **sp)
 {
-	if (!s)
+	struct nd_crl_stream *s;
+
+	if (!sp || !(s = *sp))
 		return;
+	*sp = NULL;
 	EVP_MD_CTX_free(s->md);
 	EVP_ENCODE_CTX_free(s->b64);
 	X509_ALGOR_free(s->alg);

@@ -255,7 +255,7 @@ nd_crl_eval(const uint8_t *buf, size_t n, X509 *leaf, X509 *issuer, const char *
 	s = nd_crl_stream_new(leaf, issuer, url, now, true);
 	nd_crl_stream_feed(s, buf, buf ? n : 0);
 	nd_crl_stream_finish(s, res);
-	nd_crl_stream_free(s);
+	nd_crl_stream_free(&s);
 	if (crl_out && res->cacheable)
 		*crl_out = parse_crl(buf, n);
 }
@@ -443,7 +443,7 @@ crl_from_cache(const char *url, X509 *leaf, X509 *issuer, const char *cache_dir,
 	id = crl_identity(&st, issuer);
 	trusted = note && id && strncmp(note, id, strlen(id)) == 0;
 	for (int pass = 0; pass < 2; pass++) {
-		nd_crl_stream_free(s);
+		nd_crl_stream_free(&s);
 		s = nd_crl_stream_new(leaf, issuer, url, now, !trusted);
 		if (lseek(fd, 0, SEEK_SET) != 0 || !crl_feed_fd(fd, s))
 			break;
@@ -463,7 +463,7 @@ crl_from_cache(const char *url, X509 *leaf, X509 *issuer, const char *cache_dir,
 		}
 		break;
 	}
-	nd_crl_stream_free(s);
+	nd_crl_stream_free(&s);
 	free(content);
 	free(id);
 	free(note);
@@ -532,7 +532,7 @@ crl_try(const char *url, X509 *leaf, X509 *issuer, struct nd_net *net, const cha
 fail:
 	if (k.store)
 		nd_cache_tmp_abort(&k.tmp);
-	nd_crl_stream_free(k.s);
+	nd_crl_stream_free(&k.s);
 }
 
 static void

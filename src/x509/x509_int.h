@@ -227,7 +227,7 @@ void nd_crl_stream_finish(struct nd_crl_stream *s, struct nd_rev *res);
 /* After finish: the entries seen, the crlNumber in hex ("" when none). */
 uint64_t nd_crl_stream_entries(const struct nd_crl_stream *s);
 const char *nd_crl_stream_number(const struct nd_crl_stream *s);
-void nd_crl_stream_free(struct nd_crl_stream *s);
+void nd_crl_stream_free(struct nd_crl_stream **sp);   /* frees, *sp = NULL */
 
 /* Judge an OCSP response for (id) asked with req (req may be NULL: no
  * nonce check) at time now. Signature checked against st + certs. An

@@ -23,6 +23,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (nd_chan_decode(&d, data, split, take, NULL) == ND_OK)
 		(void)nd_chan_decode(&d, data + split, size - split, take, NULL);
-	nd_chan_decoder_free(&d);
+	nd_chan_decoder_reset(&d);
 	return 0;
 }

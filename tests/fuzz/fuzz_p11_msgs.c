@@ -50,14 +50,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	res.code = size > 2 ? data[2] : 0;
 	snprintf(res.step, sizeof res.step, "C_GetTokenInfo(slot 0)");
 	nd_p11_ingest_end(in, &res, toks, certs, der);
-	nd_p11_ingest_free(in);
-	nd_chan_decoder_free(&d);
+	nd_p11_ingest_free(&in);
+	nd_chan_decoder_reset(&d);
 	json_object_object_add(rep.inventory, "modules", mods);
 	json_object_object_add(rep.inventory, "tokens", toks);
 	json_object_object_add(rep.inventory, "certificates", certs);
 	json_object_object_add(rep.internal, "certificates", der);
 	nd_report_evaluate(&rep, nd_checks, ND_LAYER_P11 | ND_LAYER_SIGN);
 	nd_fuzz_check_render(&rep);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	return 0;
 }

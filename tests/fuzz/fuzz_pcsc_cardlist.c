@@ -30,6 +30,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)json_object_to_json_string(m);
 		json_object_put(m);
 	}
-	nd_cardlist_free(l);
+	nd_cardlist_free(&l);
 	return 0;
 }

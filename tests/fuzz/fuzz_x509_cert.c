@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	json_object_object_add(rep.inventory, "chain", chain);
 	nd_fuzz_check_render(&rep);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	sk_X509_pop_free(sk, X509_free);
 	return 0;
 }

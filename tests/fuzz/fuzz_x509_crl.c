@@ -39,7 +39,7 @@ judge(const uint8_t *p, size_t n)
 		off += k;
 	}
 	nd_crl_stream_finish(s, &c);
-	nd_crl_stream_free(s);
+	nd_crl_stream_free(&s);
 	if (c.status != r.status || c.code != r.code || c.reason != r.reason || strcmp(c.err, r.err) != 0 ||
 	    strcmp(c.date, r.date) != 0 || (c.error == NULL) != (r.error == NULL) || c.cacheable != r.cacheable)
 		abort();

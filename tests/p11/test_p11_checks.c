@@ -75,7 +75,7 @@ all_good_is_ready(void **state)
 	assert_int_equal(ndt_result(&rep, "sign.test")->status, ND_SKIP);
 	assert_true(ndt_result(&rep, "sign.test")->undetermined);
 	assert_null(rep.primary);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -92,14 +92,14 @@ no_akis_library(void **state)
 	assert_int_equal(nd_verdict_exit(rep.verdict), 2);
 	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_SKIP);
 	assert_string_equal(ndt_result(&rep, "p11.token")->blocked_by, "p11.module");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* OpenSC alone does not stand in for the AKIS library */
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so\", \"source\": \"opensc\", "
 	    "\"status\": \"ok\"}], \"tokens\": [], \"certificates\": []}");
 	assert_int_equal(ndt_result(&rep, "p11.module")->status, ND_FAIL);
 	ndt_has(ndt_result(&rep, "p11.module")->message, "not installed");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -114,7 +114,7 @@ module_failures_in_words(void **state)
 	ndt_has(ndt_result(&rep, "p11.module")->message, "32-bit i386");
 	ndt_has(ndt_result(&rep, "p11.module")->message, "64-bit x86-64");
 	ndt_has(ndt_result(&rep, "p11.module")->remedy, "64-bit");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"load_failed\", \"error_kind\": \"load\", \"dl_kind\": \"missing_library\", "
@@ -123,13 +123,13 @@ module_failures_in_words(void **state)
 	    "\"tokens\": [], \"certificates\": []}");
 	ndt_has(ndt_result(&rep, "p11.module")->message, "libpcsclite.so.1");
 	assert_string_equal(ndt_result(&rep, "p11.module")->remedy, "Install it: sudo apt install libpcsclite1");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"load_failed\", \"error_kind\": \"load\", \"dl_kind\": \"missing_library\", "
 	    "\"missing_library\": \"libssl.so.1.1\", \"package\": \"libssl1.1\"}], \"tokens\": [], \"certificates\": []}");
 	ndt_has(ndt_result(&rep, "p11.module")->remedy, "older system");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"timeout\", \"failed_call\": \"C_GetTokenInfo(slot 0)\", \"timeout_s\": 7}], "
@@ -137,14 +137,14 @@ module_failures_in_words(void **state)
 	ndt_has(ndt_result(&rep, "p11.module")->message, "7 s");
 	ndt_has(ndt_result(&rep, "p11.module")->message, "C_GetTokenInfo(slot 0)");
 	ndt_has(ndt_result(&rep, "p11.module")->remedy, "restart pcscd");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"crashed\", \"signal\": \"SIGSEGV\", \"failed_call\": \"C_Initialize\"}], "
 	    "\"tokens\": [], \"certificates\": []}");
 	ndt_has(ndt_result(&rep, "p11.module")->message, "SIGSEGV");
 	ndt_has(ndt_result(&rep, "p11.module")->message, "C_Initialize");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* one copy works, another does not: a warning about the other */
 	run(&rep, "{\"modules\": [" AKIS_OK ", {\"path\": \"/usr/lib/i386-linux-gnu/libakisp11.so\", "
@@ -153,7 +153,7 @@ module_failures_in_words(void **state)
 	    "\"certificates\": [" CERT("true") "]}");
 	assert_int_equal(ndt_result(&rep, "p11.module")->status, ND_WARN);
 	ndt_has(ndt_result(&rep, "p11.module")->message, "/usr/lib/i386-linux-gnu/libakisp11.so");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -170,32 +170,32 @@ pin_states(void **state)
 	assert_string_equal(rep.primary->def->id, "p11.pin");
 	/* the signing test stands behind the PIN */
 	assert_string_equal(ndt_result(&rep, "sign.test")->blocked_by, "p11.pin");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_final_try\": true, \"user_pin_count_low\": true") "], "
 	    "\"certificates\": [" CERT("null") "]}");
 	assert_int_equal(ndt_result(&rep, "p11.pin")->status, ND_WARN);
 	ndt_has(ndt_result(&rep, "p11.pin")->message, "FINAL TRY");
 	ndt_has(ndt_result(&rep, "p11.pin")->remedy, "--force");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_count_low\": true") "], "
 	    "\"certificates\": [" CERT("null") "]}");
 	assert_int_equal(ndt_result(&rep, "p11.pin")->status, ND_WARN);
 	ndt_has(ndt_result(&rep, "p11.pin")->message, "wrong PIN");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_to_be_changed\": true") "], "
 	    "\"certificates\": [" CERT("null") "]}");
 	assert_int_equal(ndt_result(&rep, "p11.pin")->status, ND_WARN);
 	ndt_has(ndt_result(&rep, "p11.pin")->remedy, "PIN Değiştir");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"protected_authentication_path\": true") "], "
 	    "\"certificates\": [" CERT("null") "]}");
 	assert_int_equal(ndt_result(&rep, "p11.pin")->status, ND_PASS);
 	ndt_has(ndt_result(&rep, "p11.pin")->message, "PIN pad");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -209,7 +209,7 @@ missing_token(void **state)
 	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_SKIP);
 	assert_string_equal(ndt_result(&rep, "p11.token")->blocked_by, "pcsc.card");
 	assert_string_equal(rep.primary->def->id, "pcsc.card");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", \"status\": \"ok\", "
 	    "\"slots\": [{\"id\": 0, \"description\": \"ACS ACR39U ICC Reader 00 00\", \"reader\": \"ACS ACR39U ICC Reader 00 00\", "
@@ -218,20 +218,20 @@ missing_token(void **state)
 	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_FAIL);
 	ndt_has(ndt_result(&rep, "p11.token")->message, "ACS ACR39U ICC Reader 00 00");
 	ndt_has(ndt_result(&rep, "p11.token")->remedy, "ID card");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
 	    "\"reader\": \"R 00 00\", \"error\": {\"call\": \"C_GetTokenInfo\", \"rv\": \"CKR_TOKEN_NOT_RECOGNIZED\"}}], "
 	    "\"certificates\": []}");
 	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_FAIL);
 	ndt_has(ndt_result(&rep, "p11.token")->remedy, "e-signature (NES) card");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
 	    "\"label\": \"KIMLIK\", \"device\": \"id_card\", \"reader\": \"R 00 00\", \"flags\": {}}], \"certificates\": []}");
 	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_FAIL);
 	ndt_has(ndt_result(&rep, "p11.token")->message, "ID card");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -243,25 +243,25 @@ objects(void **state)
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": []}");
 	assert_int_equal(ndt_result(&rep, "p11.objects")->status, ND_FAIL);
 	ndt_has(ndt_result(&rep, "p11.objects")->message, "no certificate");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("false") "]}");
 	assert_int_equal(ndt_result(&rep, "p11.objects")->status, ND_FAIL);
 	ndt_has(ndt_result(&rep, "p11.objects")->message, "private key");
 	ndt_has(ndt_result(&rep, "p11.objects")->remedy, "renewed");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": ["
 	    "{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, \"id\": \"01\", \"key_type\": \"RSA\", "
 	    "\"has_private_key\": true, \"key_matches\": false}]}");
 	assert_int_equal(ndt_result(&rep, "p11.objects")->status, ND_FAIL);
 	ndt_has(ndt_result(&rep, "p11.objects")->message, "does not belong");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("null") "]}");
 	assert_int_equal(ndt_result(&rep, "p11.objects")->status, ND_PASS);
 	ndt_has(ndt_result(&rep, "p11.objects")->message, "protected by the PIN");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -275,7 +275,7 @@ mechanisms(void **state)
 	    "\"certificates\": [" CERT("null") "]}");
 	assert_int_equal(ndt_result(&rep, "p11.mechanisms")->status, ND_FAIL);
 	ndt_has(ndt_result(&rep, "p11.mechanisms")->message, "SHA-256");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
 	    "\"label\": \"AKIS_1\", \"flags\": {}, \"mechanisms\": [{\"name\": \"CKM_SHA256_RSA_PKCS\", \"sign\": true}, "
@@ -284,12 +284,12 @@ mechanisms(void **state)
 	assert_int_equal(ndt_result(&rep, "p11.mechanisms")->status, ND_PASS);
 	ndt_has(ndt_result(&rep, "p11.mechanisms")->message, "CKM_ECDSA");
 	assert_null(strstr(ndt_result(&rep, "p11.mechanisms")->message, "RSA"));
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [{\"module\": \"/usr/lib/libakisp11.so\", \"slot\": 0, "
 	    "\"label\": \"AKIS_1\", \"flags\": {}}], \"certificates\": [" CERT("null") "]}");
 	assert_true(ndt_result(&rep, "p11.mechanisms")->undetermined);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -303,7 +303,7 @@ signing_test_outcomes(void **state)
 	    "\"subject_cn\": \"TEST KULLANICI\"}}");
 	assert_int_equal(ndt_result(&rep, "sign.test")->status, ND_PASS);
 	ndt_has(ndt_result(&rep, "sign.test")->message, "TEST KULLANICI");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
 	    "\"sign_test\": {\"status\": \"failed\", \"reason\": \"pin_incorrect\", \"login\": \"CKR_PIN_INCORRECT\", "
@@ -312,18 +312,18 @@ signing_test_outcomes(void **state)
 	ndt_has(ndt_result(&rep, "sign.test")->message, "not tried again");
 	ndt_has(ndt_result(&rep, "sign.test")->message, "one try is left");
 	assert_string_equal(rep.primary->def->id, "sign.test");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK ", \"user_pin_final_try\": true") "], "
 	    "\"certificates\": [" CERT("true") "], \"sign_test\": {\"status\": \"refused\", \"reason\": \"final_try\"}}");
 	assert_int_equal(ndt_result(&rep, "sign.test")->status, ND_FAIL);
 	ndt_has(ndt_result(&rep, "sign.test")->remedy, "--force");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
 	    "\"sign_test\": {\"status\": \"not_run\", \"reason\": \"no_pin\"}}");
 	ndt_has(ndt_result(&rep, "sign.test")->remedy, "--pin-fd");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -341,7 +341,7 @@ scope_of_module_option(void **state)
 	assert_int_equal(ndt_result(&rep, "p11.module")->status, ND_PASS);
 	assert_int_equal(ndt_result(&rep, "p11.token")->status, ND_PASS);
 	assert_int_equal(ndt_result(&rep, "p11.mechanisms")->status, ND_PASS);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -355,7 +355,7 @@ turkish(void **state)
 	    "\"certificates\": [" CERT("null") "]}");
 	ndt_has(ndt_result(&rep, "p11.pin")->message, "PIN");
 	assert_null(strstr(ndt_result(&rep, "p11.pin")->message, "is locked"));
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	nd_i18n_init("en");
 }
 
@@ -373,7 +373,7 @@ not_probed_modules(void **state)
 	    "\"status\": \"not_probed\", \"error_kind\": \"time_ran_out\"}], \"tokens\": [" TOKEN(FLAGS_OK) "], "
 	    "\"certificates\": []}");
 	assert_int_equal(ndt_result(&rep, "p11.module")->status, ND_PASS);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/opt/x/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"not_probed\", \"error_kind\": \"time_ran_out\"}, {\"path\": \"/usr/lib/libakisp11.so\", "
@@ -382,7 +382,7 @@ not_probed_modules(void **state)
 	r = ndt_result(&rep, "p11.module");
 	assert_int_equal(r->status, ND_FAIL);
 	ndt_has(r->message, "/usr/lib/libakisp11.so did not answer within 2 s in C_Initialize");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, "{\"modules\": [{\"path\": \"/opt/x/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"not_probed\", \"error_kind\": \"time_ran_out\"}], \"tokens\": [], \"certificates\": []}");
@@ -391,7 +391,7 @@ not_probed_modules(void **state)
 	assert_true(r->undetermined);
 	ndt_has(r->message, "was not probed to the end");
 	ndt_has(r->remedy, "--timeout");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 /* A hang's remedy restarts pcscd the way this system does: no systemctl in
@@ -410,7 +410,7 @@ hang_remedy_fits_the_system(void **state)
 	ndt_has(r->remedy, "kill $(pidof pcscd); pcscd");
 	if (strstr(r->remedy, "systemctl"))
 		fail_msg("remedy in a container: %s", r->remedy);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	run(&rep, "{\"modules\": [{\"path\": \"/usr/lib/libakisp11.so\", \"source\": \"akis-known-path\", "
 	    "\"status\": \"init_failed\", \"error\": \"CKR_GENERAL_ERROR\"}], \"tokens\": [], "
 	    "\"certificates\": [], \"system\": {\"systemd\": false, \"container\": \"docker\"}}");
@@ -418,7 +418,7 @@ hang_remedy_fits_the_system(void **state)
 	ndt_has(r->remedy, "sys.pcscd");
 	if (strstr(r->remedy, "systemctl"))
 		fail_msg("remedy in a container: %s", r->remedy);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* the library sees no reader, in a container and on a desktop */
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [], \"certificates\": [], "
@@ -428,11 +428,11 @@ hang_remedy_fits_the_system(void **state)
 	ndt_has(r->remedy, "sys.pcscd");
 	if (strstr(r->remedy, "systemctl"))
 		fail_msg("p11.token's remedy in a container: %s", r->remedy);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [], \"certificates\": [], "
 	    "\"system\": {\"systemd\": true}}");
 	ndt_has(ndt_result(&rep, "p11.token")->remedy, "systemctl status pcscd");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* the library stopped during the signing test */
 	run(&rep, "{\"modules\": [" AKIS_OK "], \"tokens\": [" TOKEN(FLAGS_OK) "], \"certificates\": [" CERT("true") "], "
@@ -443,7 +443,7 @@ hang_remedy_fits_the_system(void **state)
 	ndt_has(r->remedy, "kill $(pidof pcscd); pcscd");
 	if (strstr(r->remedy, "systemctl"))
 		fail_msg("sign.test's remedy in a container: %s", r->remedy);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 /* Several tokens and readers. Certificates judged by their own keys (no
@@ -490,7 +490,7 @@ several_tokens(void **state)
 	assert_int_equal(json_object_get_int(json_object_object_get(json_object_array_get_idx(toks, 1), "slot")), 1);
 	assert_int_equal(json_object_get_int(json_object_object_get(json_object_array_get_idx(toks, 0), "qualified_certificates")), 1);
 	assert_string_equal(json_object_get_string(json_object_object_get(json_object_array_get_idx(toks, 0), "device")), "akis");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* the first token is also the one judged: said so */
 	run(&rep, "{\"modules\": [" AKIS_OK "], "
@@ -500,7 +500,7 @@ several_tokens(void **state)
 	r = ndt_expect(&rep, "p11.token", ND_WARN, "the first slot with a token: AKIS_A in R1, the one nesdoctor judged", NULL);
 	if (strstr(r->message, "pcscd lists"))
 		fail_msg("no readers, yet an order: %s", r->message);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* one qualified token next to one without a qualified certificate
 	 * (another kind of card): no warning, both identified */
@@ -510,7 +510,7 @@ several_tokens(void **state)
 	r = ndt_expect(&rep, "p11.token", ND_PASS, "AKIS_A in R1 (and 1 more)", NULL);
 	assert_int_equal(json_object_get_int(json_object_object_get(json_object_array_get_idx(
 	    json_object_object_get(r->details, "tokens"), 1), "qualified_certificates")), 0);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* an empty slot ahead of the token: the order named, slot 0's trouble */
 	run(&rep, "{\"modules\": [" AKIS_SLOTS(SLOT("0", "Virtual PCD 00 00", "false") ", " SLOT("1", "ACS ACR39U 00 00", "true")) "], "
@@ -522,14 +522,14 @@ several_tokens(void **state)
 	ndt_has(r->message, "The slots in order: 1. Virtual PCD 00 00 (no token), 2. ACS ACR39U 00 00 (AKIS_A).");
 	ndt_has(r->message, "1. Virtual PCD 00 00 (no card), 2. ACS ACR39U 00 00.");
 	ndt_has(r->remedy, "Unplug the reader that comes first (Virtual PCD 00 00)");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* the token in the first slot: nothing to say */
 	run(&rep, "{\"modules\": [" AKIS_SLOTS(SLOT("0", "ACS ACR39U 00 00", "true") ", " SLOT("1", "Virtual PCD 00 00", "false")) "], "
 	    "\"tokens\": [" TOK("0", "AKIS_A", "ACS ACR39U 00 00") "], "
 	    "\"certificates\": [" QCERT("0", "AKIS_A", "KULLANICI A", "2099-01-01T00:00:00Z") "]}");
 	ndt_expect(&rep, "p11.token", ND_PASS, "Token AKIS_A in ACS ACR39U 00 00", NULL);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 int

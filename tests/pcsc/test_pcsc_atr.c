@@ -87,7 +87,7 @@ uekae_layout_is_not_always_akis(void **state)
 	assert_non_null(m);
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(m, 0)), "UKiS 1.2.1 on HNEC chip");
 	json_object_put(m);
-	nd_cardlist_free(l);
+	nd_cardlist_free(&l);
 }
 
 static void
@@ -375,7 +375,7 @@ cardlist_parses_and_matches(void **state)
 	/* anchored at the end: a longer ATR does not match a pattern without .* */
 	n = unhex("3B02145000", b, sizeof b);
 	assert_null(nd_cardlist_match(l, b, n));
-	nd_cardlist_free(l);
+	nd_cardlist_free(&l);
 }
 
 static void
@@ -391,7 +391,7 @@ cardlist_load(void **state)
 	assert_int_equal(nd_cardlist_load("/dev/zero", &l), ND_ERR_IO);
 	assert_int_equal(nd_cardlist_load(ND_PCSC_TESTDATA "/smartcard_list.txt", &l), ND_OK);
 	assert_true(nd_cardlist_count(l) >= 3);
-	nd_cardlist_free(l);
+	nd_cardlist_free(&l);
 	setenv("NESDOCTOR_SMARTCARD_LIST", "", 1);
 	assert_null(nd_cardlist_path());
 	unsetenv("NESDOCTOR_SMARTCARD_LIST");

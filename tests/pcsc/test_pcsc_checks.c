@@ -31,7 +31,7 @@ evaluate(const char *lang, const char *inventory)
 static void
 done(void)
 {
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static const struct nd_result *

@@ -56,28 +56,28 @@ sys_pcscd_states(void **state)
 	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":false}}}");
 	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "not installed"), "sudo apt install pcscd libccid");
 	res(&rep, "sys.polkit", ND_SKIP, "sys.pcscd");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"version\":\"1.9.9\","
 	    "\"socket_unit\":{\"enabled\":\"masked\",\"active\":\"inactive\"}}}}");
 	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "masked"), "sudo systemctl unmask pcscd.socket pcscd.service");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"version\":\"1.9.9\","
 	    "\"socket_unit\":{\"enabled\":\"disabled\",\"active\":\"inactive\"}}}}");
 	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "neither running nor started on demand"),
 	    "sudo systemctl enable --now pcscd.socket");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"version\":\"1.9.9\","
 	    "\"socket_unit\":{\"enabled\":\"enabled\",\"active\":\"active\"}}}}");
 	res(&rep, "sys.pcscd", ND_PASS, "starts on demand");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* a pcscd we cannot see, but that answered (the host's, in a container) */
 	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":false,\"running\":false,\"socket\":\"/run/pcscd/pcscd.comm\"}},"
 	    "\"pcsc\":{\"service\":\"ok\"}}");
 	res(&rep, "sys.pcscd", ND_PASS, "answers");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"os\":{\"pretty_name\":\"Pardus 23.2\",\"family\":\"debian\"},\"kernel\":\"6.1\"}}");
 	res(&rep, "sys.os", ND_INFO, "Pardus 23.2, kernel 6.1");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -90,24 +90,24 @@ sys_polkit_sessions(void **state)
 	eval(&rep, "{" SYS ",\"pcsc\":{\"service\":\"refused\"},\"readers\":[]}");
 	r = res(&rep, "sys.polkit", ND_FAIL, "pcscd refused this session (polkit)");
 	remedy_has(r, "setup polkit --polkit-group");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":true,\"running\":true},\"polkit\":{\"pcsc_policy\":true},"
 	    "\"session\":{\"ssh\":true}},\"pcsc\":{\"service\":\"refused\"},\"readers\":[]}");
 	res(&rep, "sys.polkit", ND_FAIL, "remote (ssh) session");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* before asking: an ssh session with a polkit-enabled pcscd */
 	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":true,\"running\":true},\"polkit\":{\"pcsc_policy\":true},"
 	    "\"session\":{\"ssh\":true}}}");
 	res(&rep, "sys.polkit", ND_WARN, "ssh");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":true,\"running\":true},\"polkit\":{\"pcsc_policy\":true,"
 	    "\"pcsc_rules\":[\"/etc/polkit-1/rules.d/60-nesdoctor-pcsc.rules\"]},\"session\":{\"ssh\":true}}}");
 	res(&rep, "sys.polkit", ND_PASS, "60-nesdoctor-pcsc.rules");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":true,\"running\":true},\"polkit\":{\"pcsc_policy\":false},"
 	    "\"session\":{}}}");
 	res(&rep, "sys.polkit", ND_PASS, "does not ask polkit");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -119,19 +119,19 @@ sys_holders_and_sandboxes(void **state)
 	eval(&rep, "{\"system\":{\"holders\":[{\"pid\":99,\"name\":\"scdaemon\"}],\"gnupg\":{\"pcsc_shared\":true,"
 	    "\"disable_ccid\":true}}}");
 	res(&rep, "sys.holders", ND_PASS, "set to share readers");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"holders\":[{\"pid\":99,\"name\":\"scdaemon\"}],\"gnupg\":{\"pcsc_shared\":true}}}");
 	remedy_has(res(&rep, "sys.holders", ND_WARN, "scdaemon (pid 99)"), "disable-ccid");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"holders\":[],\"processes_partial\":true}}");
 	res(&rep, "sys.holders", ND_PASS, "only your own processes");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"sandbox\":\"flatpak\"}}");
 	res(&rep, "sys.sandbox", ND_WARN, "flatpak");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{}}");
 	res(&rep, "sys.sandbox", ND_PASS, NULL);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 /* sys.java against the AKIS library: a JVM of the other word size cannot
@@ -154,16 +154,16 @@ sys_java_architecture(void **state)
 	ndt_has(r->message, "64-bit x86_64");
 	ndt_has(r->message, "/usr/lib/libakisp11.so");
 	remedy_has(r, "default-jre");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{" JAVA("64", "x86_64") "}," AKIS_MOD("32", "i386") "}");
 	r = res(&rep, "sys.java", ND_WARN, "64-bit x86_64");
 	ndt_has(r->message, "32-bit i386");
 	ndt_has(r->message, "cannot load it");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* the same architecture: information, no warning */
 	eval(&rep, "{\"system\":{" JAVA("64", "x86_64") "}," AKIS_MOD("64", "x86_64") "}");
 	res(&rep, "sys.java", ND_INFO, "the AKIS library is of the same architecture");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 int

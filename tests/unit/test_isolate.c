@@ -332,16 +332,16 @@ bad_frames(void **state)
 
 	(void)state;
 	assert_int_equal(nd_chan_decode(&d, huge, sizeof huge, never, NULL), ND_ERR_PROTOCOL);
-	nd_chan_decoder_free(&d);
+	nd_chan_decoder_reset(&d);
 	assert_int_equal(nd_chan_decode(&d, notjson, sizeof notjson, never, NULL), ND_ERR_PARSE);
-	nd_chan_decoder_free(&d);
+	nd_chan_decoder_reset(&d);
 	assert_int_equal(nd_chan_decode(&d, array, sizeof array, never, NULL), ND_ERR_PARSE);
-	nd_chan_decoder_free(&d);
+	nd_chan_decoder_reset(&d);
 	assert_int_equal(nd_chan_decode(&d, trailing, sizeof trailing, never, NULL), ND_ERR_PARSE);
-	nd_chan_decoder_free(&d);
+	nd_chan_decoder_reset(&d);
 	assert_int_equal(nd_chan_decode(&d, half, sizeof half, never, NULL), ND_OK);
 	assert_int_equal(d.len, sizeof half);
-	nd_chan_decoder_free(&d);
+	nd_chan_decoder_reset(&d);
 }
 
 int

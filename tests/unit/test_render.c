@@ -74,7 +74,7 @@ render_as(bool json, const char *lang, bool full)
 	else
 		nd_render_text(&rep, f, false);
 	fclose(f);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	return buf;
 }
 
@@ -175,7 +175,7 @@ text_unknown_names_what_was_not_determined(void **state)
 	assert_non_null(strstr(buf, "Not determined: the card did not say [pcsc.card_type]"));
 	assert_non_null(strstr(buf, "insert the card again"));
 	free(buf);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -281,7 +281,7 @@ render_hostile(bool json, bool color, bool show_id)
 	else
 		nd_render_text(&rep, f, color);
 	fclose(f);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	return buf;
 }
 

@@ -63,7 +63,7 @@ all_pass_is_ready(void **state)
 	assert_int_equal(rep.verdict, ND_READY);
 	assert_int_equal(nd_verdict_exit(rep.verdict), 0);
 	assert_null(rep.primary);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -84,7 +84,7 @@ failure_skips_dependents_and_names_blocker(void **state)
 	/* transitively: blamed on the root failure, not on the skipped check */
 	assert_string_equal(nd_report_find(&rep, "t.type")->blocked_by, "t.reader");
 	assert_int_equal(nd_report_find(&rep, "t.service")->status, ND_PASS);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -98,7 +98,7 @@ warning_verdict(void **state)
 	assert_int_equal(rep.verdict, ND_WARNING);
 	assert_int_equal(nd_verdict_exit(rep.verdict), 1);
 	assert_null(rep.primary);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -111,12 +111,12 @@ undetermined_is_unknown_unless_failed(void **state)
 	run(&rep, &o, "{\"t.card\": \"undetermined\", \"t.other\": \"warn\"}");
 	assert_int_equal(rep.verdict, ND_UNKNOWN);
 	assert_int_equal(nd_verdict_exit(rep.verdict), 3);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run(&rep, &o, "{\"t.card\": \"undetermined\", \"t.other\": \"fail\"}");
 	assert_int_equal(rep.verdict, ND_NOT_READY);
 	assert_string_equal(rep.primary->def->id, "t.other");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 /* sign-test answers one question: the verdict is that check's answer,
@@ -136,7 +136,7 @@ verdict_by_one_check(void **state)
 	nd_report_evaluate_defs(&rep, defs, sizeof defs / sizeof defs[0]);
 	assert_int_equal(rep.verdict, ND_READY);
 	assert_int_equal(nd_verdict_exit(rep.verdict), 0);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	nd_report_init(&rep, &o);
 	nd_report_verdict_by(&rep, "t.card");
@@ -145,7 +145,7 @@ verdict_by_one_check(void **state)
 	nd_report_evaluate_defs(&rep, defs, sizeof defs / sizeof defs[0]);
 	assert_int_equal(rep.verdict, ND_NOT_READY);
 	assert_null(rep.primary);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* the check was not evaluated at all (blocked): not ready */
 	nd_report_init(&rep, &o);
@@ -155,7 +155,7 @@ verdict_by_one_check(void **state)
 	nd_report_evaluate_defs(&rep, defs, sizeof defs / sizeof defs[0]);
 	assert_int_equal(rep.verdict, ND_NOT_READY);
 	assert_string_equal(rep.primary->def->id, "t.service");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 /* a report made without options still has every option's default */
@@ -171,7 +171,7 @@ report_without_options_has_defaults(void **state)
 	assert_int_equal(rep.opts->expiry_warn_days, ND_DEFAULT_EXPIRY_WARN_DAYS);
 	assert_int_equal(rep.opts->pin_fd, -1);
 	assert_string_equal(rep.opts->command, "check");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void

@@ -28,21 +28,21 @@ bounded_commands(void **state)
 	assert_int_equal(nd_run(echo, 2000, false, 1024, &r), ND_OK);
 	assert_int_equal(r.status, 3);
 	assert_string_equal(r.out, "hello\n");
-	nd_run_result_free(&r);
+	nd_run_result_reset(&r);
 	assert_int_equal(nd_run(echo, 2000, true, 1024, &r), ND_OK);
 	assert_non_null(strstr(r.out, "err"));
-	nd_run_result_free(&r);
+	nd_run_result_reset(&r);
 	t = nd_now_ms();
 	assert_int_equal(nd_run(slow, 200, false, 1024, &r), ND_OK);
 	assert_true(r.timed_out);
 	assert_true(nd_now_ms() - t < 2000);   /* the whole group is killed */
-	nd_run_result_free(&r);
+	nd_run_result_reset(&r);
 	assert_int_equal(nd_run(loud, 2000, false, 4096, &r), ND_OK);
 	assert_true(r.truncated);
 	assert_int_equal(r.out_len, 4096);
-	nd_run_result_free(&r);
+	nd_run_result_reset(&r);
 	assert_int_equal(nd_run(none, 1000, false, 1024, &r), ND_ERR_NOT_FOUND);
-	nd_run_result_free(&r);
+	nd_run_result_reset(&r);
 }
 
 int

@@ -72,7 +72,7 @@ pcscd_user_without_permission(void **state)
 	remedy_has(r, "sudo apt install --reinstall libccid");
 	assert_string_equal(rep.primary->def->id, "usb.access");
 	assert_int_equal(nd_verdict_exit(rep.verdict), ND_EXIT_NOT_READY);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -87,18 +87,18 @@ gnupg_holds_the_reader(void **state)
 	r = res(&rep, "usb.access", ND_FAIL, "GnuPG's scdaemon (pid 1234) has taken ACS ACR39U");
 	remedy_has(r, "pcsc-shared");
 	remedy_has(r, "gpgconf --kill scdaemon");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* another program */
 	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":false,\"holders\":[{\"pid\":7,\"name\":\"javaws\"}]") "],"
 	    PCSC_OK "," SYS "}");
 	r = res(&rep, "usb.access", ND_FAIL, "javaws (pid 7) has ACS ACR39U open");
 	remedy_has(r, "kill 7");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* pcscd itself holding it is normal */
 	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":true,\"pcsc_reader\":\"ACS ACR39U ICC Reader 00 00\","
 	    "\"kernel_driver\":\"usbfs\",\"holders\":[{\"pid\":42,\"name\":\"pcscd\"}]") "]," PCSC_OK "," SYS "}");
 	res(&rep, "usb.access", ND_PASS, "pcscd uses it as \"ACS ACR39U ICC Reader 00 00\"");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -111,7 +111,7 @@ kernel_driver_on_the_interface(void **state)
 	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":false,\"kernel_driver\":\"usbhid\"") "]," PCSC_OK "," SYS "}");
 	r = res(&rep, "usb.access", ND_FAIL, "the kernel driver usbhid holds the interface of ACS ACR39U");
 	remedy_has(r, "echo -n '1-2:1.0' | sudo tee /sys/bus/usb/drivers/usbhid/unbind");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -129,20 +129,20 @@ causes_in_order(void **state)
 	    "sudo apt install libacsccid1");
 	res(&rep, "usb.access", ND_SKIP, "usb.driver");
 	assert_string_equal(rep.primary->def->id, "usb.driver");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* then pcscd not running, before permissions */
 	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":null,\"permissions\":{\"pcscd_access\":false}") "],"
 	    "\"pcsc\":{\"service\":\"not_running\"},\"readers\":[],\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true}}}");
 	remedy_has(res(&rep, "usb.access", ND_FAIL, "pcscd is not running"), "sudo systemctl enable --now pcscd.socket");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* pcscd answers something odd */
 	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":null") "],\"pcsc\":{\"service\":\"no_answer\"},\"readers\":[]}");
 	res(&rep, "usb.access", ND_FAIL, "pcscd does not answer (no_answer)");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* nothing found: still a failure, with what to try */
 	eval(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":false") "]," PCSC_OK ",\"usb_scan\":{\"pcscd_log\":{\"readable\":false}}}");
 	remedy_has(res(&rep, "usb.access", ND_FAIL, "has a driver, but pcscd does not list it"), "nesdoctor could not read it");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -158,16 +158,16 @@ drivers_and_packages(void **state)
 	    "\"ifd_drivers\":{\"bundles\":[{\"bundle\":\"ifd-ccid.bundle\",\"package\":\"libccid\"}]}}");
 	remedy_has(res(&rep, "usb.driver", ND_FAIL, "libccid could drive it as a generic CCID reader"),
 	    "sudo apt install libacsccid1");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* a device no Debian driver knows */
 	eval(&rep, "{\"usb\":[{\"id\":\"1209:0001\",\"name\":\"Test CCID Reader\",\"known\":false,\"ccid_interface\":false,"
 	    "\"driver\":null,\"driver_packages\":[]}],\"ifd_drivers\":{\"bundles\":[{\"package\":\"libccid\"}]}}");
 	remedy_has(res(&rep, "usb.driver", ND_FAIL, "no installed driver serves Test CCID Reader"), "No Debian driver is known");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* two specific drivers: pcscd's pick depends on folder order */
 	eval(&rep, "{\"usb\":[" DEV(",\"drivers_ambiguous\":true,\"in_pcsc\":true,\"pcsc_reader\":\"x\"") "]," PCSC_OK "}");
 	res(&rep, "usb.driver", ND_WARN, "listed by more than one driver");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -182,7 +182,7 @@ usb_device_semantics(void **state)
 	res(&rep, "usb.device", ND_INFO, "pcscd lists 1 reader(s) that are not USB devices");
 	res(&rep, "usb.driver", ND_SKIP, NULL);
 	assert_null(rep.primary);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* a container without the bus: not "nothing plugged in", but unknown;
 	 * what pcscd says decides (here: not running) */
 	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"devices_seen\":0},\"system\":{\"container\":\"docker\"},"
@@ -190,7 +190,7 @@ usb_device_semantics(void **state)
 	remedy_has(res(&rep, "usb.device", ND_SKIP, "no USB bus is visible inside this docker container"), "/run/pcscd");
 	assert_true(nd_report_find(&rep, "usb.device")->undetermined);
 	res(&rep, "usb.driver", ND_SKIP, NULL);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* a container without the bus that shares a pcscd with readers: it
 	 * cannot see USB, and does not need to; not undetermined, so a
 	 * working setup is not "unknown" */
@@ -199,22 +199,22 @@ usb_device_semantics(void **state)
 	res(&rep, "usb.device", ND_INFO, "no USB bus is visible inside this docker container; pcscd lists 1 reader(s)");
 	assert_false(nd_report_find(&rep, "usb.device")->undetermined);
 	assert_null(rep.primary);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* nothing plugged in on a machine with a USB bus: a failure even when
 	 * pcscd is down too (USB comes first) */
 	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"devices_seen\":3},\"pcsc\":{\"service\":\"not_running\"},\"readers\":[]}");
 	res(&rep, "usb.device", ND_FAIL, "no smart-card reader or token is plugged in");
 	assert_string_equal(rep.primary->def->id, "usb.device");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* libusb could not look: unknown, not a failure */
 	eval(&rep, "{\"usb\":[],\"usb_scan\":{\"error\":\"LIBUSB_ERROR_OTHER\"}}");
 	res(&rep, "usb.device", ND_SKIP, "LIBUSB_ERROR_OTHER");
 	assert_true(nd_report_find(&rep, "usb.device")->undetermined);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* two devices */
 	eval(&rep, "{\"usb\":[" DEV("") "," DEV("") "]}");
 	res(&rep, "usb.device", ND_PASS, "2 smart-card devices are plugged in");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -256,7 +256,7 @@ remedies_agree_when_pcscd_hangs(void **state)
 		remedy_lacks(r, "journalctl");
 		if (!strstr(r->message, i == 0 ? "did not answer" : "protocol versions"))
 			fail_msg("%s: %s", svcs[i], r->message);
-		nd_report_free(&rep);
+		nd_report_reset(&rep);
 		free(inv);
 	}
 	/* a reader pcscd does not list, in that container, its log unread */
@@ -267,7 +267,7 @@ remedies_agree_when_pcscd_hangs(void **state)
 	remedy_has(r, "kill $(pidof pcscd); pcscd");
 	remedy_lacks(r, "systemctl");
 	remedy_lacks(r, "journalctl");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* systemd: systemctl, as before */
 	eval_with_pcsc(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":null") "]," HUNG_PCSC("no_answer") "," SYS "}");
@@ -275,7 +275,7 @@ remedies_agree_when_pcscd_hangs(void **state)
 	r = res(&rep, "pcsc.service", ND_FAIL, "did not answer within 2 s");
 	remedy_has(r, "sudo systemctl restart pcscd.socket pcscd");
 	remedy_has(r, "journalctl -u pcscd");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* neither systemd nor a container (sysvinit): the service command */
 	eval_with_pcsc(&rep, "{\"usb\":[" DEV(",\"in_pcsc\":null") "]," HUNG_PCSC("no_answer") ","
@@ -284,7 +284,7 @@ remedies_agree_when_pcscd_hangs(void **state)
 	r = res(&rep, "pcsc.service", ND_FAIL, NULL);
 	remedy_has(r, "sudo service pcscd restart");
 	remedy_lacks(r, "systemctl");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -306,7 +306,7 @@ remedies_agree_when_pcscd_is_down(void **state)
 	remedy_has(r, "sys.pcscd");
 	remedy_has(r, "start pcscd inside the container");
 	remedy_lacks(r, "systemctl");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* the ordinary case: systemd, the socket not enabled */
 	eval_with_pcsc(&rep, "{" DOWN_USB ",\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,"
@@ -315,7 +315,7 @@ remedies_agree_when_pcscd_is_down(void **state)
 	r = res(&rep, "pcsc.service", ND_FAIL, "not running");
 	remedy_has(r, "See sys.pcscd: sudo systemctl enable --now pcscd.socket");
 	remedy_has(res(&rep, "usb.access", ND_FAIL, NULL), "See sys.pcscd: sudo systemctl enable --now pcscd.socket");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* masked units: "enable" alone would fail, everyone says unmask */
 	eval_with_pcsc(&rep, "{" DOWN_USB ",\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,"
@@ -323,14 +323,14 @@ remedies_agree_when_pcscd_is_down(void **state)
 	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "masked"), "systemctl unmask");
 	remedy_has(res(&rep, "pcsc.service", ND_FAIL, NULL), "See sys.pcscd: sudo systemctl unmask");
 	remedy_has(res(&rep, "usb.access", ND_FAIL, NULL), "See sys.pcscd: sudo systemctl unmask");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* not installed */
 	eval_with_pcsc(&rep, "{\"pcsc\":{\"service\":\"not_running\",\"pcscd_installed\":false},\"readers\":[],"
 	    "\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":false}}}");
 	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "not installed"), "sudo apt install pcscd libccid");
 	remedy_has(res(&rep, "pcsc.service", ND_FAIL, "not installed"), "See sys.pcscd: Install it with the reader driver: sudo apt install pcscd libccid");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* polkit refused the session: pcsc.service refers to sys.polkit */
 	eval_with_pcsc(&rep, "{" SYS ",\"pcsc\":{\"service\":\"refused\"},\"readers\":[]}");
@@ -338,7 +338,7 @@ remedies_agree_when_pcscd_is_down(void **state)
 	r = res(&rep, "pcsc.service", ND_FAIL, "refused");
 	remedy_has(r, "See sys.polkit:");
 	remedy_has(r, "setup polkit --polkit-group");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* a refusal in a container whose pcscd cannot be seen: pcscd is
 	 * there (it answered with the refusal), so the cause is polkit's,
@@ -350,7 +350,7 @@ remedies_agree_when_pcscd_is_down(void **state)
 	remedy_has(res(&rep, "sys.polkit", ND_FAIL, "inside a container"), "setup polkit --polkit-group");
 	remedy_has(res(&rep, "pcsc.service", ND_FAIL, "refused"), "See sys.polkit:");
 	assert_string_equal(rep.primary->def->id, "sys.polkit");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 int

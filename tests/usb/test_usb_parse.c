@@ -232,7 +232,7 @@ plist_installed_libccid(void **state)
 	assert_string_equal(nd_ifd_package(c[0].b->dir), "libccid");
 	assert_int_equal(nd_ifd_claims(&s, 0x072F, 0x9000, c, 4), 0);   /* the old ACR38U: not libccid's */
 	assert_non_null(nd_ifd_class_driver(&s));
-	nd_ifd_set_free(&s);
+	nd_ifd_set_reset(&s);
 }
 
 static void
@@ -287,9 +287,9 @@ ifd_folder(void **state)
 	assert_int_equal(s.b[0].err, ND_ERR_NOT_FOUND);
 	assert_string_equal(s.b[1].dir, "b.bundle");
 	assert_int_equal(s.b[1].n_ids, 1);
-	nd_ifd_set_free(&s);
+	nd_ifd_set_reset(&s);
 	assert_int_equal(nd_ifd_load("/nonexistent-nd", &s), ND_ERR_NOT_FOUND);
-	nd_ifd_set_free(&s);
+	nd_ifd_set_reset(&s);
 	p = nd_asprintf("rm -rf '%s'", dir);
 	assert_int_equal(system(p), 0);
 	free(p);

@@ -121,14 +121,14 @@ hub_default(void **state)
 	ndt_evaluate(&rep, ND_LAYER_USB);
 	ndt_expect(&rep, "usb.policy", ND_FAIL, "USB bus 3 does not trust new devices (usb3's authorized_default is 0)",
 	    "serial \"?\" (USB id 072f:b100)");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	/* nothing plugged in, the hub would block a reader: info */
 	ndt_report(&rep, &opts, "{\"usb\":[],\"usb_scan\":{\"devices_seen\":3},"
 	    "\"usb_policy\":{\"udev_rules\":[],\"usbguard\":{\"daemon_running\":false,\"rules\":[]},"
 	    "\"hubs\":[{\"hub\":\"usb3\",\"authorized_default\":0}]}}");
 	ndt_evaluate(&rep, ND_LAYER_USB);
 	ndt_expect(&rep, "usb.policy", ND_INFO, "usb3 does not trust new devices", NULL);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 int

@@ -128,7 +128,7 @@ all_good_is_ready(void **state)
 	expect("cert.chain", ND_PASS, "Kamu SM");
 	expect("cert.revocation", ND_PASS, "OCSP");
 	assert_int_equal(rep.verdict, ND_READY);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -141,7 +141,7 @@ not_collected_is_undetermined(void **state)
 	assert_int_equal(res("cert.qualified")->status, ND_SKIP);
 	assert_true(res("cert.qualified")->undetermined);
 	assert_int_equal(rep.verdict, ND_UNKNOWN);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* the collector ran, but the token layer listed nothing */
 	nd_report_init(&rep, &opts);
@@ -152,7 +152,7 @@ not_collected_is_undetermined(void **state)
 	assert_int_equal(res("cert.qualified")->status, ND_SKIP);
 	assert_true(res("cert.qualified")->undetermined);
 	assert_int_equal(rep.verdict, ND_UNKNOWN);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -170,7 +170,7 @@ no_certificate(void **state)
 	assert_int_equal(res("cert.validity")->status, ND_SKIP);
 	assert_string_equal(res("cert.validity")->blocked_by, "cert.qualified");
 	assert_int_equal(rep.verdict, ND_NOT_READY);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -179,13 +179,13 @@ qualified_findings(void **state)
 	(void)state;
 	eval(cert("{\"key_usage\": [\"digitalSignature\", \"keyEncipherment\"]}"), CHAIN_OK, REV_GOOD);
 	expect("cert.qualified", ND_FAIL, "nonRepudiation");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert("{\"qc_statements\": [\"0.4.0.1862.1.1\"]}"), CHAIN_OK, REV_GOOD);
 	expect("cert.qualified", ND_FAIL, "2.16.792.1.61.0.1.5070.1.1");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert("{\"policies\": [\"1.2.3.4\"]}"), CHAIN_OK, REV_GOOD);
 	expect("cert.qualified", ND_WARN, "1.2.3.4");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 /* Files given to verify are not a token: the message says where the
@@ -199,11 +199,11 @@ several_certificates_by_source(void **state)
 	expect("cert.qualified", ND_PASS, "2 personal certificates in the files given");
 	if (strstr(res("cert.qualified")->message, "token"))
 		fail_msg("files called a token: %s", res("cert.qualified")->message);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	eval(cert(NULL), CHAIN_OK, REV_GOOD);
 	expect("cert.qualified", ND_PASS, "2 personal certificates on the token");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	candidates = "[{}]";
 }
 
@@ -218,27 +218,27 @@ validity_findings(void **state)
 	expect("cert.validity", ND_FAIL, "expired");
 	expect("cert.validity", ND_FAIL, "kamusm.bilgem.tubitak.gov.tr");
 	assert_string_equal(rep.primary->def->id, "cert.validity");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	snprintf(o, sizeof o, "{\"not_before\": \"%s\"}", future);
 	eval(cert(o), CHAIN_OK, REV_GOOD);
 	expect("cert.validity", ND_FAIL, "timedatectl");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	snprintf(o, sizeof o, "{\"not_after\": \"%s\"}", soon);
 	eval(cert(o), CHAIN_OK, REV_GOOD);
 	expect("cert.validity", ND_WARN, "expires in 10 days");
 	assert_int_equal(rep.verdict, ND_WARNING);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	eval(cert("{\"not_after\": \"garbage\"}"), CHAIN_OK, REV_GOOD);
 	expect("cert.validity", ND_FAIL, NULL);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* a notBefore before 1970 is a date like any other */
 	eval(cert("{\"not_before\": \"1950-01-01T00:00:00Z\"}"), CHAIN_OK, REV_GOOD);
 	expect("cert.validity", ND_PASS, "days left");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -255,7 +255,7 @@ expiry_warn_option(void **state)
 	json_object_object_add(rep.inventory, "signing_certificate", cert(o));
 	ndt_evaluate(&rep, ND_LAYER_CERT);
 	expect("cert.validity", ND_PASS, NULL);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -264,30 +264,30 @@ holder_and_key_findings(void **state)
 	(void)state;
 	eval(cert("{\"holder\": {\"name\": \"X\", \"tckn_present\": false}}"), CHAIN_OK, REV_GOOD);
 	expect("cert.holder", ND_WARN, "TCKN");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert("{\"holder\": {\"name\": \"X\", \"tckn\": \"123******01\", \"tckn_present\": true, \"tckn_valid\": false}}"),
 	    CHAIN_OK, REV_GOOD);
 	expect("cert.holder", ND_WARN, "checksum");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert("{\"key\": {\"type\": \"RSA\", \"bits\": 1024}}"), CHAIN_OK, REV_GOOD);
 	expect("cert.key", ND_FAIL, "1024");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert("{\"key\": {\"type\": \"RSA\", \"bits\": 2048}}"), CHAIN_OK, REV_GOOD);
 	expect("cert.key", ND_PASS, "2048");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert("{\"key\": {\"type\": \"RSA\", \"bits\": 16384}}"), CHAIN_OK, REV_GOOD);
 	expect("cert.key", ND_PASS, "16384");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert("{\"key\": {\"type\": \"RSA\", \"bits\": 65536}}"), CHAIN_OK, REV_GOOD);
 	expect("cert.key", ND_FAIL, "unusually large");
 	assert_int_equal(rep.verdict, ND_NOT_READY);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert("{\"key\": {\"type\": \"EC\", \"curve\": \"brainpoolP256r1\", \"bits\": 256}}"), CHAIN_OK, REV_GOOD);
 	expect("cert.key", ND_FAIL, "brainpoolP256r1");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert("{\"has_private_key\": false}"), CHAIN_OK, REV_GOOD);
 	expect("cert.key", ND_FAIL, "private key");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -296,29 +296,29 @@ chain_findings(void **state)
 	(void)state;
 	eval(cert(NULL), "{\"verified\": true, \"anchor\": \"system\", \"anchor_subject\": \"Other Root\"}", REV_GOOD);
 	expect("cert.chain", ND_WARN, "Other Root");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert(NULL), "{\"verified\": false, \"error\": \"issuer_not_found\", \"missing_issuer\": \"CN=Kamu\","
 	    " \"needs_download\": \"http://depo.kamusm.gov.tr/nes/x.crt\"}", NULL);
 	expect("cert.chain", ND_SKIP, "--offline");
 	assert_true(res("cert.chain")->undetermined);
 	assert_int_equal(rep.verdict, ND_UNKNOWN);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert(NULL), "{\"verified\": false, \"error\": \"issuer_not_found\", \"missing_issuer\": \"CN=Kamu\","
 	    " \"aia_url\": \"http://depo.kamusm.gov.tr/nes/x.crt\", \"aia_error\": \"no answer within 10 s\"}", NULL);
 	expect("cert.chain", ND_WARN, "http_proxy");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert(NULL), "{\"verified\": false, \"error\": \"issuer_not_found\", \"missing_issuer\": \"CN=Nobody\"}", NULL);
 	expect("cert.chain", ND_FAIL, "Nobody");
 	/* revocation depends on the chain */
 	assert_int_equal(res("cert.revocation")->status, ND_SKIP);
 	assert_string_equal(res("cert.revocation")->blocked_by, "cert.chain");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert(NULL), "{\"verified\": false, \"error\": \"untrusted_root\", \"error_subject\": \"CN=Evil\"}", NULL);
 	expect("cert.chain", ND_FAIL, "Evil");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert(NULL), "{\"verified\": false, \"error\": \"bad_signature\", \"error_subject\": \"CN=X\"}", NULL);
 	expect("cert.chain", ND_FAIL, "forged");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -330,24 +330,24 @@ revocation_findings(void **state)
 	expect("cert.revocation", ND_FAIL, "keyCompromise");
 	expect("cert.revocation", ND_FAIL, "444 5 576");
 	assert_string_equal(rep.primary->def->id, "cert.revocation");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert(NULL), CHAIN_OK, "{\"status\": \"unknown\", \"error\": \"offline\", \"offline\": true}");
 	expect("cert.revocation", ND_WARN, "--offline");
 	assert_int_equal(rep.verdict, ND_WARNING);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert(NULL), CHAIN_OK, "{\"status\": \"unknown\", \"error\": \"timeout\", \"method\": \"ocsp\","
 	    " \"url\": \"http://ocsp.kamusm.gov.tr\", \"detail\": \"no answer within 10 s\"}");
 	expect("cert.revocation", ND_WARN, "http://ocsp.kamusm.gov.tr");
 	expect("cert.revocation", ND_WARN, "http_proxy");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert(NULL), CHAIN_OK, "{\"status\": \"unknown\", \"error\": \"parse\", \"method\": \"ocsp\","
 	    " \"url\": \"http://ocsp\", \"detail\": \"the answer is not an OCSP response\"}");
 	expect("cert.revocation", ND_WARN, "not an OCSP response");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	eval(cert(NULL), CHAIN_OK, "{\"status\": \"good\", \"method\": \"crl\", \"url\": \"http://x/c.crl\","
 	    " \"cached\": true, \"next_update\": \"2030-01-01T00:00:00Z\"}");
 	expect("cert.revocation", ND_PASS, "cached");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -362,7 +362,7 @@ unreadable_and_corrupt_files(void **state)
 	ndt_evaluate(&rep, ND_LAYER_CERT);
 	expect("cert.qualified", ND_FAIL, "a.pem");
 	assert_int_equal(nd_verdict_exit(rep.verdict), 2);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	nd_report_init(&rep, &opts);
 	json_object_object_add(rep.inventory, "inputs", json_tokener_parse(
 	    "[{\"file\": \"b.pem\", \"error\": \"not_found\", \"detail\": \"No such file\"}]"));
@@ -370,7 +370,7 @@ unreadable_and_corrupt_files(void **state)
 	ndt_evaluate(&rep, ND_LAYER_CERT);
 	expect("cert.qualified", ND_SKIP, "b.pem");
 	assert_int_equal(nd_verdict_exit(rep.verdict), 3);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -388,7 +388,7 @@ wrong_types_do_not_crash(void **state)
 	json_object_object_add(rep.inventory, "revocation", json_tokener_parse("{\"status\": 3}"));
 	ndt_evaluate(&rep, ND_LAYER_CERT);
 	assert_int_equal(res("cert.qualified")->status, ND_FAIL);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 int

@@ -111,7 +111,7 @@ everything_passes(void **state)
 	assert_non_null(strstr(ready()->message, "AYŞE"));
 	assert_int_equal(rep.verdict, ND_READY);
 	assert_null(rep.primary);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -124,7 +124,7 @@ failure_is_named_and_stays_primary(void **state)
 	assert_string_equal(ready()->remedy, "fix p11.pin");
 	assert_string_equal(rep.primary->def->id, "p11.pin");
 	assert_int_equal(nd_verdict_exit(rep.verdict), 2);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -138,7 +138,7 @@ lowest_failure_wins(void **state)
 	assert_non_null(strstr(ready()->message, "pcsc.card"));
 	assert_string_equal(rep.primary->def->id, "pcsc.card");
 	assert_int_equal(nd_report_find(&rep, "cert.qualified")->status, ND_SKIP);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -152,7 +152,7 @@ warnings_make_ready_with_warnings(void **state)
 	assert_non_null(strstr(ready()->message, "cert.revocation"));
 	assert_int_equal(rep.verdict, ND_WARNING);
 	assert_int_equal(nd_verdict_exit(rep.verdict), 1);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -164,18 +164,18 @@ missing_layer_is_not_determined(void **state)
 	assert_true(ready()->undetermined);
 	assert_non_null(strstr(ready()->message, "p11.mechanisms"));
 	assert_int_equal(rep.verdict, ND_UNKNOWN);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run("{\"p11.token\": \"undetermined\"}", NULL, NULL);
 	assert_true(ready()->undetermined);
 	assert_int_equal(nd_verdict_exit(rep.verdict), 3);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* but a failure elsewhere still decides */
 	run("{\"pcsc.service\": \"fail\"}", "p11.mechanisms", NULL);
 	assert_int_equal(ready()->status, ND_FAIL);
 	assert_int_equal(rep.verdict, ND_NOT_READY);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -186,7 +186,7 @@ revoked_certificate_blocks(void **state)
 	assert_int_equal(ready()->status, ND_FAIL);
 	assert_non_null(strstr(ready()->message, "cert.revocation"));
 	assert_string_equal(rep.primary->def->id, "cert.revocation");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void
@@ -200,12 +200,12 @@ failure_in_any_layer_is_named(void **state)
 	assert_non_null(strstr(ready()->message, "usb.driver"));
 	assert_string_equal(ready()->remedy, "fix usb.driver");
 	assert_string_equal(rep.primary->def->id, "usb.driver");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	run("{\"usb.driver\": \"warn\"}", NULL, NULL);
 	assert_int_equal(ready()->status, ND_WARN);
 	assert_non_null(strstr(ready()->message, "usb.driver"));
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 static void

@@ -141,7 +141,7 @@ stream(const uint8_t *p, size_t n, size_t k, X509 *leaf, X509 *issuer, time_t no
 		off += c;
 	}
 	nd_crl_stream_finish(s, r);
-	nd_crl_stream_free(s);
+	nd_crl_stream_free(&s);
 }
 
 static void

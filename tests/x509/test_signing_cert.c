@@ -173,7 +173,7 @@ one_rule_for_the_signing_certificate(void **state)
 			json_object *c = json_object_array_get_idx(cands, i);
 			assert_int_equal(nd_jbool(c, "chosen", false), nd_jint(c, "index", -1) == renewed);
 		}
-		nd_report_free(&rep);
+		nd_report_reset(&rep);
 	}
 	X509_free(xs[0]);
 	X509_free(xs[1]);
@@ -193,7 +193,7 @@ qualified_means_one_thing(void **state)
 	c = json_object_array_get_idx(nd_jarr(rep.inventory, "signing_candidates"), 0);
 	assert_false(nd_jbool(c, "qualified", true));
 	assert_int_equal(ndt_result(&rep, "cert.qualified")->status, ND_FAIL);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	X509_free(x);
 }
 
@@ -231,7 +231,7 @@ limits_of_a_qualified_certificate(void **state)
 	sc = nd_jobj(rep.inventory, "signing_certificate");
 	ndt_has(nd_jstr(sc, "policy_user_notice"), "5070");
 	assert_int_equal(json_object_array_length(nd_jarr(sc, "restrictions")), 0);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* QcLimitValue of 0 TRY */
 	r = qualified_of(&rep, NES_EXT, QC_SECTIONS("l = SEQUENCE:qc_lim\n",
@@ -247,7 +247,7 @@ limits_of_a_qualified_certificate(void **state)
 	assert_int_equal(nd_jint(lim, "amount", -1), 0);
 	assert_int_equal(nd_jint(lim, "exponent", -1), 0);
 	assert_string_equal(nd_jstr(json_object_array_get_idx(nd_jarr(sc, "restrictions"), 0), "kind"), "qc_limit_zero");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* a Kamu SM NES whose policy has no user notice */
 	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\n" KU_NR "certificatePolicies = @nopol\n" QC_NES,
@@ -255,7 +255,7 @@ limits_of_a_qualified_certificate(void **state)
 	assert_int_equal(r->status, ND_WARN);
 	ndt_has(r->message, "no user notice");
 	assert_null(nd_jstr(nd_jobj(rep.inventory, "signing_certificate"), "policy_user_notice"));
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	/* a user notice that restricts use */
 	r = qualified_of(&rep, NES_EXT,
@@ -265,7 +265,7 @@ limits_of_a_qualified_certificate(void **state)
 	    "[qc_c]\nid = OID:0.4.0.1862.1.1\n[qc_nes]\nid = OID:2.16.792.1.61.0.1.5070.1.1\n");
 	assert_int_equal(r->status, ND_WARN);
 	ndt_has(r->message, "yalnızca test");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 /* A seal, an authentication and an encryption certificate are named. */
@@ -281,20 +281,20 @@ what_a_certificate_is(void **state)
 	assert_int_equal(r->status, ND_FAIL);
 	ndt_has(r->message, "company seal (mali mühür)");
 	ndt_has(r->remedy, "person's own");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\n"
 	    POLICY_NOTICE, NULL);
 	assert_int_equal(r->status, ND_FAIL);
 	ndt_has(r->message, "authentication certificate");
 	ndt_has(r->remedy, "person's own");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 
 	r = qualified_of(&rep, "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, keyEncipherment\n"
 	    POLICY_NOTICE, NULL);
 	assert_int_equal(r->status, ND_FAIL);
 	ndt_has(r->message, "encryption certificate");
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 }
 
 /* An issuer offered only over LDAP: never "would have to be downloaded
@@ -319,7 +319,7 @@ ldap_is_not_downloaded(void **state)
 	ndt_has(r->message, "only over LDAP");
 	ndt_has(r->message, "ldap://depo.example");
 	assert_non_null(r->remedy);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	X509_NAME_free(iss);
 	X509_free(x);
 }
@@ -374,7 +374,7 @@ pem_garbage_before_and_after(void **state)
 	sk = nd_jarr(in, "skipped");
 	assert_non_null(sk);
 	assert_int_equal(json_object_array_length(sk), 2);
-	nd_report_free(&rep);
+	nd_report_reset(&rep);
 	free(path);
 	free(before);
 	free(after);
