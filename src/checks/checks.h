@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The checks: each layer's definitions at the end of src/checks/<layer>.c,
  * and the one table that orders them (nd_checks[], registry.c), which the
  * front ends hand to the report (nd_report_evaluate). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Checks of the usb layer: is a reader or token plugged in (usb.device),
  * does an installed driver serve it (usb.driver), and can pcscd use it
  * (usb.access). When pcscd was asked (inventory.pcsc), a device on USB

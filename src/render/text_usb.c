@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The usb section of the text report: what the inventory holds. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The usb collector: smart-card devices on the bus, what they say about
  * themselves, who may use them, which installed driver serves them, and
  * whether pcscd lists them. Only facts; src/checks/usb.c judges them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* USB policy: who decides whether a device may be used at all. The kernel
  * keeps a device it is told not to trust (sysfs "authorized" 0) without a
  * configuration, so no driver and no pcscd can reach it. Three things write

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The usb collector: gathers facts into the report's inventory, nothing else. */
 #ifndef ND_USB_H
 #define ND_USB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The x509 collector: gathers facts into the report's inventory, nothing else. */
 #ifndef ND_X509_H
 #define ND_X509_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Sourced by the fleet tests of contrib/ansible, contrib/zabbix and
 # contrib/lider-ahenk (after tests/e2e/lib.sh when they need the world).
 #   fleet_sshd NAME PORT [unshare ARGS...]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # contrib/ansible with Debian's ansible-core, for real over ssh: sshd on
 # 127.0.0.1 inside private namespaces (tests/rig), four "hosts":
 #   pc-ready    ssh to the e2e world (pcscd, virtual AKIS card, SoftHSM2

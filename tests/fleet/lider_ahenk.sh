@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # contrib/lider-ahenk/nesdoctor-summary.sh run the way Ahenk's script policy
 # runs it: bash, no terminal (setsid, stdin /dev/null), as root, a minimal
 # environment (env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin; NESDOCTOR names the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # contrib/zabbix with Debian's zabbix-agent: `zabbix_agentd -t nesdoctor.check`
 # with a test config that Includes contrib/zabbix/nesdoctor.conf prints the
 # summary of the built nesdoctor (reached through PATH, as the agent finds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A stand-in for `java` (tests/sys/sys_java.sh): prints OpenJDK 17.0.9's
  * version banner to stderr, as the real one does. An ELF binary, so that
  * nesdoctor can read its architecture. */

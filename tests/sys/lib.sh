@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Sourced by the sys shell tests: the rig's private namespaces (no system
 # pcscd is reached), and jq helpers as in tests/usb/lib.sh.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # sys.browser on Firefox profiles and a Chrome NSS database made as real
 # files under a HOME of its own: profiles.ini, pkcs11.txt with and without
 # the AKIS module, p11-kit's proxy added by modutil (libnss3-tools), a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # sys.java: a fake `java` (fakejava.c, built here with the C compiler, an
 # ELF binary that prints OpenJDK 17.0.9's banner) alone on PATH; no Java at
 # all; a 32-bit one only when a 32-bit toolchain exists (else skipped).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """mkdev.py OUT.umockdev NAME[@driver]...: write a umockdev device description
 (the text format umockdev-record produces) holding the named USB devices, one
 per port 1-2, 1-3, ... of bus 1. The descriptors are built field by field

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* USB policy: the udev-rules and USBGuard rules.conf parsers, which policy
  * decides about a device (nd_usb_policy_for), and usb.policy on hand-made
  * inventories for what umockdev cannot stage (a hub's authorized_default). */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # usb.policy on emulated devices (umockdev, mkdev.py): an ACR39U the kernel
 # does not trust (sysfs authorized 0) blocked by a Lider Ahenk blacklist rule
 # naming its product, by a whitelist that leaves it out, by USBGuard (a
