@@ -638,11 +638,11 @@ eval_signing_chain(const struct nd_report *rep, struct nd_result *r)
 	char *srcs = nd_xstrdup("");
 
 	if (!sc)
-		goto out;
+		goto fail;
 	if (!cs) {
 		nd_result_set(r, ND_SKIP, "%s", _("the chain was not built"));
 		r->undetermined = true;
-		goto out;
+		goto fail;
 	}
 	for (size_t i = 0; i < len; i++) {
 		char *n = nd_asprintf("%s%s%s", srcs, i ? " → " : "",
@@ -652,7 +652,7 @@ eval_signing_chain(const struct nd_report *rep, struct nd_result *r)
 		srcs = n;
 	}
 	if (nd_jbool(cs, ND_X509_K_VERIFIED, false) && revoked_ca(chain, r))
-		goto out;
+		goto fail;
 	if (nd_jbool(cs, ND_X509_K_VERIFIED, false)) {
 		char *top = cn_of(nd_jstr(cs, ND_X509_K_ANCHOR_SUBJECT));
 		switch (nd_x509_anchor(cs)) {
@@ -676,7 +676,7 @@ eval_signing_chain(const struct nd_report *rep, struct nd_result *r)
 			free(msg);
 			bundled_remedy(r, bundled_bad(cs));
 		}
-		goto out;
+		goto fail;
 	}
 	err = nd_jstr(cs, ND_X509_K_ERROR);
 	text = nd_jstr(cs, ND_X509_K_ERROR_TEXT);
@@ -714,7 +714,7 @@ eval_signing_chain(const struct nd_report *rep, struct nd_result *r)
 	}
 	if (bundled_bad(cs))
 		bundled_remedy(r, bundled_bad(cs));
-out:
+fail:
 	free(missing);
 	free(subj);
 	free(srcs);

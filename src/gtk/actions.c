@@ -357,7 +357,7 @@ run_sign(struct ndg *g, const char *pin, gboolean force)
 		if (pipe2(fds, O_CLOEXEC) != 0 ||
 		    write(fds[1], pin, len) != (ssize_t)len || write(fds[1], "\n", 1) != 1) {
 			ndg_message(g, _("The test signature did not work."), g_strerror(errno));
-			goto out;
+			goto fail;
 		}
 		close(fds[1]);
 		fds[1] = -1;
@@ -375,12 +375,12 @@ run_sign(struct ndg *g, const char *pin, gboolean force)
 	if (!p) {
 		ndg_message(g, _("nesdoctor could not be run."), err->message);
 		g_clear_error(&err);
-		goto out;
+		goto fail;
 	}
 	j = g_new0(struct job, 1);
 	j->g = g;
 	g_subprocess_communicate_utf8_async(p, NULL, NULL, signed_done, j);
-out:
+fail:
 	if (fds[0] >= 0)
 		close(fds[0]);
 	if (fds[1] >= 0)

@@ -172,7 +172,7 @@ ndg_fix_parts(json_object *rep)
 
 	if (!rep || !json_object_object_get_ex(rep, "checks", &checks) ||
 	    !json_object_is_type(checks, json_type_array))
-		goto out;
+		goto fail;
 	for (size_t i = 0; i < json_object_array_length(checks); i++) {
 		json_object *c = json_object_array_get_idx(checks, i);
 		const char *id = ndg_str(c, "id"), *st = ndg_str(c, "status"), *rem = ndg_str(c, "remedy");
@@ -188,7 +188,7 @@ ndg_fix_parts(json_object *rep)
 			g_free(pat);
 		}
 	}
-out:
+fail:
 	if (a->len == 0) {
 		g_ptr_array_free(a, TRUE);
 		return NULL;

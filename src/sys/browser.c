@@ -233,7 +233,7 @@ nd_sys_browser_facts(void)
 		nd_jset_str(o, "home", NULL);
 		json_object_put(ff);
 		json_object_put(nss);
-		goto out;
+		goto fail;
 	}
 	nd_jset_str(o, "home", home);
 	firefox_place(ff, home, "deb", ".mozilla/firefox");
@@ -247,7 +247,7 @@ nd_sys_browser_facts(void)
 	if (nd_jbool(nss, "exists", false))
 		nssdb_facts(nss, nssdir);
 	json_object_object_add(o, "nssdb", nss);
-out:
+fail:
 	free(nssdir);
 	return o;
 }

@@ -85,7 +85,7 @@ udev_line(char *l, long lineno)
 	bool bad = false;
 
 	if (*p == '#' || !*p)
-		goto out;
+		goto fail;
 	while (*p && !bad) {
 		char key[64], attr[64] = "", op[3] = "", *val;
 		size_t k = 0;
@@ -145,13 +145,13 @@ udev_line(char *l, long lineno)
 		}
 	}
 	if (bad || auth < 0)
-		goto out;
+		goto fail;
 	o = json_object_new_object();
 	json_object_object_add(o, "line", json_object_new_int64(lineno));
 	json_object_object_add(o, "authorized", json_object_new_int(auth));
 	json_object_object_add(o, "match", match);
 	match = NULL;
-out:
+fail:
 	json_object_put(match);
 	return o;
 }
@@ -236,7 +236,7 @@ usbguard_line(const char *l, long lineno)
 
 	if (!n || quoted[0] || (strcmp(tok[0], "allow") != 0 && strcmp(tok[0], "block") != 0 &&
 	    strcmp(tok[0], "reject") != 0))
-		goto out;
+		goto fail;
 	o = json_object_new_object();
 	json_object_object_add(o, "line", json_object_new_int64(lineno));
 	nd_jset_str(o, "target", tok[0]);
@@ -280,7 +280,7 @@ usbguard_line(const char *l, long lineno)
 	json_object_object_add(o, "with_interface", lists[3]);
 	for (size_t i = 0; i < 4; i++)
 		lists[i] = NULL;
-out:
+fail:
 	for (size_t i = 0; i < 4; i++)
 		json_object_put(lists[i]);
 	for (size_t i = 0; i < n; i++)
