@@ -147,74 +147,55 @@ load_material(const char *cache, const struct nd_opts *o, json_object *x509, str
 	*anchors = load_anchors(o, x509);
 }
 
-nd_err
-nd_x509_collect(struct nd_report *rep)
-{
-	struct nd_opts defaults;
-	const struct nd_opts *o = rep->opts;
-	json_object *x509 = json_object_new_object(), *errors = json_object_new_array();
-	json_object *cands = json_object_new_array();
-	json_object *inv = nd_jarr(rep->inventory, "certificates");
-	json_object *der = nd_jarr(rep->internal, "certificates");
-	json_object *chosen_fx = NULL, *cfx = NULL;
+/* What the steps of one collection share. */
+struct collect {
+	const struct nd_opts *o;
+	json_object *inv;       /* inventory.certificates[] (borrowed) */
+	json_object *x509;      /* inventory.x509 (borrowed) */
+	X509 **xs;              /* decoded, parallel to inv; NULL: could not be */
+	size_t n;
 	struct nd_pool pool;
 	struct nd_net net;
-	struct nd_chain_out co;
-	X509 **xs = NULL;
-	size_t n = inv ? json_object_array_length(inv) : 0;
-	long chosen = -1;
-	char *cache = NULL, *data_dir = NULL;
-	STACK_OF(X509) *anchors = NULL, *cached = NULL;
-	time_t now = rep->time ? rep->time : time(NULL);
+	char *cache, *data_dir;
+	STACK_OF(X509) *anchors, *cached;
+	time_t now;
+};
 
-	if (!o) {
-		nd_opts_defaults(&defaults);
-		o = &defaults;
-	}
-	nd_pool_init(&pool);
-	memset(&co, 0, sizeof co);
-	nd_net_init(&net, o->offline, o->timeout_s);
-	/* what a long network wait is for, on a terminal only, and only with
-	 * the report for people (never with JSON, the summary or metrics) */
-	net.progress = o->format == ND_FORMAT_TEXT && isatty(STDERR_FILENO);
-	cache = nd_cache_dir(o->cache_dir);
-	data_dir = nd_x509_data_dir();
-	json_object_object_add(rep->inventory, "x509", x509);
-	json_object_object_add(x509, "offline", json_object_new_boolean(o->offline));
-	nd_jset_str(x509, "cache_dir", cache);
-	nd_jset_str(x509, "data_dir", data_dir);
-	{
-		/* a folder someone else owns or can write is not used at all:
-		 * they could plant links or certificates in it */
-		char why[512];
-		if (cache && !nd_cache_usable(cache, why, sizeof why)) {
-			nd_jset_str(x509, "cache_refused", why);
-			if (o->verbose)
-				fprintf(stderr, _("nesdoctor: not using the cache folder %s: %s\n"), cache, why);
-			free(cache);
-			cache = NULL;
-		} else
-			json_object_object_add(x509, "cache_refused", NULL);
-	}
-	/* no list at all: the token layer did not run or found no token, which
-	 * is not the same as a token without certificates */
-	json_object_object_add(x509, "certificates_listed", json_object_new_boolean(inv != NULL));
-	json_object_object_add(x509, "certificates_seen", json_object_new_int((int)n));
-	json_object_object_add(x509, "decode_errors", errors);
+/* A folder someone else owns or can write is not used at all: they could
+ * plant links or certificates in it. Returns the folder to use, or NULL. */
+static char *
+usable_cache(char *cache, const struct nd_opts *o, json_object *x509)
+{
+	char why[512];
 
-	/* 1. decode what the token (or the files) gave */
-	xs = nd_xcalloc(n ? n : 1, sizeof *xs);
-	for (size_t i = 0; i < n; i++) {
-		json_object *ent = json_object_array_get_idx(inv, i);
+	if (cache && !nd_cache_usable(cache, why, sizeof why)) {
+		nd_jset_str(x509, "cache_refused", why);
+		if (o->verbose)
+			fprintf(stderr, _("nesdoctor: not using the cache folder %s: %s\n"), cache, why);
+		free(cache);
+		return NULL;
+	}
+	json_object_object_add(x509, "cache_refused", NULL);
+	return cache;
+}
+
+/* Step 1: decode what the token (or the files) gave. Each certificate that
+ * cannot be read becomes an entry of `errors` and a NULL in c->xs. */
+static void
+decode(struct collect *c, json_object *der, json_object *errors)
+{
+	c->xs = nd_xcalloc(c->n ? c->n : 1, sizeof *c->xs);
+	for (size_t i = 0; i < c->n; i++) {
+		json_object *ent = json_object_array_get_idx(c->inv, i);
 		json_object *in = der && i < json_object_array_length(der) ?
 		    json_object_array_get_idx(der, i) : NULL;
 		size_t len = 0;
 		uint8_t *bytes = nd_unbase64(nd_jstr(in, "der"), ND_X509_MAX_CERT, &len);
 
-		xs[i] = bytes ? der_cert(bytes, len) : NULL;
+		c->xs[i] = bytes ? der_cert(bytes, len) : NULL;
 		free(bytes);
 		ERR_clear_error();
-		if (!xs[i]) {
+		if (!c->xs[i]) {
 			json_object *e = json_object_new_object();
 			json_object_object_add(e, "index", json_object_new_int((int)i));
 			copy_key(e, ent, "file");
@@ -224,109 +205,193 @@ nd_x509_collect(struct nd_report *rep)
 			json_object_array_add(errors, e);
 			continue;
 		}
-		nd_pool_add(&pool, xs[i], nd_jstr(ent, "file") ? "file" : "token");
+		nd_pool_add(&c->pool, c->xs[i], nd_jstr(ent, "file") ? "file" : "token");
 	}
+}
 
-	/* 2. the signing certificate: the one rule, the same answer the token
-	 * layer's checks and sign-test get */
-	chosen = nd_p11_pick_signing_cert(rep);
-	if (chosen >= 0 && ((size_t)chosen >= n || !xs[chosen]))
-		chosen = -1;
-	for (size_t i = 0; i < n; i++) {
-		json_object *fx, *c;
+/* One entry of signing_candidates[]: what tells the certificates apart. */
+static json_object *
+candidate(size_t i, const json_object *fx, const json_object *ent, bool chosen, time_t now)
+{
+	json_object *c = json_object_new_object();
 
-		if (!xs[i] || X509_check_ca(xs[i]) > 0)
+	json_object_object_add(c, "index", json_object_new_int((int)i));
+	copy_key(c, fx, "subject");
+	copy_key(c, fx, "serial");
+	copy_key(c, fx, "not_after");
+	json_object_object_add(c, "non_repudiation",
+	    json_object_new_boolean(nd_jarr_has_str(nd_jarr(fx, "key_usage"), "nonRepudiation")));
+	json_object_object_add(c, "qualified", json_object_new_boolean(nd_x509_is_qualified(fx)));
+	json_object_object_add(c, "valid_now", json_object_new_boolean(valid_now(fx, now)));
+	copy_key(c, ent, "label");
+	json_object_object_add(c, "chosen", json_object_new_boolean(chosen));
+	return c;
+}
+
+/* Step 2: the signing certificate, by the one rule (the same answer the
+ * token layer's checks and sign-test get), and the personal certificates
+ * it was chosen from. Returns its description (owned), or NULL when no
+ * personal certificate was chosen; *chosen is its index. */
+static json_object *
+choose(struct collect *c, struct nd_report *rep, long *chosen)
+{
+	json_object *cands = json_object_new_array(), *chosen_fx = NULL;
+
+	*chosen = nd_p11_pick_signing_cert(rep);
+	if (*chosen >= 0 && ((size_t)*chosen >= c->n || !c->xs[*chosen]))
+		*chosen = -1;
+	for (size_t i = 0; i < c->n; i++) {
+		json_object *fx;
+
+		if (!c->xs[i] || X509_check_ca(c->xs[i]) > 0)
 			continue;
-		fx = nd_x509_describe(xs[i], o->show_id);
-		c = json_object_new_object();
-		json_object_object_add(c, "index", json_object_new_int((int)i));
-		copy_key(c, fx, "subject");
-		copy_key(c, fx, "serial");
-		copy_key(c, fx, "not_after");
-		json_object_object_add(c, "non_repudiation",
-		    json_object_new_boolean(nd_jarr_has_str(nd_jarr(fx, "key_usage"), "nonRepudiation")));
-		json_object_object_add(c, "qualified", json_object_new_boolean(nd_x509_is_qualified(fx)));
-		json_object_object_add(c, "valid_now", json_object_new_boolean(valid_now(fx, now)));
-		copy_key(c, json_object_array_get_idx(inv, i), "label");
-		json_object_object_add(c, "chosen", json_object_new_boolean(0));
-		json_object_array_add(cands, c);
-		if ((long)i == chosen)
-			cfx = fx;
+		fx = nd_x509_describe(c->xs[i], c->o->show_id);
+		json_object_array_add(cands, candidate(i, fx, json_object_array_get_idx(c->inv, i),
+		    (long)i == *chosen, c->now));
+		if ((long)i == *chosen)
+			chosen_fx = fx;
 		else
 			json_object_put(fx);
 	}
-	chosen_fx = cfx;
-	for (size_t i = 0; i < json_object_array_length(cands); i++) {
-		json_object *c = json_object_array_get_idx(cands, i);
-		if (nd_jint(c, "index", -1) == chosen)
-			json_object_object_add(c, "chosen", json_object_new_boolean(1));
-	}
 	json_object_object_add(rep->inventory, "signing_candidates", cands);
-	if (chosen < 0 || !chosen_fx) {
-		json_object_object_add(rep->inventory, "signing_certificate", NULL);
-		if (files_only_cas(inv, xs, n)) {
-			json_object *cas = json_object_new_array();
-			struct nd_chain_in tmpl = { NULL, NULL, true, o->show_id, cache, data_dir };
+	return chosen_fx;
+}
 
-			load_material(cache, o, x509, &pool, &cached, &anchors);
-			tmpl.anchors = anchors;
-			for (size_t i = 0; i < n; i++)
-				json_object_array_add(cas, ca_entry(i, xs[i], json_object_array_get_idx(inv, i), &tmpl,
-				    &pool, &net, now));
-			json_object_object_add(rep->inventory, "ca_certificates", cas);
-		}
+/* inventory.signing_certificate: the chosen certificate's facts and where
+ * it was found. */
+static void
+add_signing_certificate(json_object *inventory, json_object *chosen_fx, const json_object *ent, long chosen)
+{
+	json_object_object_add(chosen_fx, "index", json_object_new_int((int)chosen));
+	copy_key(chosen_fx, ent, "token");
+	copy_key(chosen_fx, ent, "slot");
+	copy_key(chosen_fx, ent, "label");
+	copy_key(chosen_fx, ent, "id");
+	copy_key(chosen_fx, ent, "file");
+	copy_key(chosen_fx, ent, "has_private_key");
+	json_object_object_add(chosen_fx, "source",
+	    json_object_new_string(nd_jstr(ent, "file") ? "file" : "token"));
+	json_object_object_add(inventory, "signing_certificate", json_object_get(chosen_fx));
+}
+
+/* No signing certificate: for files of CA certificates only, say of each
+ * which CA it is and how it chains (inventory.ca_certificates). */
+static void
+no_signing_certificate(struct collect *c, json_object *inventory)
+{
+	json_object *cas;
+	struct nd_chain_in tmpl = { NULL, NULL, true, c->o->show_id, c->cache, c->data_dir };
+
+	json_object_object_add(inventory, "signing_certificate", NULL);
+	if (!files_only_cas(c->inv, c->xs, c->n))
+		return;
+	cas = json_object_new_array();
+	load_material(c->cache, c->o, c->x509, &c->pool, &c->cached, &c->anchors);
+	tmpl.anchors = c->anchors;
+	for (size_t i = 0; i < c->n; i++)
+		json_object_array_add(cas, ca_entry(i, c->xs[i], json_object_array_get_idx(c->inv, i), &tmpl,
+		    &c->pool, &c->net, c->now));
+	json_object_object_add(inventory, "ca_certificates", cas);
+}
+
+/* Step 4: revocation, when there is a verified chain to judge answers by:
+ * the leaf's (inventory.revocation), then each CA below the anchor by its
+ * issuer's CRL (chain[i].revocation; null for the leaf, whose answer is
+ * "revocation", and the anchor). */
+static void
+revocation(struct collect *c, json_object *inventory, X509 *leaf, const json_object *leaf_fx,
+       const struct nd_chain_out *co)
+{
+	int len = co->chain ? sk_X509_num(co->chain) : 0;
+
+	if (co->chain)
+		json_object_object_add(inventory, "revocation",
+		    nd_x509_revocation(leaf, co->issuer, co->store, co->chain, leaf_fx, &c->net, c->cache));
+	else
+		json_object_object_add(inventory, "revocation", NULL);
+	for (int i = 0; i < len && (size_t)i < json_object_array_length(co->elements); i++) {
+		json_object *rv = NULL;
+		if (i > 0 && i < len - 1)
+			rv = nd_x509_ca_revocation(sk_X509_value(co->chain, i), sk_X509_value(co->chain, i + 1),
+			    &c->net, c->cache);
+		json_object_object_add(json_object_array_get_idx(co->elements, (size_t)i), "revocation", rv);
+	}
+}
+
+/* inventory.x509: where this run looked and what it could read. */
+static void
+describe_run(struct collect *c, json_object *errors)
+{
+	json_object_object_add(c->x509, "offline", json_object_new_boolean(c->o->offline));
+	nd_jset_str(c->x509, "cache_dir", c->cache);
+	nd_jset_str(c->x509, "data_dir", c->data_dir);
+	c->cache = usable_cache(c->cache, c->o, c->x509);
+	/* no list at all: the token layer did not run or found no token, which
+	 * is not the same as a token without certificates */
+	json_object_object_add(c->x509, "certificates_listed", json_object_new_boolean(c->inv != NULL));
+	json_object_object_add(c->x509, "certificates_seen", json_object_new_int((int)c->n));
+	json_object_object_add(c->x509, "decode_errors", errors);
+}
+
+nd_err
+nd_x509_collect(struct nd_report *rep)
+{
+	struct nd_opts defaults;
+	struct collect c = { 0 };
+	json_object *errors = json_object_new_array(), *chosen_fx = NULL;
+	struct nd_chain_out co;
+	long chosen = -1;
+
+	c.o = rep->opts;
+	if (!c.o) {
+		nd_opts_defaults(&defaults);
+		c.o = &defaults;
+	}
+	c.inv = nd_jarr(rep->inventory, "certificates");
+	c.n = c.inv ? json_object_array_length(c.inv) : 0;
+	c.now = rep->time ? rep->time : time(NULL);
+	c.x509 = json_object_new_object();
+	nd_pool_init(&c.pool);
+	memset(&co, 0, sizeof co);
+	nd_net_init(&c.net, c.o->offline, c.o->timeout_s);
+	/* what a long network wait is for, on a terminal only, and only with
+	 * the report for people (never with JSON, the summary or metrics) */
+	c.net.progress = c.o->format == ND_FORMAT_TEXT && isatty(STDERR_FILENO);
+	c.cache = nd_cache_dir(c.o->cache_dir);
+	c.data_dir = nd_x509_data_dir();
+	json_object_object_add(rep->inventory, "x509", c.x509);
+	describe_run(&c, errors);
+
+	decode(&c, nd_jarr(rep->internal, "certificates"), errors);
+	chosen_fx = choose(&c, rep, &chosen);
+	if (chosen < 0 || !chosen_fx) {
+		no_signing_certificate(&c, rep->inventory);
 		goto fail;
 	}
-	{
-		json_object *ent = json_object_array_get_idx(inv, (size_t)chosen);
-		json_object_object_add(chosen_fx, "index", json_object_new_int((int)chosen));
-		copy_key(chosen_fx, ent, "token");
-		copy_key(chosen_fx, ent, "slot");
-		copy_key(chosen_fx, ent, "label");
-		copy_key(chosen_fx, ent, "id");
-		copy_key(chosen_fx, ent, "file");
-		copy_key(chosen_fx, ent, "has_private_key");
-		json_object_object_add(chosen_fx, "source",
-		    json_object_new_string(nd_jstr(ent, "file") ? "file" : "token"));
-		json_object_object_add(rep->inventory, "signing_certificate", json_object_get(chosen_fx));
-	}
+	add_signing_certificate(rep->inventory, chosen_fx, json_object_array_get_idx(c.inv, (size_t)chosen), chosen);
 
 	/* 3. the chain: token + cache + AIA, anchored on pins, --anchor, system */
-	load_material(cache, o, x509, &pool, &cached, &anchors);
+	load_material(c.cache, c.o, c.x509, &c.pool, &c.cached, &c.anchors);
 	{
-		struct nd_chain_in ci = { xs[chosen], anchors, true, o->show_id, cache, data_dir };
-		nd_chain_build(&ci, &pool, &net, &co);
+		struct nd_chain_in ci = { c.xs[chosen], c.anchors, true, c.o->show_id, c.cache, c.data_dir };
+		nd_chain_build(&ci, &c.pool, &c.net, &co);
 	}
 	json_object_object_add(rep->inventory, "chain", json_object_get(co.elements));
 	json_object_object_add(rep->inventory, "chain_status", json_object_get(co.status));
-
-	/* 4. revocation, when there is a verified chain to judge answers by */
-	if (co.chain)
-		json_object_object_add(rep->inventory, "revocation",
-		    nd_x509_revocation(xs[chosen], co.issuer, co.store, co.chain, chosen_fx, &net, cache));
-	else
-		json_object_object_add(rep->inventory, "revocation", NULL);
-	/* 5. each CA below the anchor, by its issuer's CRL (chain[i].revocation;
-	 * null for the leaf, whose answer is "revocation", and the anchor) */
-	for (int i = 0; co.chain && i < sk_X509_num(co.chain) && (size_t)i < json_object_array_length(co.elements); i++) {
-		json_object *rv = NULL;
-		if (i > 0 && i < sk_X509_num(co.chain) - 1)
-			rv = nd_x509_ca_revocation(sk_X509_value(co.chain, i), sk_X509_value(co.chain, i + 1), &net, cache);
-		json_object_object_add(json_object_array_get_idx(co.elements, (size_t)i), "revocation", rv);
-	}
+	revocation(&c, rep->inventory, c.xs[chosen], chosen_fx, &co);
 fail:
-	json_object_object_add(x509, "network", json_object_get(net.log));
-	json_object_put(net.log);
+	json_object_object_add(c.x509, "network", json_object_get(c.net.log));
+	json_object_put(c.net.log);
 	json_object_put(chosen_fx);
 	nd_chain_out_reset(&co);
-	sk_X509_pop_free(anchors, X509_free);
-	sk_X509_pop_free(cached, X509_free);
-	for (size_t i = 0; i < n; i++)
-		X509_free(xs[i]);
-	free(xs);
-	nd_pool_reset(&pool);
-	free(cache);
-	free(data_dir);
+	sk_X509_pop_free(c.anchors, X509_free);
+	sk_X509_pop_free(c.cached, X509_free);
+	for (size_t i = 0; c.xs && i < c.n; i++)
+		X509_free(c.xs[i]);
+	free(c.xs);
+	nd_pool_reset(&c.pool);
+	free(c.cache);
+	free(c.data_dir);
 	ERR_clear_error();
 	return ND_OK;
 }
