@@ -35,11 +35,7 @@
 #include "core/util.h"
 #include "render/render.h"
 #include "report/report.h"
-#if __has_include("core/run.h")
 #include "core/run.h"
-#else
-#include "sys/run.h"
-#endif
 
 #define LOG_LINES 200
 #define MAX_NAMES 16

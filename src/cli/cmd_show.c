@@ -17,11 +17,7 @@
 #include "render/render.h"
 #include "render/saved.h"
 #include "report/report.h"
-#if __has_include("core/run.h")
 #include "core/run.h"
-#else
-#include "sys/run.h"
-#endif
 
 /* A regular file of at most max bytes, read whole; never waits on a FIFO.
  * NULL with *why (malloc'ed) on failure. */
