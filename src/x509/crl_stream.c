@@ -554,23 +554,235 @@ parsed_alg(struct nd_crl_stream *s, const uint8_t *p, size_t n)
 	return a;
 }
 
+/* The unit step() reads: the header at p, and the whole element's size. */
+struct unit {
+	const uint8_t *p;
+	uint8_t tag;
+	uint64_t len;   /* of the content */
+	size_t hl;      /* of the header */
+	size_t whole;   /* hl + len, once known to be at most ELEM_MAX */
+};
+
+/* What reading one whole element did. */
+enum took {
+	TOOK_NOTHING,   /* the step reads nothing (s->stop set, mostly) */
+	TOOK_ALG,       /* the tbs's algorithm: hashed and passed already */
+	TOOK_ELEM,      /* read: hash it if in the tbs, then pass it */
+};
+
+/* Where the element read now must end: the end of its container. */
+static uint64_t
+container_end(const struct nd_crl_stream *s)
+{
+	if (s->st == S_OUTER)
+		return UINT64_MAX;
+	if (s->st == S_TBS || s->st >= S_SIGALG)
+		return s->outer_end;
+	return s->st == S_ENTRIES ? s->rev_end : s->tbs_end;
+}
+
+/* An element that runs past its container is no CRL (or, the outer
+ * header, a CRL larger than nesdoctor reads). */
+static bool
+within(struct nd_crl_stream *s, const struct unit *u)
+{
+	uint64_t end = container_end(s);
+
+	if (u->hl <= end - s->off && u->len <= end - s->off - u->hl)
+		return true;
+	if (s->st == S_OUTER && u->len > ND_X509_MAX_CRL)
+		too_large(s);
+	else
+		not_crl(s);
+	return false;
+}
+
+static bool
+is_container(const struct nd_crl_stream *s, uint8_t tag)
+{
+	return s->st == S_OUTER || s->st == S_TBS || (s->st == S_NEXT && tag == 0x30);
+}
+
+/* A container (the CRL, its tbs, the revoked list): only its header is
+ * read, the elements inside come one by one. Returns the bytes consumed. */
+static size_t
+enter(struct nd_crl_stream *s, const struct unit *u, bool in_tbs)
+{
+	if (u->tag != 0x30) {
+		not_crl(s);
+		return 0;
+	}
+	if (s->st == S_OUTER) {
+		if (u->len + u->hl > ND_X509_MAX_CRL) {
+			too_large(s);
+			return 0;
+		}
+		s->outer_end = u->hl + u->len;
+		s->st = S_TBS;
+	} else if (s->st == S_TBS) {
+		s->tbs_start = s->off;
+		s->tbs_end = s->off + u->hl + u->len;
+		s->st = S_VERSION;
+	} else {
+		s->rev_end = s->off + u->hl + u->len;
+		s->st = S_ENTRIES;
+	}
+	if (in_tbs)
+		hash(s, u->p, u->hl);
+	s->off += u->hl;
+	return u->hl;
+}
+
+/* The tbs's algorithm: the digest for the signature can start, and it is
+ * given the bytes before. */
+static enum took
+tbs_alg(struct nd_crl_stream *s, const struct unit *u)
+{
+	if (!(s->alg = parsed_alg(s, u->p, u->whole)))
+		return TOOK_NOTHING;
+	hash(s, u->p, u->whole);
+	s->off += u->whole;
+	sig_start(s);
+	return TOOK_ALG;
+}
+
+static enum took
+version(struct nd_crl_stream *s, const struct unit *u)
+{
+	if (u->tag == 0x02) {
+		/* v2 (1); OpenSSL takes v1 written out (0) too */
+		if (!(u->len == 1 && u->p[u->hl] <= 1)) {
+			not_crl(s);
+			return TOOK_NOTHING;
+		}
+		s->st = S_ISSUER;
+		return TOOK_ELEM;
+	}
+	/* no version: this is the algorithm */
+	if (u->tag != 0x30) {
+		not_crl(s);
+		return TOOK_NOTHING;
+	}
+	if (tbs_alg(s, u) == TOOK_NOTHING)
+		return TOOK_NOTHING;
+	s->st = S_ISSUER;
+	return TOOK_ALG;
+}
+
+/* The issuer, or before it the algorithm when the version came first. */
+static enum took
+issuer(struct nd_crl_stream *s, const struct unit *u)
+{
+	if (u->tag == 0x30 && !s->alg)
+		return tbs_alg(s, u);
+	if (u->tag != 0x30) {
+		not_crl(s);
+		return TOOK_NOTHING;
+	}
+	parsed_name(s, u->p, u->whole);
+	s->st = S_THIS;
+	return TOOK_ELEM;
+}
+
+static enum took
+this_update(struct nd_crl_stream *s, const struct unit *u)
+{
+	if (!is_time(u->tag) || !(s->this_upd = parsed_time(s, u->p, u->whole))) {
+		not_crl(s);
+		return TOOK_NOTHING;
+	}
+	s->st = S_NEXT;
+	return TOOK_ELEM;
+}
+
+/* nextUpdate (optional), then the extensions. */
+static enum took
+next_or_exts(struct nd_crl_stream *s, const struct unit *u)
+{
+	if (s->st == S_NEXT && is_time(u->tag) && !s->next_upd) {
+		if (!(s->next_upd = parsed_time(s, u->p, u->whole)))
+			return TOOK_NOTHING;
+		return TOOK_ELEM;
+	}
+	if (u->tag != 0xa0) {
+		not_crl(s);
+		return TOOK_NOTHING;
+	}
+	parsed_exts(s, u->p + u->hl, (size_t)u->len);
+	s->st = S_TBS_END;
+	return TOOK_ELEM;
+}
+
+/* The outer signatureAlgorithm, then the signature's bits. */
+static enum took
+signature(struct nd_crl_stream *s, const struct unit *u)
+{
+	if (s->st == S_SIGALG) {
+		if (u->tag != 0x30) {
+			not_crl(s);
+			return TOOK_NOTHING;
+		}
+		if (!(s->outer_alg = parsed_alg(s, u->p, u->whole)))
+			return TOOK_NOTHING;
+		s->st = S_SIGVAL;
+		return TOOK_ELEM;
+	}
+	if (u->tag != 0x03 || u->len < 1 || u->p[u->hl] != 0) {
+		not_crl(s);
+		return TOOK_NOTHING;
+	}
+	s->sig_len = (size_t)u->len - 1;
+	s->sig = nd_xcalloc(s->sig_len + 1, 1);
+	memcpy(s->sig, u->p + u->hl + 1, s->sig_len);
+	s->st = S_END;
+	return TOOK_ELEM;
+}
+
+/* A whole element, by the state it comes in. */
+static enum took
+element(struct nd_crl_stream *s, const struct unit *u)
+{
+	switch (s->st) {
+	case S_VERSION:
+		return version(s, u);
+	case S_ISSUER:
+		return issuer(s, u);
+	case S_THIS:
+		return this_update(s, u);
+	case S_NEXT:
+	case S_EXTS:
+		return next_or_exts(s, u);
+	case S_ENTRIES:
+		if (u->tag != 0x30)
+			break;
+		entry(s, u->p, u->whole, u->hl);
+		return TOOK_ELEM;
+	case S_SIGALG:
+	case S_SIGVAL:
+		return signature(s, u);
+	default:
+		break;
+	}
+	not_crl(s);
+	return TOOK_NOTHING;
+}
+
 /* One unit at p (n bytes available): a header we descend into, or a whole
  * element. Returns the bytes consumed, or 0 with s->need set (or s->stop). */
 static size_t
 step(struct nd_crl_stream *s, const uint8_t *p, size_t n)
 {
-	uint8_t tag;
-	uint64_t len, end;
-	size_t hl, whole;
-	int rc;
+	struct unit u = { p, 0, 0, 0, 0 };
+	enum took took;
 	bool in_tbs;
+	int rc;
 
 	settle(s);
 	if (s->st == S_END) {
 		not_crl(s);   /* bytes after the CRL */
 		return 0;
 	}
-	rc = der_hdr(p, n, &tag, &len, &hl);
+	rc = der_hdr(p, n, &u.tag, &u.len, &u.hl);
 	if (rc < 0) {
 		not_crl(s);
 		return 0;
@@ -579,148 +791,30 @@ step(struct nd_crl_stream *s, const uint8_t *p, size_t n)
 		s->need = n + 1;
 		return 0;
 	}
-	end = s->st == S_OUTER ? UINT64_MAX : s->st == S_TBS || s->st >= S_SIGALG ? s->outer_end :
-	    s->st == S_ENTRIES ? s->rev_end : s->tbs_end;
-	if (hl > end - s->off || len > end - s->off - hl) {   /* beyond its container */
-		if (s->st == S_OUTER && len > ND_X509_MAX_CRL)
-			too_large(s);
-		else
-			not_crl(s);
+	if (!within(s, &u))
 		return 0;
-	}
 	in_tbs = s->st >= S_TBS && s->st <= S_TBS_END;
-	/* the containers: only their header */
-	if (s->st == S_OUTER || s->st == S_TBS || (s->st == S_NEXT && tag == 0x30)) {
-		if (tag != 0x30) {
-			not_crl(s);
-			return 0;
-		}
-		if (s->st == S_OUTER) {
-			if (len + hl > ND_X509_MAX_CRL) {
-				too_large(s);
-				return 0;
-			}
-			s->outer_end = hl + len;
-			s->st = S_TBS;
-		} else if (s->st == S_TBS) {
-			s->tbs_start = s->off;
-			s->tbs_end = s->off + hl + len;
-			s->st = S_VERSION;
-		} else {
-			s->rev_end = s->off + hl + len;
-			s->st = S_ENTRIES;
-		}
-		if (in_tbs)
-			hash(s, p, hl);
-		s->off += hl;
-		return hl;
-	}
-	if (len > ELEM_MAX) {
+	if (is_container(s, u.tag))
+		return enter(s, &u, in_tbs);
+	if (u.len > ELEM_MAX) {
 		sfail(s, ND_ERR_UNSUPPORTED, "crl_unusable", _("an element of the CRL is larger than nesdoctor "
 		    "reads (%u KiB at most)"), ELEM_MAX / 1024);
 		return 0;
 	}
-	whole = hl + (size_t)len;
-	if (whole > n) {
-		s->need = whole;
+	u.whole = u.hl + (size_t)u.len;
+	if (u.whole > n) {
+		s->need = u.whole;
 		return 0;
 	}
-	switch (s->st) {
-	case S_VERSION:
-		if (tag == 0x02) {
-			/* v2 (1); OpenSSL takes v1 written out (0) too */
-			if (!(len == 1 && p[hl] <= 1)) {
-				not_crl(s);
-				return 0;
-			}
-			s->st = S_ISSUER;
-			break;
-		}
-		/* no version: this is the algorithm */
-		if (tag != 0x30) {
-			not_crl(s);
-			return 0;
-		}
-		if (!(s->alg = parsed_alg(s, p, whole)))
-			return 0;
-		hash(s, p, whole);
-		s->off += whole;
-		sig_start(s);
-		s->st = S_ISSUER;
-		return whole;
-	case S_ISSUER:
-		if (tag == 0x30 && !s->alg) {
-			if (!(s->alg = parsed_alg(s, p, whole)))
-				return 0;
-			hash(s, p, whole);
-			s->off += whole;
-			sig_start(s);
-			return whole;
-		}
-		if (tag != 0x30) {
-			not_crl(s);
-			return 0;
-		}
-		parsed_name(s, p, whole);
-		s->st = S_THIS;
-		break;
-	case S_THIS:
-		if (!is_time(tag) || !(s->this_upd = parsed_time(s, p, whole))) {
-			not_crl(s);
-			return 0;
-		}
-		s->st = S_NEXT;
-		break;
-	case S_NEXT:
-	case S_EXTS:
-		if (s->st == S_NEXT && is_time(tag) && !s->next_upd) {
-			if (!(s->next_upd = parsed_time(s, p, whole)))
-				return 0;
-			break;
-		}
-		if (tag != 0xa0) {
-			not_crl(s);
-			return 0;
-		}
-		parsed_exts(s, p + hl, (size_t)len);
-		s->st = S_TBS_END;
-		break;
-	case S_ENTRIES:
-		if (tag != 0x30) {
-			not_crl(s);
-			return 0;
-		}
-		entry(s, p, whole, hl);
-		break;
-	case S_SIGALG:
-		if (tag != 0x30) {
-			not_crl(s);
-			return 0;
-		}
-		if (!(s->outer_alg = parsed_alg(s, p, whole)))
-			return 0;
-		s->st = S_SIGVAL;
-		break;
-	case S_SIGVAL:
-		if (tag != 0x03 || len < 1 || p[hl] != 0) {
-			not_crl(s);
-			return 0;
-		}
-		s->sig_len = (size_t)len - 1;
-		s->sig = nd_xcalloc(s->sig_len + 1, 1);
-		memcpy(s->sig, p + hl + 1, s->sig_len);
-		s->st = S_END;
-		break;
-	default:
-		not_crl(s);
-		return 0;
-	}
+	took = element(s, &u);
+	if (took != TOOK_ELEM)
+		return took == TOOK_ALG ? u.whole : 0;
 	if (s->stop)
 		return 0;
 	if (in_tbs)
-		hash(s, p, whole);
-	s->off += whole;
-	return whole;
+		hash(s, p, u.whole);
+	s->off += u.whole;
+	return u.whole;
 }
 
 static void
