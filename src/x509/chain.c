@@ -296,6 +296,121 @@ element(X509 *x, const struct nd_chain_in *in, const struct nd_pool *pool, bool 
 	return e;
 }
 
+/* What a round builds from besides the pool, widened round by round. */
+struct widen {
+	bool partial;        /* the pinned Kamu SM issuing CA as an anchor */
+	bool whole_bundle;   /* the system's whole bundle file */
+};
+
+/* Kamu SM's issuing CA is pinned too: when its root cannot be had
+ * (offline, no cache), the pinned CA itself can be the anchor. */
+static bool
+have_pinned_ca(const struct nd_pool *pool)
+{
+	bool have = false;
+
+	for (size_t i = 0; i < pool->n; i++) {
+		char *fp = nd_x509_sha256_hex(pool->e[i].x);
+		const struct nd_pin *pin = nd_x509_pin_find(fp);
+		if (pin && !pin->root)
+			have = true;
+		free(fp);
+	}
+	return have;
+}
+
+/* No issuer was found for cur: widen what the next round builds from, the
+ * cheapest first. Returns false when there is nothing more to try. */
+static bool
+widen(const struct nd_chain_in *in, X509 *cur, struct nd_pool *pool, struct nd_net *net, json_object *tried,
+      json_object *status, struct widen *w)
+{
+	/* the shipped Kamu SM certificates (read only when named) before
+	 * the system's bundle file and any download */
+	if (cur && bundled_issuer(in, cur, pool, status))
+		return true;
+	/* the system's bundle file, before asking the network */
+	if (in->system_store && !w->whole_bundle) {
+		w->whole_bundle = true;
+		return true;
+	}
+	if (cur && fetch_issuer(cur, pool, net, tried, status))
+		return true;
+	if (!w->partial && have_pinned_ca(pool)) {
+		w->partial = true;
+		return true;
+	}
+	return false;
+}
+
+static bool
+issuer_missing(int err)
+{
+	return err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY || err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT;
+}
+
+/* Verifies ctx; on failure, the error, its depth and the certificate it
+ * was found at. */
+static bool
+verify(X509_STORE_CTX *ctx, int *err, int *depth, X509 **cur)
+{
+	bool ok = X509_verify_cert(ctx) == 1;
+
+	*err = ok ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
+	*depth = ok ? -1 : X509_STORE_CTX_get_error_depth(ctx);
+	*cur = ok ? NULL : X509_STORE_CTX_get_current_cert(ctx);
+	return ok;
+}
+
+/* Why the chain did not verify, and at which certificate. */
+static void
+add_error(json_object *status, const struct nd_chain_in *in, int err, int depth, X509 *cur)
+{
+	const char *name = verr_name(err);
+	char *s;
+
+	json_object_object_add(status, "error_text", json_object_new_string(X509_verify_cert_error_string(err)));
+	json_object_object_add(status, "error_depth", json_object_new_int(depth));
+	if (!cur)
+		return;
+	s = nd_x509_name_str(X509_get_subject_name(cur), in->show_id);
+	json_object_object_add(status, "error_subject", json_object_new_string(s));
+	free(s);
+	if (name && strcmp(name, "issuer_not_found") == 0) {
+		s = nd_x509_name_str(X509_get_issuer_name(cur), in->show_id);
+		json_object_object_add(status, "missing_issuer", json_object_new_string(s));
+		free(s);
+	}
+}
+
+/* A verified chain: what it is anchored on. */
+static void
+add_anchor(json_object *status, const struct nd_chain_in *in, X509 *top)
+{
+	char *fp = nd_x509_sha256_hex(top), *s;
+	const char *trust = nd_x509_pin_find(fp) ? "kamusm" : is_anchor_file_cert(in, top) ? "anchor" : "system";
+
+	json_object_object_add(status, "anchor", json_object_new_string(trust));
+	s = nd_x509_name_str(X509_get_subject_name(top), in->show_id);
+	json_object_object_add(status, "anchor_subject", json_object_new_string(s));
+	free(s);
+	free(fp);
+}
+
+/* Cache only what built this verified chain: a bundle of hundreds of CA
+ * certificates leaves just the one that counted. One from the cache is
+ * written again: its time says it was of use, and the cache drops the
+ * oldest first when full. */
+static void
+cache_chain(const struct nd_chain_in *in, const struct nd_pool *pool, STACK_OF(X509) *built)
+{
+	for (int i = 1; i < sk_X509_num(built); i++) {
+		const char *src = nd_pool_source(pool, sk_X509_value(built, i));
+		if (src && (strcmp(src, "aia") == 0 || strcmp(src, "cache") == 0))
+			nd_cache_store_cert(in->cache_dir, sk_X509_value(built, i));
+	}
+}
+
 void
 nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net *net,
                struct nd_chain_out *out)
@@ -306,8 +421,8 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 	X509_STORE_CTX *ctx = NULL;
 	STACK_OF(X509) *untrusted = NULL, *built = NULL;
 	struct vstate vs = { false };
+	struct widen w = { false, false };
 	int ok = 0, err = X509_V_OK, depth = -1;
-	bool partial = false, whole_bundle = false;
 	X509 *cur = NULL;
 
 	memset(out, 0, sizeof *out);
@@ -319,98 +434,36 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 		sk_X509_pop_free(built, X509_free);
 		built = NULL;
 		vs.leaf_time_error = false;
-		st = new_store(partial);
+		st = new_store(w.partial);
 		ctx = X509_STORE_CTX_new();
 		untrusted = pool_stack(pool);
 		if (!st || !ctx || !untrusted)
 			goto fail;
-		fill_store(st, in, pool, partial, whole_bundle);
+		fill_store(st, in, pool, w.partial, w.whole_bundle);
 		if (!X509_STORE_CTX_init(ctx, st, in->leaf, untrusted))
 			goto fail;
 		X509_STORE_CTX_set_app_data(ctx, &vs);
 		X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
-		ok = X509_verify_cert(ctx) == 1;
-		err = ok ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
-		depth = ok ? -1 : X509_STORE_CTX_get_error_depth(ctx);
-		cur = ok ? NULL : X509_STORE_CTX_get_current_cert(ctx);
+		ok = verify(ctx, &err, &depth, &cur);
 		built = X509_STORE_CTX_get1_chain(ctx);
 		ERR_clear_error();
 		/* rounds: the bundle file, the partial chain, each shipped
 		 * certificate (2) and each download */
-		if (ok || round > ND_X509_MAX_AIA + 4)
+		if (ok || round > ND_X509_MAX_AIA + 4 || !issuer_missing(err) ||
+		    !widen(in, cur, pool, net, tried, status, &w))
 			break;
-		if (err != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY &&
-		    err != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT)
-			break;
-		/* the shipped Kamu SM certificates (read only when named)
-		 * before the system's bundle file and any download */
-		if (cur && bundled_issuer(in, cur, pool, status))
-			continue;
-		/* the system's bundle file, before asking the network */
-		if (in->system_store && !whole_bundle) {
-			whole_bundle = true;
-			continue;
-		}
-		if (cur && fetch_issuer(cur, pool, net, tried, status))
-			continue;
-		/* Kamu SM's issuing CA is pinned too: when its root cannot be
-		 * had (offline, no cache), the pinned CA itself is the anchor */
-		if (!partial) {
-			bool have_pinned_ca = false;
-			for (size_t i = 0; i < pool->n; i++) {
-				char *fp = nd_x509_sha256_hex(pool->e[i].x);
-				const struct nd_pin *pin = nd_x509_pin_find(fp);
-				if (pin && !pin->root)
-					have_pinned_ca = true;
-				free(fp);
-			}
-			if (have_pinned_ca) {
-				partial = true;
-				continue;
-			}
-		}
-		break;
 	}
 
 	json_object_object_add(status, "verified", json_object_new_boolean(ok));
 	json_object_object_add(status, "leaf_time_error", json_object_new_boolean(vs.leaf_time_error));
 	nd_jset_str(status, "error", verr_name(err));
-	if (!ok) {
-		json_object_object_add(status, "error_text",
-		    json_object_new_string(X509_verify_cert_error_string(err)));
-		json_object_object_add(status, "error_depth", json_object_new_int(depth));
-		if (cur) {
-			char *s = nd_x509_name_str(X509_get_subject_name(cur), in->show_id);
-			json_object_object_add(status, "error_subject", json_object_new_string(s));
-			free(s);
-			if (verr_name(err) && strcmp(verr_name(err), "issuer_not_found") == 0) {
-				s = nd_x509_name_str(X509_get_issuer_name(cur), in->show_id);
-				json_object_object_add(status, "missing_issuer", json_object_new_string(s));
-				free(s);
-			}
-		}
-	}
+	if (!ok)
+		add_error(status, in, err, depth, cur);
 	for (int i = 0; built && i < sk_X509_num(built); i++)
 		json_object_array_add(chain, element(sk_X509_value(built, i), in, pool, in->show_id));
 	if (ok && built && sk_X509_num(built) > 0) {
-		X509 *top = sk_X509_value(built, sk_X509_num(built) - 1);
-		char *fp = nd_x509_sha256_hex(top), *s;
-		const char *trust = nd_x509_pin_find(fp) ? "kamusm" :
-		    is_anchor_file_cert(in, top) ? "anchor" : "system";
-		json_object_object_add(status, "anchor", json_object_new_string(trust));
-		s = nd_x509_name_str(X509_get_subject_name(top), in->show_id);
-		json_object_object_add(status, "anchor_subject", json_object_new_string(s));
-		free(s);
-		free(fp);
-		/* cache only what built this verified chain: a bundle of
-		 * hundreds of CA certificates leaves just the one that counted.
-		 * One from the cache is written again: its time says it was of
-		 * use, and the cache drops the oldest first when full. */
-		for (int i = 1; i < sk_X509_num(built); i++) {
-			const char *src = nd_pool_source(pool, sk_X509_value(built, i));
-			if (src && (strcmp(src, "aia") == 0 || strcmp(src, "cache") == 0))
-				nd_cache_store_cert(in->cache_dir, sk_X509_value(built, i));
-		}
+		add_anchor(status, in, sk_X509_value(built, sk_X509_num(built) - 1));
+		cache_chain(in, pool, built);
 		if (sk_X509_num(built) > 1 && X509_up_ref(sk_X509_value(built, 1)))
 			out->issuer = sk_X509_value(built, 1);
 		out->chain = built;
