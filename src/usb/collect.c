@@ -372,6 +372,125 @@ skip_source(const char *p)
 	return *q == ':' ? q + 1 : p;
 }
 
+/* Whether some device is missing from PC/SC: only then is the log read. */
+static bool
+any_missing(json_object *devs)
+{
+	for (size_t i = 0; i < json_object_array_length(devs); i++) {
+		json_object *v = NULL;
+		json_object_object_get_ex(json_object_array_get_idx(devs, i), "in_pcsc", &v);
+		if (json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v))
+			return true;
+	}
+	return false;
+}
+
+/* The end of the log file (NESDOCTOR_PCSCD_LOG), or NULL. A regular file
+ * only, opened without blocking: a FIFO would hang open() and the read. */
+static char *
+file_tail(const char *file)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	FILE *f = NULL;
+	char *text;
+	long sz;
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		f = fdopen(fd, "r");
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	/* the end of the log is what matters */
+	if (fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) > (long)ND_RUN_MAX_OUT)
+		fseek(f, sz - (long)ND_RUN_MAX_OUT, SEEK_SET);
+	else
+		fseek(f, 0, SEEK_SET);
+	text = nd_xcalloc(ND_RUN_MAX_OUT + 1, 1);
+	(void)!fread(text, 1, ND_RUN_MAX_OUT, f);
+	fclose(f);
+	return text;
+}
+
+/* pcscd's lines of this boot from the journal, or NULL when it cannot be
+ * read (no journal, or not for this user). */
+static char *
+journal_tail(const struct nd_report *rep)
+{
+	const char *argv[] = { "journalctl", "-b", "-u", "pcscd.service", "--no-pager",
+	    "-q", "-o", "cat", "-n", "500", NULL };
+	struct nd_run_result rr = { 0 };
+	char *text = NULL;
+
+	if (nd_run(argv, rep->opts->timeout_s * 1000, true, ND_RUN_MAX_OUT, &rr) == ND_OK && rr.status == 0 &&
+	    !strstr(rr.out, "No journal files") && !strstr(rr.out, "not seeing messages")) {
+		text = rr.out;
+		rr.out = NULL;
+	}
+	nd_run_result_reset(&rr);
+	return text;
+}
+
+/* What the log calls a device by. libccid names a device "(1/2)"
+ * (bus/address) and pcscd "usb:072f/b100:libudev:0:/dev/bus/usb/001/002". */
+struct log_names {
+	const char *node, *friendly;
+	char busdev[24], vidpid[24];
+};
+
+static bool
+mentions(const char *l, const struct log_names *nm)
+{
+	return (nm->node && strstr(l, nm->node)) || strstr(l, nm->busdev) ||
+	    (*nm->vidpid && strcasestr(l, nm->vidpid)) || (nm->friendly && strstr(l, nm->friendly));
+}
+
+static bool
+says_failed(const char *l)
+{
+	return strstr(l, "LIBUSB_ERROR") || strcasestr(l, "fail") || strcasestr(l, "can't");
+}
+
+/* The message without pcscd's "00000690 ccid_usb.c:899:" prefix. */
+static const char *
+log_message(const char *p)
+{
+	while (*p >= '0' && *p <= '9')
+		p++;
+	while (*p == ' ')
+		p++;
+	return skip_source(p);
+}
+
+/* The lines of the log that say something about device d failed; the
+ * latest ND_USB_LOG_LINES. */
+static json_object *
+device_log(const json_object *d, const char *text)
+{
+	struct log_names nm = { nd_jstr(d, "node"), nd_jstr(d, "driver_friendly_name"), "", "" };
+	const char *id = nd_jstr(d, "id");
+	json_object *lines = json_object_new_array();
+	char *save = NULL, *copy = nd_xstrdup(text);
+	size_t n = 0;
+
+	snprintf(nm.busdev, sizeof nm.busdev, "(%d/%d)", (int)nd_jint(d, "bus", -1), (int)nd_jint(d, "address", -1));
+	if (id && strlen(id) == 9)
+		snprintf(nm.vidpid, sizeof nm.vidpid, "usb:%.4s/%.4s", id, id + 5);
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (!mentions(l, &nm) || !says_failed(l))
+			continue;
+		if (n == ND_USB_LOG_LINES)   /* keep the latest */
+			json_object_array_del_idx(lines, 0, 1);
+		else
+			n++;
+		json_object_array_add(lines, json_object_new_string(log_message(l)));
+	}
+	free(copy);
+	return lines;
+}
+
 /* Lines of pcscd's log that tell why it could not use a USB device. Only
  * read when some device is missing from PC/SC; the journal may not be
  * readable without the adm or systemd-journal group, which is a fact too. */
@@ -379,102 +498,27 @@ static void
 log_facts(const struct nd_report *rep, json_object *devs, json_object *scan)
 {
 	const char *file = getenv("NESDOCTOR_PCSCD_LOG");
-	json_object *log = json_object_new_object();
-	struct nd_run_result rr = { 0 };
-	char *text = NULL;
-	bool needed = false;
+	json_object *log;
+	char *text;
 
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
-		json_object *v = NULL;
-		json_object_object_get_ex(json_object_array_get_idx(devs, i), "in_pcsc", &v);
-		if (json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v))
-			needed = true;
-	}
-	if (!needed) {
-		json_object_put(log);
-		goto fail;
-	}
+	if (!any_missing(devs))
+		return;
+	log = json_object_new_object();
 	if (file && *file) {
-		/* a regular file only, opened without blocking (a FIFO would
-		 * hang open() and the read) */
-		int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		struct stat st;
-		FILE *f = NULL;
-
-		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-			f = fdopen(fd, "r");
-		if (!f && fd >= 0)
-			close(fd);
 		nd_jset_str(log, "source", file);
-		if (f) {
-			long sz;
-			/* the end of the log is what matters */
-			if (fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) > (long)ND_RUN_MAX_OUT)
-				fseek(f, sz - (long)ND_RUN_MAX_OUT, SEEK_SET);
-			else
-				fseek(f, 0, SEEK_SET);
-			text = nd_xcalloc(ND_RUN_MAX_OUT + 1, 1);
-			(void)!fread(text, 1, ND_RUN_MAX_OUT, f);
-			fclose(f);
-		}
+		text = file_tail(file);
 	} else {
-		const char *argv[] = { "journalctl", "-b", "-u", "pcscd.service", "--no-pager",
-		    "-q", "-o", "cat", "-n", "500", NULL };
-		int tmo = rep->opts->timeout_s * 1000;
 		nd_jset_str(log, "source", "journal");
-		if (nd_run(argv, tmo, true, ND_RUN_MAX_OUT, &rr) == ND_OK && rr.status == 0 &&
-		    !strstr(rr.out, "No journal files") && !strstr(rr.out, "not seeing messages")) {
-			text = rr.out;
-			rr.out = NULL;
-		}
+		text = journal_tail(rep);
 	}
 	json_object_object_add(log, "readable", json_object_new_boolean(text != NULL));
 	json_object_object_add(scan, "pcscd_log", log);
-	if (!text)
-		goto fail;
-	for (size_t i = 0; i < json_object_array_length(devs); i++) {
-		json_object *d = json_object_array_get_idx(devs, i), *lines;
-		const char *node = nd_jstr(d, "node"), *id = nd_jstr(d, "id");
-		const char *friendly = nd_jstr(d, "driver_friendly_name");
-		char busdev[24] = "", vidpid[24] = "";
-		char *save = NULL, *copy;
-		size_t n = 0;
-
-		if (nd_jbool(d, "in_pcsc", true))
-			continue;
-		/* libccid names a device "(1/2)" (bus/address) and pcscd
-		 * "usb:072f/b100:libudev:0:/dev/bus/usb/001/002" */
-		snprintf(busdev, sizeof busdev, "(%d/%d)", (int)nd_jint(d, "bus", -1), (int)nd_jint(d, "address", -1));
-		if (id && strlen(id) == 9)
-			snprintf(vidpid, sizeof vidpid, "usb:%.4s/%.4s", id, id + 5);
-		lines = json_object_new_array();
-		copy = nd_xstrdup(text);
-		for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			bool about = (node && strstr(l, node)) || strstr(l, busdev) ||
-			    (*vidpid && strcasestr(l, vidpid)) || (friendly && strstr(l, friendly));
-			bool bad = strstr(l, "LIBUSB_ERROR") || strcasestr(l, "fail") || strcasestr(l, "can't");
-			char *p = l;
-
-			if (!about || !bad)
-				continue;
-			/* drop pcscd's "00000690 ccid_usb.c:899:" prefix */
-			while (*p >= '0' && *p <= '9')
-				p++;
-			while (*p == ' ')
-				p++;
-			p = (char *)(uintptr_t)skip_source(p);
-			if (n == ND_USB_LOG_LINES)   /* keep the latest */
-				json_object_array_del_idx(lines, 0, 1);
-			else
-				n++;
-			json_object_array_add(lines, json_object_new_string(p));
-		}
-		free(copy);
-		json_object_object_add(d, "pcscd_log", lines);
+	for (size_t i = 0; text && i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i);
+		if (!nd_jbool(d, "in_pcsc", true))
+			json_object_object_add(d, "pcscd_log", device_log(d, text));
 	}
-fail:
 	free(text);
-	nd_run_result_reset(&rr);
 }
 
 /* Processes that have this device node open (seen by the sys collector). */
@@ -514,33 +558,32 @@ has_class(const struct libusb_config_descriptor *cfg, uint8_t cls)
 	return false;
 }
 
-static json_object *
-device_facts(const struct nd_report *rep, libusb_device *dev, const struct libusb_device_descriptor *dd,
-             struct libusb_config_descriptor *cfg, const struct nd_usb_known *k,
-             const struct nd_ifd_set *ifd, const struct pcscd_user *pu)
+/* "1-2.3": the bus, then the port numbers down to the device. */
+static void
+port_path(libusb_device *dev, char *port, size_t size)
 {
-	json_object *o = json_object_new_object(), *ifs = json_object_new_array(), *ccid = NULL;
 	uint8_t ports[8];
 	int np = libusb_get_port_numbers(dev, ports, (int)sizeof ports);
-	char id[16], port[40], node[40];
-	char *manuf = NULL, *product = NULL, *kdrv = NULL;
-	const char *name = NULL, *source = NULL;
+	size_t k = (size_t)snprintf(port, size, "%u", libusb_get_bus_number(dev));
+
+	for (int i = 0; i < np && k < size; i++)
+		k += (size_t)snprintf(port + k, size - k, "%c%u", i ? '.' : '-', ports[i]);
+}
+
+/* The device's name: the table, else what the device says, else sysfs.
+ * Returns what string_descriptors says for a device not in the table:
+ * "ok", "none" (the device has no strings), or the libusb error. */
+static const char *
+name_facts(json_object *o, libusb_device *dev, const struct libusb_device_descriptor *dd,
+           const struct nd_usb_known *k, const char *port)
+{
+	char *manuf = NULL, *product = NULL;
+	const char *name = NULL, *source = NULL, *strings;
 	/* per control transfer; at most three, only for devices not in the
 	 * table, so well inside --timeout (at least 1 s) */
 	unsigned tmo = 1000;
-	size_t k_ = 0;
-	bool is_ccid = has_class(cfg, LIBUSB_CLASS_SMART_CARD);
 	int srv = 0;
 
-	snprintf(id, sizeof id, "%04x:%04x", dd->idVendor, dd->idProduct);
-	k_ = (size_t)snprintf(port, sizeof port, "%u", libusb_get_bus_number(dev));
-	for (int i = 0; i < np && k_ < sizeof port; i++)
-		k_ += (size_t)snprintf(port + k_, sizeof port - k_, "%c%u", i ? '.' : '-', ports[i]);
-	snprintf(node, sizeof node, "/dev/bus/usb/%03u/%03u", libusb_get_bus_number(dev),
-	    libusb_get_device_address(dev));
-
-	json_object_object_add(o, "id", json_object_new_string(id));
-	/* the name: the table, else what the device says, else sysfs */
 	if (k) {
 		name = k->name;
 		source = "table";
@@ -559,35 +602,51 @@ device_facts(const struct nd_report *rep, libusb_device *dev, const struct libus
 	nd_jset_str(o, "name_source", source);
 	nd_jset_str(o, "manufacturer", manuf);
 	nd_jset_str(o, "product", product);
-	{
-		/* what a USB policy rule would name the device by, and whether
-		 * the kernel was told to trust it (0: no configuration, no
-		 * driver, invisible to pcscd) */
-		char *serial = sysfs_attr(port, "serial"), *auth = sysfs_attr(port, "authorized");
-		nd_jset_str(o, "serial", serial);
-		json_object_object_add(o, "authorized", auth ? json_object_new_boolean(strcmp(auth, "0") != 0) : NULL);
-		free(serial);
-		free(auth);
-	}
-	if (!k)   /* "ok", "none" (the device has no strings), or the libusb error */
-		nd_jset_str(o, "string_descriptors", srv ? nd_libusb_name(srv) :
-		    source && strcmp(source, "usb") == 0 ? "ok" : "none");
+	strings = srv ? nd_libusb_name(srv) : source && strcmp(source, "usb") == 0 ? "ok" : "none";
+	free(manuf);
+	free(product);
+	return strings;
+}
+
+/* What a USB policy rule would name the device by, and whether the kernel
+ * was told to trust it (0: no configuration, no driver, invisible to
+ * pcscd). */
+static void
+policy_facts(json_object *o, const char *port)
+{
+	char *serial = sysfs_attr(port, "serial"), *auth = sysfs_attr(port, "authorized");
+
+	nd_jset_str(o, "serial", serial);
+	json_object_object_add(o, "authorized", auth ? json_object_new_boolean(strcmp(auth, "0") != 0) : NULL);
+	free(serial);
+	free(auth);
+}
+
+/* What our table says of the device; driver_packages: the Debian packages
+ * whose driver lists it. */
+static void
+table_facts(json_object *o, const struct nd_usb_known *k)
+{
+	json_object *pk = json_object_new_array();
+
 	nd_jset_str(o, "kind", k ? (k->kind == ND_USB_TOKEN ? "token" : "reader") : NULL);
 	json_object_object_add(o, "known", json_object_new_boolean(k != NULL));
 	nd_jset_str(o, "family", k ? k->family : NULL);
-	{
-		/* Debian packages whose driver lists it, from our table */
-		json_object *pk = json_object_new_array();
-		if (k && k->libccid)
-			json_object_array_add(pk, json_object_new_string("libccid"));
-		if (k && k->acsccid)
-			json_object_array_add(pk, json_object_new_string("libacsccid1"));
-		json_object_object_add(o, "driver_packages", pk);
-	}
-	json_object_object_add(o, "bus", json_object_new_int(libusb_get_bus_number(dev)));
-	json_object_object_add(o, "address", json_object_new_int(libusb_get_device_address(dev)));
-	json_object_object_add(o, "port_path", json_object_new_string(port));
-	nd_jset_str(o, "speed", speed_name(libusb_get_device_speed(dev)));
+	if (k && k->libccid)
+		json_object_array_add(pk, json_object_new_string("libccid"));
+	if (k && k->acsccid)
+		json_object_array_add(pk, json_object_new_string("libacsccid1"));
+	json_object_object_add(o, "driver_packages", pk);
+}
+
+/* The interfaces of the configuration and their kernel drivers. *kdrv
+ * gets the driver of the interface the card speaks through (CCID, or the
+ * vendor one), *ccid the first CCID interface's facts. */
+static json_object *
+interface_facts(json_object *o, const struct libusb_config_descriptor *cfg, const char *port, bool is_ccid,
+                char **kdrv, json_object **ccid)
+{
+	json_object *ifs = json_object_new_array();
 
 	for (int i = 0; cfg && i < cfg->bNumInterfaces; i++) {
 		const struct libusb_interface_descriptor *id0;
@@ -604,16 +663,46 @@ device_facts(const struct nd_report *rep, libusb_device *dev, const struct libus
 		json_object_object_add(j, "class_name", json_object_new_string(class_name(id0->bInterfaceClass)));
 		nd_jset_str(j, "kernel_driver", drv);
 		json_object_array_add(ifs, j);
-		/* the interface the card speaks through: CCID, or the vendor one */
-		if (!kdrv && (id0->bInterfaceClass == LIBUSB_CLASS_SMART_CARD ||
+		if (!*kdrv && (id0->bInterfaceClass == LIBUSB_CLASS_SMART_CARD ||
 		    (!is_ccid && id0->bInterfaceClass == LIBUSB_CLASS_VENDOR_SPEC))) {
-			kdrv = drv;
+			*kdrv = drv;
 			drv = NULL;
 		}
-		if (!ccid && id0->bInterfaceClass == LIBUSB_CLASS_SMART_CARD)
-			ccid = ccid_facts(id0, o);
+		if (!*ccid && id0->bInterfaceClass == LIBUSB_CLASS_SMART_CARD)
+			*ccid = ccid_facts(id0, o);
 		free(drv);
 	}
+	return ifs;
+}
+
+static json_object *
+device_facts(const struct nd_report *rep, libusb_device *dev, const struct libusb_device_descriptor *dd,
+             struct libusb_config_descriptor *cfg, const struct nd_usb_known *k,
+             const struct nd_ifd_set *ifd, const struct pcscd_user *pu)
+{
+	json_object *o = json_object_new_object(), *ifs, *ccid = NULL;
+	char id[16], port[40], node[40];
+	char *kdrv = NULL;
+	const char *strings;
+	bool is_ccid = has_class(cfg, LIBUSB_CLASS_SMART_CARD);
+
+	snprintf(id, sizeof id, "%04x:%04x", dd->idVendor, dd->idProduct);
+	port_path(dev, port, sizeof port);
+	snprintf(node, sizeof node, "/dev/bus/usb/%03u/%03u", libusb_get_bus_number(dev),
+	    libusb_get_device_address(dev));
+
+	json_object_object_add(o, "id", json_object_new_string(id));
+	strings = name_facts(o, dev, dd, k, port);
+	policy_facts(o, port);
+	if (!k)
+		nd_jset_str(o, "string_descriptors", strings);
+	table_facts(o, k);
+	json_object_object_add(o, "bus", json_object_new_int(libusb_get_bus_number(dev)));
+	json_object_object_add(o, "address", json_object_new_int(libusb_get_device_address(dev)));
+	json_object_object_add(o, "port_path", json_object_new_string(port));
+	nd_jset_str(o, "speed", speed_name(libusb_get_device_speed(dev)));
+
+	ifs = interface_facts(o, cfg, port, is_ccid, &kdrv, &ccid);
 	if (!cfg)
 		json_object_object_add(o, "config_error", json_object_new_string("no configuration descriptor"));
 	json_object_object_add(o, "interfaces", ifs);
@@ -626,8 +715,6 @@ device_facts(const struct nd_report *rep, libusb_device *dev, const struct libus
 	json_object_object_add(o, "permissions", node_facts(node, pu));
 	holder_facts(rep, o);
 	driver_facts(ifd, dd->idVendor, dd->idProduct, is_ccid, o);
-	free(manuf);
-	free(product);
 	free(kdrv);
 	return o;
 }
