@@ -182,84 +182,95 @@ limits(const json_object *sc, const char *who, struct nd_result *r)
 	return any;
 }
 
-static void
-eval_qualified(const struct nd_report *rep, struct nd_result *r)
+/* eval_qualified with no signing certificate to judge (or nothing
+ * examined): sets the result and returns true; false when there is one. */
+static bool
+no_signing_cert(const struct nd_report *rep, const json_object *x509, const json_object *sc, struct nd_result *r)
 {
-	json_object *x509 = nd_x509_facts(rep->inventory), *sc = signing(rep);
-	json_object *cands = nd_x509_candidates(rep->inventory);
-	json_object *qc, *ku, *pol;
-	bool nr, qc_c, qc_nes, kamusm_policy = false;
-	size_t ncand = cands ? json_object_array_length(cands) : 0;
-	const char *who;
-	enum nd_x509_cert_kind kind;
-	bool from_files = nd_x509_source(sc) == ND_SRC_FILE;
+	int64_t seen;
+	json_object *errs;
 
 	if (input_problem(rep, r))
-		return;
+		return true;
 	if (!x509) {
 		nd_result_set(r, ND_SKIP, "%s", _("certificates were not examined"));
 		r->undetermined = true;
-		return;
+		return true;
 	}
-	if (!sc && !nd_jbool(x509, ND_X509_K_CERTIFICATES_LISTED, true)) {
+	if (sc)
+		return false;
+	if (!nd_jbool(x509, ND_X509_K_CERTIFICATES_LISTED, true)) {
 		nd_result_set(r, ND_SKIP, "%s", _("no certificates were listed: the token was not read"));
 		r->undetermined = true;
-		return;
+		return true;
 	}
-	if (!sc && ca_only(rep)) {
+	if (ca_only(rep)) {
 		nd_result_set(r, ND_SKIP, "%s", _("the files hold only CA certificates: no personal certificate to check"));
-		return;
+		return true;
 	}
-	if (!sc) {
-		int64_t seen = nd_jint(x509, ND_X509_K_CERTIFICATES_SEEN, 0);
-		json_object *errs = nd_jarr(x509, ND_X509_K_DECODE_ERRORS);
+	seen = nd_jint(x509, ND_X509_K_CERTIFICATES_SEEN, 0);
+	errs = nd_jarr(x509, ND_X509_K_DECODE_ERRORS);
+	if (seen == 0)
+		nd_result_set(r, ND_FAIL, "%s", _("no certificate found on the token"));
+	else if (errs && (int64_t)json_object_array_length(errs) == seen)
+		nd_result_set(r, ND_FAIL, "%s", _("the token's certificates could not be read (malformed data)"));
+	else
+		nd_result_set(r, ND_FAIL, "%s", _("no personal certificate: only CA certificates were found"));
+	nd_result_remedy(r, _("A NES card holds your qualified certificate from Kamu SM. If the card was "
+	    "just delivered, or was renewed, call Kamu SM's help line %s."), KAMUSM_PHONE);
+	return true;
+}
 
-		if (seen == 0)
-			nd_result_set(r, ND_FAIL, "%s", _("no certificate found on the token"));
-		else if (errs && (int64_t)json_object_array_length(errs) == seen)
-			nd_result_set(r, ND_FAIL, "%s", _("the token's certificates could not be read (malformed data)"));
-		else
-			nd_result_set(r, ND_FAIL, "%s", _("no personal certificate: only CA certificates were found"));
-		nd_result_remedy(r, _("A NES card holds your qualified certificate from Kamu SM. If the card was "
-		    "just delivered, or was renewed, call Kamu SM's help line %s."), KAMUSM_PHONE);
-		return;
+/* A company seal, an authentication or an encryption certificate: sets the
+ * result and returns true. */
+static bool
+wrong_kind(const json_object *sc, const char *who, struct nd_result *r)
+{
+	enum nd_x509_cert_kind kind = nd_x509_cert_kind(sc);
+
+	if (kind == ND_KIND_NES)
+		return false;
+	json_object_object_add(nd_result_details(r), "kind", json_object_new_string(nd_x509_cert_kind_name(kind)));
+	switch (kind) {
+	case ND_KIND_SEAL:
+		nd_result_set(r, ND_FAIL, _("%s is a company seal (mali mühür), not a person's signing certificate"), who);
+		break;
+	case ND_KIND_AUTHENTICATION:
+		nd_result_set(r, ND_FAIL, _("%s is an authentication certificate (key usage digitalSignature, no nonRepudiation), not a signing certificate"), who);
+		break;
+	default:
+		nd_result_set(r, ND_FAIL, _("%s is an encryption certificate (key usage for enciphering, no nonRepudiation), not a signing certificate"), who);
+		break;
 	}
-	ku = nd_jarr(sc, ND_X509_K_KEY_USAGE);
-	qc = nd_jarr(sc, ND_X509_K_QC_STATEMENTS);
-	pol = nd_jarr(sc, ND_X509_K_POLICIES);
-	nr = nd_jarr_has_str(ku, ND_X509_KU_NON_REPUDIATION);
-	qc_c = nd_jarr_has_str(qc, ND_OID_QC_COMPLIANCE);
-	qc_nes = nd_jarr_has_str(qc, ND_OID_QC_BTK_NES);
+	nd_result_remedy(r, _("DYS signs documents with the person's own qualified certificate (NES), whose key usage is "
+	    "nonRepudiation; a company seal, an authentication or an encryption certificate cannot sign there. "
+	    "If the person has a NES card, use that one; otherwise apply through Kamu SM's online services "
+	    "(%s) or call %s."), KAMUSM_WEB, KAMUSM_PHONE);
+	return true;
+}
+
+static bool
+has_kamusm_policy(json_object *pol)
+{
 	for (size_t i = 0; pol && i < json_object_array_length(pol); i++) {
 		const char *p = json_object_get_string(json_object_array_get_idx(pol, i));
 		if (p && strncmp(p, ND_OID_KAMUSM_POLICY_PREFIX, strlen(ND_OID_KAMUSM_POLICY_PREFIX)) == 0)
-			kamusm_policy = true;
+			return true;
 	}
-	json_object_object_add(nd_result_details(r), "candidates", json_object_new_int((int)ncand));
-	who = nd_jstr(nd_jobj(sc, ND_X509_K_HOLDER), ND_X509_K_NAME);
-	if (!who)
-		who = nd_jstr(sc, ND_X509_K_SUBJECT);
-	kind = nd_x509_cert_kind(sc);
-	if (kind != ND_KIND_NES) {
-		json_object_object_add(nd_result_details(r), "kind", json_object_new_string(nd_x509_cert_kind_name(kind)));
-		switch (kind) {
-		case ND_KIND_SEAL:
-			nd_result_set(r, ND_FAIL, _("%s is a company seal (mali mühür), not a person's signing certificate"), who);
-			break;
-		case ND_KIND_AUTHENTICATION:
-			nd_result_set(r, ND_FAIL, _("%s is an authentication certificate (key usage digitalSignature, no nonRepudiation), not a signing certificate"), who);
-			break;
-		default:
-			nd_result_set(r, ND_FAIL, _("%s is an encryption certificate (key usage for enciphering, no nonRepudiation), not a signing certificate"), who);
-			break;
-		}
-		nd_result_remedy(r, _("DYS signs documents with the person's own qualified certificate (NES), whose key usage is "
-		    "nonRepudiation; a company seal, an authentication or an encryption certificate cannot sign there. "
-		    "If the person has a NES card, use that one; otherwise apply through Kamu SM's online services "
-		    "(%s) or call %s."), KAMUSM_WEB, KAMUSM_PHONE);
-		return;
-	}
-	if (!nr) {
+	return false;
+}
+
+/* A NES by its kind that is no qualified signing certificate after all:
+ * no nonRepudiation, QC statements missing, or (a warning) not under a
+ * Kamu SM policy. Sets the result and returns true. */
+static bool
+not_qualified(const json_object *sc, const char *who, struct nd_result *r)
+{
+	json_object *ku = nd_jarr(sc, ND_X509_K_KEY_USAGE), *qc = nd_jarr(sc, ND_X509_K_QC_STATEMENTS);
+	json_object *pol = nd_jarr(sc, ND_X509_K_POLICIES);
+	bool qc_c = nd_jarr_has_str(qc, ND_OID_QC_COMPLIANCE), qc_nes = nd_jarr_has_str(qc, ND_OID_QC_BTK_NES);
+
+	if (!nd_jarr_has_str(ku, ND_X509_KU_NON_REPUDIATION)) {
 		char *k = join(ku);
 		nd_result_set(r, ND_FAIL, _("%s is not a signing certificate: its key usage lacks nonRepudiation (it has: %s)"),
 		    who, k[0] ? k : "-");
@@ -267,7 +278,7 @@ eval_qualified(const struct nd_report *rep, struct nd_result *r)
 		nd_result_remedy(r, _("DYS signs with the qualified (NES) certificate, whose key usage is nonRepudiation. "
 		    "This device does not seem to hold one: ask Kamu SM (%s) or your institution's NES officer."),
 		    KAMUSM_PHONE);
-		return;
+		return true;
 	}
 	if (!nd_x509_is_qualified(sc)) {
 		char *miss = nd_asprintf("%s%s%s", !qc_c ? ND_OID_QC_COMPLIANCE : "",
@@ -278,25 +289,44 @@ eval_qualified(const struct nd_report *rep, struct nd_result *r)
 		nd_result_remedy(r, _("Only a qualified electronic certificate (NES) can sign in DYS; a company "
 		    "seal (mali mühür) or another certificate cannot. Apply for a NES through Kamu SM's online "
 		    "services (%s) or call %s."), KAMUSM_WEB, KAMUSM_PHONE);
-		return;
+		return true;
 	}
-	if (!kamusm_policy) {
+	if (!has_kamusm_policy(pol)) {
 		char *p = join(pol);
 		nd_result_set(r, ND_WARN, _("%s's certificate is qualified, but not under a Kamu SM policy (policies: %s)"),
 		    who, p[0] ? p : "-");
 		free(p);
 		nd_result_remedy(r, _("DYS expects a NES certificate from Kamu SM. If signing fails, ask your "
 		    "institution whether certificates from other providers are accepted, or call %s."), KAMUSM_PHONE);
-		return;
+		return true;
 	}
-	if (limits(sc, who, r))
+	return false;
+}
+
+static void
+eval_qualified(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *x509 = nd_x509_facts(rep->inventory), *sc = signing(rep);
+	json_object *cands = nd_x509_candidates(rep->inventory);
+	size_t ncand = cands ? json_object_array_length(cands) : 0;
+	const char *who, *serial;
+	bool from_files = nd_x509_source(sc) == ND_SRC_FILE;
+
+	if (no_signing_cert(rep, x509, sc, r))
 		return;
+	json_object_object_add(nd_result_details(r), "candidates", json_object_new_int((int)ncand));
+	who = nd_jstr(nd_jobj(sc, ND_X509_K_HOLDER), ND_X509_K_NAME);
+	if (!who)
+		who = nd_jstr(sc, ND_X509_K_SUBJECT);
+	if (wrong_kind(sc, who, r) || not_qualified(sc, who, r) || limits(sc, who, r))
+		return;
+	serial = nd_jstr(sc, ND_X509_K_SERIAL) ? nd_jstr(sc, ND_X509_K_SERIAL) : "?";
 	if (ncand > 1 && from_files)
 		nd_result_set(r, ND_PASS, _("qualified signing certificate of %s; %zu personal certificates in the files given, a signing program would use this one (serial %s)"),
-		    who, ncand, nd_jstr(sc, ND_X509_K_SERIAL) ? nd_jstr(sc, ND_X509_K_SERIAL) : "?");
+		    who, ncand, serial);
 	else if (ncand > 1)
 		nd_result_set(r, ND_PASS, _("qualified signing certificate of %s; %zu personal certificates on the token, DYS would use this one (serial %s)"),
-		    who, ncand, nd_jstr(sc, ND_X509_K_SERIAL) ? nd_jstr(sc, ND_X509_K_SERIAL) : "?");
+		    who, ncand, serial);
 	else
 		nd_result_set(r, ND_PASS, _("qualified signing certificate of %s (nonRepudiation, QC statements, Kamu SM policy)"), who);
 }
