@@ -117,33 +117,18 @@ not_probed(json_object *m, const struct nd_child_result *res)
 	}
 }
 
-nd_err
-nd_p11_collect(struct nd_report *rep)
+/* One slot per module found, in discovery order; the modules that can be
+ * probed get an ingest (s->in), the others a status already. */
+static struct slot *
+new_slots(const struct nd_opts *o, const struct nd_p11_candidates *cands, const json_object *readers,
+          json_object *mods)
 {
-	const struct nd_opts *o = rep->opts;
-	int timeout_s = o->timeout_s;
-	struct nd_p11_candidates cands;
-	json_object *mods = json_object_new_array(), *tokens = json_object_new_array(),
-	    *certs = json_object_new_array(), *der = json_object_new_array();
-	const json_object *readers = nd_jarr(rep->inventory, "readers");
+	struct slot *sl = nd_xcalloc(cands->n ? cands->n : 1, sizeof *sl);
 	struct nd_elf self;
-	struct slot *sl;
-	struct nd_child *running[PARALLEL];
-	size_t nrun = 0, next = 0;
-	int64_t stagger = timeout_s * 1000LL / (2 * PARALLEL);
-	/* one budget for the layer: no probe starts after `starts_until`,
-	 * none runs past `ends_at` (the staggered starts included) */
-	int64_t t0 = nd_now_ms(), starts_until = t0 + timeout_s * 1000LL, ends_at, last_start = 0;
-
-	if (stagger > STAGGER_MS)
-		stagger = STAGGER_MS;
-	ends_at = starts_until + GRACE_MS + PARALLEL * stagger;
 
 	nd_p11_elf_self(&self);
-	nd_p11_discover(o, &cands);
-	sl = nd_xcalloc(cands.n ? cands.n : 1, sizeof *sl);
-	for (size_t i = 0; i < cands.n; i++) {
-		const struct nd_p11_candidate *c = &cands.v[i];
+	for (size_t i = 0; i < cands->n; i++) {
+		const struct nd_p11_candidate *c = &cands->v[i];
 		json_object *m = json_object_new_object();
 
 		sl[i].m = m;
@@ -161,71 +146,145 @@ nd_p11_collect(struct nd_report *rep)
 			continue;
 		sl[i].in = nd_p11_ingest_new(m, readers, o);
 	}
+	return sl;
+}
 
-	/* start in discovery order while there is room and time; record in
-	 * discovery order whatever order they end in */
-	for (;;) {
-		int64_t now = nd_now_ms();
+/* The probes in flight, and the one budget for the layer: no probe starts
+ * after `starts_until`, none runs past `ends_at` (the staggered starts
+ * included). */
+struct sched {
+	struct slot *sl;
+	size_t n, nrun, next;
+	struct nd_child *running[PARALLEL];
+	int timeout_s;
+	int64_t stagger, starts_until, ends_at, last_start;
+};
 
-		while (nrun < PARALLEL && next < cands.n && now < starts_until &&
-		    (nrun == 0 || now - last_start >= stagger)) {
-			struct slot *s = &sl[next++];
-			struct nd_child_limits lim = { timeout_s * 1000, (int)(ends_at - now) };
+static void
+sched_init(struct sched *sc, struct slot *sl, size_t n, int timeout_s, int64_t t0)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->sl = sl;
+	sc->n = n;
+	sc->timeout_s = timeout_s;
+	sc->stagger = timeout_s * 1000LL / (2 * PARALLEL);
+	sc->starts_until = t0 + timeout_s * 1000LL;
+	if (sc->stagger > STAGGER_MS)
+		sc->stagger = STAGGER_MS;
+	sc->ends_at = sc->starts_until + GRACE_MS + PARALLEL * sc->stagger;
+}
 
-			if (!s->in)
-				continue;
-			s->ran = true;
-			last_start = now;
-			if (nd_child_start(nd_p11_probe_child, &s->arg, &lim, nd_p11_ingest_msg, s->in,
-			        &s->child) != ND_OK) {
-				memset(&s->res, 0, sizeof s->res);
-				s->res.end = ND_CHILD_FAILED;
-				continue;
-			}
-			running[nrun++] = s->child;
-		}
-		if (nrun == 0)
-			break;
-		/* wake up for the next staggered start, if one is due */
-		nd_child_wait(running, nrun, next < cands.n && nrun < PARALLEL && now < starts_until ?
-		    last_start + stagger : 0);
-		for (size_t k = 0; k < nrun;) {
-			if (!nd_child_done(running[k])) {
-				k++;
-				continue;
-			}
-			for (size_t i = 0; i < cands.n; i++)
-				if (sl[i].child == running[k]) {
-					nd_child_end(sl[i].child, &sl[i].res);
-					sl[i].child = NULL;
-				}
-			running[k] = running[--nrun];
-		}
-	}
+/* Whether another probe may start now: room, time, and the last one
+ * started long enough ago (or none running). */
+static bool
+may_start(const struct sched *sc, int64_t now)
+{
+	return sc->nrun < PARALLEL && sc->next < sc->n && now < sc->starts_until &&
+	    (sc->nrun == 0 || now - sc->last_start >= sc->stagger);
+}
 
-	for (size_t i = 0; i < cands.n; i++) {
-		struct slot *s = &sl[i];
-		const char *st;
+/* Starts the probes that are due, in discovery order. */
+static void
+start_due(struct sched *sc, int64_t now)
+{
+	while (may_start(sc, now)) {
+		struct slot *s = &sc->sl[sc->next++];
+		struct nd_child_limits lim = { sc->timeout_s * 1000, (int)(sc->ends_at - now) };
 
 		if (!s->in)
 			continue;
-		if (!s->ran) {
-			not_probed(s->m, NULL);
-		} else if (s->res.end == ND_CHILD_TIMEOUT && s->res.over_total) {
-			/* what was learned is kept; the status says why it stops */
-			nd_p11_ingest_end(s->in, &s->res, tokens, certs, der);
-			not_probed(s->m, &s->res);
-		} else {
-			nd_p11_ingest_end(s->in, &s->res, tokens, certs, der);
-			if (s->res.end == ND_CHILD_TIMEOUT)
-				json_object_object_add(s->m, "timeout_s", json_object_new_int(timeout_s));
+		s->ran = true;
+		sc->last_start = now;
+		if (nd_child_start(nd_p11_probe_child, &s->arg, &lim, nd_p11_ingest_msg, s->in,
+		        &s->child) != ND_OK) {
+			memset(&s->res, 0, sizeof s->res);
+			s->res.end = ND_CHILD_FAILED;
+			continue;
 		}
-		nd_p11_ingest_free(&s->in);
-		st = nd_jstr(s->m, "status");
-		if (o && o->verbose)
-			nd_safe_line(stderr, o->show_id, "nesdoctor: p11: %s: %s (%lld ms)", cands.v[i].path,
-			    st ? st : "?", (long long)s->res.elapsed_ms);
+		sc->running[sc->nrun++] = s->child;
 	}
+}
+
+/* Ends the probes that are done, their results kept in their slots. */
+static void
+reap(struct sched *sc)
+{
+	for (size_t k = 0; k < sc->nrun;) {
+		if (!nd_child_done(sc->running[k])) {
+			k++;
+			continue;
+		}
+		for (size_t i = 0; i < sc->n; i++)
+			if (sc->sl[i].child == sc->running[k]) {
+				nd_child_end(sc->sl[i].child, &sc->sl[i].res);
+				sc->sl[i].child = NULL;
+			}
+		sc->running[k] = sc->running[--sc->nrun];
+	}
+}
+
+/* Start in discovery order while there is room and time; record in
+ * discovery order whatever order they end in. */
+static void
+run_probes(struct sched *sc)
+{
+	for (;;) {
+		int64_t now = nd_now_ms();
+
+		start_due(sc, now);
+		if (sc->nrun == 0)
+			break;
+		/* wake up for the next staggered start, if one is due */
+		nd_child_wait(sc->running, sc->nrun, sc->next < sc->n && sc->nrun < PARALLEL && now < sc->starts_until ?
+		    sc->last_start + sc->stagger : 0);
+		reap(sc);
+	}
+}
+
+/* What one slot's probe found, into the inventory's lists. */
+static void
+record(const struct nd_opts *o, struct slot *s, const char *path, int timeout_s, json_object *tokens,
+       json_object *certs, json_object *der)
+{
+	const char *st;
+
+	if (!s->ran) {
+		not_probed(s->m, NULL);
+	} else if (s->res.end == ND_CHILD_TIMEOUT && s->res.over_total) {
+		/* what was learned is kept; the status says why it stops */
+		nd_p11_ingest_end(s->in, &s->res, tokens, certs, der);
+		not_probed(s->m, &s->res);
+	} else {
+		nd_p11_ingest_end(s->in, &s->res, tokens, certs, der);
+		if (s->res.end == ND_CHILD_TIMEOUT)
+			json_object_object_add(s->m, "timeout_s", json_object_new_int(timeout_s));
+	}
+	nd_p11_ingest_free(&s->in);
+	st = nd_jstr(s->m, "status");
+	if (o && o->verbose)
+		nd_safe_line(stderr, o->show_id, "nesdoctor: p11: %s: %s (%lld ms)", path,
+		    st ? st : "?", (long long)s->res.elapsed_ms);
+}
+
+nd_err
+nd_p11_collect(struct nd_report *rep)
+{
+	const struct nd_opts *o = rep->opts;
+	struct nd_p11_candidates cands;
+	json_object *mods = json_object_new_array(), *tokens = json_object_new_array(),
+	    *certs = json_object_new_array(), *der = json_object_new_array();
+	struct slot *sl;
+	struct sched sc;
+	/* the layer's budget starts here, discovery included */
+	int64_t t0 = nd_now_ms();
+
+	nd_p11_discover(o, &cands);
+	sl = new_slots(o, &cands, nd_jarr(rep->inventory, "readers"), mods);
+	sched_init(&sc, sl, cands.n, o->timeout_s, t0);
+	run_probes(&sc);
+	for (size_t i = 0; i < cands.n; i++)
+		if (sl[i].in)
+			record(o, &sl[i], cands.v[i].path, o->timeout_s, tokens, certs, der);
 	free(sl);
 	nd_p11_candidates_reset(&cands);
 	json_object_object_add(rep->inventory, "modules", mods);
