@@ -492,18 +492,80 @@ pack(const struct bundle *b, const struct nd_opts *o, const char *out)
 	return why;
 }
 
+/* The check's report as JSON and as text, and what completes it: the
+ * versions, USB, p11-kit's view, pcscd's log, what could not be had. */
+static void
+add_report(struct bundle *b, const struct nd_opts *o, struct nd_report *rep)
+{
+	json_object *doc, *inv;
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *tf;
+
+	holder_names(b, rep->inventory);
+	doc = nd_render_json_doc(rep);
+	inv = nd_jobj(doc, "inventory");
+	if (!(tf = open_memstream(&text, &tlen)))
+		abort();
+	nd_render_text(rep, tf, false);
+	fclose(tf);
+
+	add_file(b, "report.json", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE), _("the full check as JSON (nesdoctor show reads it)"));
+	add_file(b, "report.txt", text, _("the full check as text, as nesdoctor check prints it"));
+	add_versions(b, o, inv);
+	add_usb(b, inv);
+	add_p11kit(b, o);
+	add_pcscd_log(b, o);
+	report_gaps(b, inv);
+	free(text);
+	json_object_put(doc);
+}
+
+/* README.txt: what the bundle is, what it hides, what is in it and what
+ * was left out. */
+static void
+add_readme(struct bundle *b)
+{
+	char *readme;
+
+	fflush(b->in);
+	fflush(b->out);
+	readme = nd_asprintf("%s\n\n%s\n%s\n\n%s\n%s\n%s\n%s%s",
+	    _("nesdoctor support bundle: what this computer saw when signing with an e-signature card was checked."),
+	    _("Privacy: identity numbers (TCKN) are masked in every file, the certificate holder's name is"),
+	    _("replaced by initials, the home folder's path by \"~\"; nothing is read from home folders."),
+	    _("Read it with: nesdoctor show <this bundle>"),
+	    "",
+	    _("In this bundle:"), b->in_len ? b->in_buf : "", b->out_len ? "" : _("Nothing was left out.\n"));
+	if (b->out_len) {
+		char *r2 = nd_asprintf("%s\n%s\n%s", readme, _("Left out, and why:"), b->out_buf);
+		free(readme);
+		readme = r2;
+	}
+	add_file(b, "README.txt", readme, NULL);
+	free(readme);
+}
+
+/* The home folder, to be replaced by "~" in the files; NULL when HOME is
+ * no absolute path (nothing to replace). */
+static const char *
+home_dir(void)
+{
+	const char *home = getenv("HOME");
+
+	return home && (strlen(home) < 2 || home[0] != '/') ? NULL : home;
+}
+
 int
 nd_cmd_bundle(struct nd_opts *o)
 {
 	struct bundle b;
 	struct nd_report rep;
 	bool have_rep = false;
-	char name[160], *path, *tmp, *text = NULL, *readme = NULL, *why = NULL;
-	size_t tlen = 0;
-	json_object *doc = NULL;
+	char name[160], *path, *tmp, *why = NULL;
 	struct stat st;
 	int fd = -1, rv = ND_EXIT_CANTCREAT, err = 0;
-	FILE *tf;
 
 	memset(&b, 0, sizeof b);
 	b.tfd = b.dfd = -1;
@@ -524,9 +586,7 @@ nd_cmd_bundle(struct nd_opts *o)
 		err = errno ? errno : EIO;
 		goto fail;
 	}
-	b.home = getenv("HOME");
-	if (b.home && (strlen(b.home) < 2 || b.home[0] != '/'))
-		b.home = NULL;
+	b.home = home_dir();
 	b.in = open_memstream(&b.in_buf, &b.in_len);
 	b.out = open_memstream(&b.out_buf, &b.out_len);
 	if (!b.in || !b.out)
@@ -536,36 +596,8 @@ nd_cmd_bundle(struct nd_opts *o)
 	o->command = "check";
 	nd_run_collect(&rep, o, ND_CHECK_COLLECT, ND_LAYER_ALL & ~(unsigned)ND_LAYER_SIGN);
 	have_rep = true;
-	holder_names(&b, rep.inventory);
-	doc = nd_render_json_doc(&rep);
-	if (!(tf = open_memstream(&text, &tlen)))
-		abort();
-	nd_render_text(&rep, tf, false);
-	fclose(tf);
-
-	add_file(&b, "report.json", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE), _("the full check as JSON (nesdoctor show reads it)"));
-	add_file(&b, "report.txt", text, _("the full check as text, as nesdoctor check prints it"));
-	add_versions(&b, o, nd_jobj(doc, "inventory"));
-	add_usb(&b, nd_jobj(doc, "inventory"));
-	add_p11kit(&b, o);
-	add_pcscd_log(&b, o);
-	report_gaps(&b, nd_jobj(doc, "inventory"));
-	fflush(b.in);
-	fflush(b.out);
-	readme = nd_asprintf("%s\n\n%s\n%s\n\n%s\n%s\n%s\n%s%s",
-	    _("nesdoctor support bundle: what this computer saw when signing with an e-signature card was checked."),
-	    _("Privacy: identity numbers (TCKN) are masked in every file, the certificate holder's name is"),
-	    _("replaced by initials, the home folder's path by \"~\"; nothing is read from home folders."),
-	    _("Read it with: nesdoctor show <this bundle>"),
-	    "",
-	    _("In this bundle:"), b.in_len ? b.in_buf : "", b.out_len ? "" : _("Nothing was left out.\n"));
-	if (b.out_len) {
-		char *r2 = nd_asprintf("%s\n%s\n%s", readme, _("Left out, and why:"), b.out_buf);
-		free(readme);
-		readme = r2;
-	}
-	add_file(&b, "README.txt", readme, NULL);
+	add_report(&b, o, &rep);
+	add_readme(&b);
 	if (b.failed) {
 		err = b.err;
 		goto fail;
@@ -605,10 +637,7 @@ fail:
 		fclose(b.out);
 	free(b.in_buf);
 	free(b.out_buf);
-	free(readme);
-	free(text);
 	free(why);
-	json_object_put(doc);
 	if (have_rep)
 		nd_report_reset(&rep);
 	free(path);
