@@ -527,69 +527,61 @@ fail:
 	free(hosthdr);
 }
 
-/* The same for a GET whose body is handed to the sink as it arrives, never
- * held whole: OpenSSL's client reads the headers (expect_asn1 = 0 leaves
- * the body on the connection, line-buffered reading through BIO_f_buffer
- * so that a header split across packets is read whole), then we read the
- * body ourselves, bounded by max_len and the deadline. */
-static void
-exchange_stream(int fd, const char *proxy, const char *host, const char *port, const char *pathq,
-                size_t max_len, int64_t deadline, struct progress *pg, const struct nd_net_sink *sink,
-                size_t *out_len, struct outcome *oc)
+/* Waits until fd is ready for `events`, or a while (for the progress
+ * line). Returns false, with oc set, when the deadline has passed or poll
+ * fails. */
+static bool
+await_fd(int fd, short events, int64_t deadline, struct progress *pg, struct outcome *oc)
 {
-	BIO *sock = BIO_new_socket(fd, BIO_CLOSE), *rb = NULL;
-	OSSL_HTTP_REQ_CTX *rctx = NULL;
-	char *hosthdr = NULL;
-	uint8_t *chunk = NULL;
-	size_t total = 0, want;
+	struct pollfd p = { fd, events, 0 };
 
-	if (!sock || !(rb = BIO_new(BIO_f_buffer()))) {
-		if (!sock)
-			close(fd);
-		set_err(oc, "internal", "%s", nd_strerror(ND_ERR_NOMEM));
-		goto fail;
+	if (nd_now_ms() >= deadline) {
+		set_err(oc, "timeout", "%s", "");
+		return false;
 	}
-	BIO_push(rb, sock);
-	rctx = OSSL_HTTP_REQ_CTX_new(sock, rb, 0);
-	hosthdr = strcmp(port, "80") == 0 ? nd_xstrdup(host) : nd_asprintf("%s:%s", host, port);
-	if (!rctx || !OSSL_HTTP_REQ_CTX_set_request_line(rctx, 0, proxy ? host : NULL, proxy ? port : NULL, pathq) ||
-	    !OSSL_HTTP_REQ_CTX_add1_header(rctx, "Host", hosthdr) ||
-	    !OSSL_HTTP_REQ_CTX_set_expected(rctx, NULL, 0, 0, 0)) {
-		set_err(oc, "internal", "%s", _("could not prepare the HTTP request"));
-		goto fail;
+	if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
+		set_err(oc, "internal", "poll: %s", strerror(errno));
+		return false;
 	}
-	OSSL_HTTP_REQ_CTX_set_max_response_length(rctx, (unsigned long)max_len);
+	return true;
+}
+
+/* Sends the request and reads the answer's headers. Returns false with oc
+ * set. */
+static bool
+stream_headers(OSSL_HTTP_REQ_CTX *rctx, int fd, BIO *sock, const char *proxy, const char *host,
+               int64_t deadline, struct progress *pg, struct outcome *oc)
+{
 	for (;;) {
-		struct pollfd p = { fd, 0, 0 };
 		int r;
 
 		ERR_clear_error();
 		r = OSSL_HTTP_REQ_CTX_nbio(rctx);
 		if (r == 1)
-			break;
+			return true;
 		if (r == 0) {
 			classify_http_failure(rctx, proxy, host, oc);
-			goto fail;
+			return false;
 		}
-		if (nd_now_ms() >= deadline) {
-			set_err(oc, "timeout", "%s", "");
-			goto fail;
-		}
-		p.events = BIO_should_write(sock) ? POLLOUT : POLLIN;
-		if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
-			set_err(oc, "internal", "poll: %s", strerror(errno));
-			goto fail;
-		}
+		if (!await_fd(fd, BIO_should_write(sock) ? POLLOUT : POLLIN, deadline, pg, oc))
+			return false;
 		progress_tick(pg, 0);
 	}
-	/* Content-Length, when given, was checked against max_len already */
-	want = OSSL_HTTP_REQ_CTX_get_resp_len(rctx);
-	chunk = nd_xcalloc(ND_NET_CHUNK, 1);
-	for (;;) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		int n;
+}
 
-		n = BIO_read(rb, chunk, ND_NET_CHUNK);
+/* Reads the body into the sink, chunk by chunk: at most max_len bytes,
+ * `want` of them when the headers gave a length. Returns the bytes read,
+ * or 0 with oc set. */
+static size_t
+stream_body(BIO *rb, int fd, size_t max_len, size_t want, int64_t deadline, struct progress *pg,
+            const struct nd_net_sink *sink, struct outcome *oc)
+{
+	uint8_t *chunk = nd_xcalloc(ND_NET_CHUNK, 1);
+	size_t total = 0;
+
+	for (;;) {
+		int n = BIO_read(rb, chunk, ND_NET_CHUNK);
+
 		if (n > 0) {
 			if ((size_t)n > max_len - total) {
 				set_err(oc, "too_large", "%s", "");
@@ -610,20 +602,55 @@ exchange_stream(int fd, const char *proxy, const char *host, const char *port, c
 			}
 			break;
 		}
-		if (nd_now_ms() >= deadline) {
-			set_err(oc, "timeout", "%s", "");
+		if (!await_fd(fd, POLLIN, deadline, pg, oc))
 			goto fail;
-		}
-		if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
-			set_err(oc, "internal", "poll: %s", strerror(errno));
-			goto fail;
-		}
 	}
-	if (total == 0) {
+	if (total == 0)
 		set_err(oc, "bad_response", "%s", _("the answer is empty"));
+	free(chunk);
+	return total;
+fail:
+	free(chunk);
+	return 0;
+}
+
+/* The same for a GET whose body is handed to the sink as it arrives, never
+ * held whole: OpenSSL's client reads the headers (expect_asn1 = 0 leaves
+ * the body on the connection, line-buffered reading through BIO_f_buffer
+ * so that a header split across packets is read whole), then we read the
+ * body ourselves, bounded by max_len and the deadline. */
+static void
+exchange_stream(int fd, const char *proxy, const char *host, const char *port, const char *pathq,
+                size_t max_len, int64_t deadline, struct progress *pg, const struct nd_net_sink *sink,
+                size_t *out_len, struct outcome *oc)
+{
+	BIO *sock = BIO_new_socket(fd, BIO_CLOSE), *rb = NULL;
+	OSSL_HTTP_REQ_CTX *rctx = NULL;
+	char *hosthdr = NULL;
+	size_t total;
+
+	if (!sock || !(rb = BIO_new(BIO_f_buffer()))) {
+		if (!sock)
+			close(fd);
+		set_err(oc, "internal", "%s", nd_strerror(ND_ERR_NOMEM));
 		goto fail;
 	}
-	*out_len = total;
+	BIO_push(rb, sock);
+	rctx = OSSL_HTTP_REQ_CTX_new(sock, rb, 0);
+	hosthdr = strcmp(port, "80") == 0 ? nd_xstrdup(host) : nd_asprintf("%s:%s", host, port);
+	if (!rctx || !OSSL_HTTP_REQ_CTX_set_request_line(rctx, 0, proxy ? host : NULL, proxy ? port : NULL, pathq) ||
+	    !OSSL_HTTP_REQ_CTX_add1_header(rctx, "Host", hosthdr) ||
+	    !OSSL_HTTP_REQ_CTX_set_expected(rctx, NULL, 0, 0, 0)) {
+		set_err(oc, "internal", "%s", _("could not prepare the HTTP request"));
+		goto fail;
+	}
+	OSSL_HTTP_REQ_CTX_set_max_response_length(rctx, (unsigned long)max_len);
+	if (!stream_headers(rctx, fd, sock, proxy, host, deadline, pg, oc))
+		goto fail;
+	/* Content-Length, when given, was checked against max_len already */
+	total = stream_body(rb, fd, max_len, OSSL_HTTP_REQ_CTX_get_resp_len(rctx), deadline, pg, sink, oc);
+	if (total > 0)
+		*out_len = total;
 fail:
 	ERR_clear_error();
 	OSSL_HTTP_REQ_CTX_free(rctx);
@@ -632,10 +659,55 @@ fail:
 	else
 		BIO_free(sock);
 	free(hosthdr);
-	free(chunk);
 }
 
 /* ---- one request ------------------------------------------------------------ */
+
+/* Why the name (of the host, or of the proxy) did not resolve. */
+static void
+resolve_failed(struct outcome *oc, int rc, bool late, const char *proxy, const char *chost)
+{
+	const char *why = late ? _("the name server did not answer in time") :
+	    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
+
+	if (rc == EAI_MEMORY)
+		set_err(oc, "internal", "%s", why);
+	else if (proxy)
+		set_err(oc, "proxy", _("the proxy's name %s does not resolve (%s)"), chost, why);
+	else
+		set_err(oc, "dns", _("the name %s does not resolve (%s)"), chost, why);
+}
+
+/* Why no connection (to the host, or to the proxy) could be made. */
+static void
+connect_failed(struct outcome *oc, int e, const char *proxy, const char *chost, const char *cport)
+{
+	const char *kind = connect_error_name(e);
+
+	if (strcmp(kind, "timeout") == 0)
+		set_err(oc, "timeout", "%s", "");
+	else if (proxy && strcmp(kind, "refused") == 0)
+		set_err(oc, "proxy", _("the proxy %s refused the connection"), proxy);
+	else if (proxy)
+		set_err(oc, "proxy", _("the proxy %s cannot be reached (%s)"), proxy, strerror(e));
+	else if (strcmp(kind, "refused") == 0)
+		set_err(oc, "refused", _("%s:%s refused the connection"), chost, cport);
+	else
+		set_err(oc, "unreachable", _("%s:%s cannot be reached (%s)"), chost, cport, strerror(e));
+}
+
+/* A timeout says how long was waited, and through which proxy. */
+static void
+timeout_detail(struct outcome *oc, const struct progress *pg, const char *proxy)
+{
+	int64_t ms = pg->t0 ? nd_now_ms() - pg->t0 : 0;
+
+	snprintf(oc->detail, sizeof oc->detail, _("no answer within %d s"), (int)((ms + 500) / 1000));
+	if (proxy) {
+		size_t k = strlen(oc->detail);
+		snprintf(oc->detail + k, sizeof oc->detail - k, _(" (through the proxy %s)"), proxy);
+	}
+}
 
 static void
 fetch(struct nd_net *net, const char *purpose, const char *url, const char *content_type,
@@ -685,29 +757,12 @@ fetch(struct nd_net *net, const char *purpose, const char *url, const char *cont
 
 	rc = resolve(chost, cport, net->deadline_ms, &pg, &ai, &late);
 	if (rc != 0) {
-		const char *why = late ? _("the name server did not answer in time") :
-		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
-		if (rc == EAI_MEMORY)
-			set_err(oc, "internal", "%s", why);
-		else if (proxy)
-			set_err(oc, "proxy", _("the proxy's name %s does not resolve (%s)"), chost, why);
-		else
-			set_err(oc, "dns", _("the name %s does not resolve (%s)"), chost, why);
+		resolve_failed(oc, rc, late, proxy, chost);
 		goto fail;
 	}
 	fd = connect_any(ai, net->deadline_ms, &pg, &e);
 	if (fd < 0) {
-		const char *kind = connect_error_name(e);
-		if (strcmp(kind, "timeout") == 0)
-			set_err(oc, "timeout", "%s", "");
-		else if (proxy && strcmp(kind, "refused") == 0)
-			set_err(oc, "proxy", _("the proxy %s refused the connection"), proxy);
-		else if (proxy)
-			set_err(oc, "proxy", _("the proxy %s cannot be reached (%s)"), proxy, strerror(e));
-		else if (strcmp(kind, "refused") == 0)
-			set_err(oc, "refused", _("%s:%s refused the connection"), chost, cport);
-		else
-			set_err(oc, "unreachable", _("%s:%s cannot be reached (%s)"), chost, cport, strerror(e));
+		connect_failed(oc, e, proxy, chost, cport);
 		goto fail;
 	}
 	if (sink)
@@ -716,14 +771,8 @@ fetch(struct nd_net *net, const char *purpose, const char *url, const char *cont
 		exchange(fd, proxy, host, port, pathq, content_type, body, body_len, max_len,
 		    net->deadline_ms, &pg, out, out_len, oc);
 fail:
-	if (oc->error && strcmp(oc->error, "timeout") == 0 && !oc->detail[0]) {
-		int64_t ms = pg.t0 ? nd_now_ms() - pg.t0 : 0;
-		snprintf(oc->detail, sizeof oc->detail, _("no answer within %d s"), (int)((ms + 500) / 1000));
-		if (*proxy_out) {
-			size_t k = strlen(oc->detail);
-			snprintf(oc->detail + k, sizeof oc->detail - k, _(" (through the proxy %s)"), *proxy_out);
-		}
-	}
+	if (oc->error && strcmp(oc->error, "timeout") == 0 && !oc->detail[0])
+		timeout_detail(oc, &pg, *proxy_out);
 	progress_end(&pg);
 	freeaddrinfo(ai);
 	OPENSSL_free(host);
