@@ -28,6 +28,72 @@ rd(struct reader *r, uint8_t *v)
 	return true;
 }
 
+/* TA, TB and TC of one group: those y says follow. */
+static bool
+group(struct reader *r, struct nd_atr_iface *ib, uint8_t y)
+{
+	if ((y & 1) && !(ib->has_ta = rd(r, &ib->ta)))
+		return false;
+	if ((y & 2) && !(ib->has_tb = rd(r, &ib->tb)))
+		return false;
+	if ((y & 4) && !(ib->has_tc = rd(r, &ib->tc)))
+		return false;
+	return true;
+}
+
+/* The interface bytes: TDi says which of TA(i+1)..TD(i+1) follow, y those
+ * of the first group (from T0). *need_tck is set as each TD is read, so it
+ * holds on a truncated ATR too. Returns false when the ATR ends in them or
+ * has too many groups. */
+static bool
+interface_bytes(struct reader *r, struct nd_atr *a, uint8_t y, bool *need_tck)
+{
+	for (size_t i = 0;; i++) {
+		struct nd_atr_iface *ib;
+
+		/* TD8 may end the chain (Y9 = 0): only a ninth group is too many */
+		if (i == ND_ATR_MAX_LEVELS && y == 0)
+			return true;
+		if (i == ND_ATR_MAX_LEVELS) {
+			a->problems |= ND_ATR_TOO_MANY_LEVELS;
+			return false;
+		}
+		ib = &a->ib[i];
+		a->levels = i + 1;
+		if (!group(r, ib, y))
+			return false;
+		if (!(y & 8))
+			return true;
+		if (!(ib->has_td = rd(r, &ib->td)))
+			return false;
+		a->protocols |= (uint16_t)(1u << (ib->td & 0x0F));
+		if (i == 0)
+			a->first_protocol = ib->td & 0x0F;
+		/* ISO 7816-3: the TCK is absent only when T=0 alone is indicated */
+		if ((ib->td & 0x0F) != 0)
+			*need_tck = true;
+		y = ib->td >> 4;
+	}
+}
+
+/* The check byte: checked when needed, else absent by rule. */
+static void
+check_tck(struct reader *r, struct nd_atr *a, bool need_tck)
+{
+	if (need_tck) {
+		/* not rd(): a missing TCK is its own finding, not a truncation */
+		if (nd_cur_u8(&r->c, &a->tck_value))
+			a->tck = (r->x ^ a->tck_value) == 0 ? ND_TCK_OK : ND_TCK_BAD;
+		else
+			a->tck = ND_TCK_MISSING;
+	} else
+		a->tck = ND_TCK_ABSENT;
+	if (a->tck == ND_TCK_BAD)
+		a->problems |= ND_ATR_TCK_BAD;
+	if (a->tck == ND_TCK_MISSING)
+		a->problems |= ND_ATR_TCK_MISSING;
+}
+
 nd_err
 nd_atr_parse(const uint8_t *p, size_t n, struct nd_atr *a)
 {
@@ -35,7 +101,6 @@ nd_atr_parse(const uint8_t *p, size_t n, struct nd_atr *a)
 	struct nd_cur raw;
 	uint8_t y, k, v;
 	bool need_tck = false;
-	size_t i;
 	nd_err rv = ND_ERR_PARSE;
 
 	memset(a, 0, sizeof *a);
@@ -61,55 +126,15 @@ nd_atr_parse(const uint8_t *p, size_t n, struct nd_atr *a)
 	k = a->t0 & 0x0F;
 	a->hist_expected = k;
 
-	/* Interface bytes: TDi says which of TA(i+1)..TD(i+1) follow. */
-	for (i = 0;; i++) {
-		struct nd_atr_iface *ib;
-
-		/* TD8 may end the chain (Y9 = 0): only a ninth group is too many */
-		if (i == ND_ATR_MAX_LEVELS && y == 0)
-			break;
-		if (i == ND_ATR_MAX_LEVELS) {
-			a->problems |= ND_ATR_TOO_MANY_LEVELS;
-			goto fail;
-		}
-		ib = &a->ib[i];
-		a->levels = i + 1;
-		if ((y & 1) && !(ib->has_ta = rd(&r, &ib->ta)))
-			goto fail;
-		if ((y & 2) && !(ib->has_tb = rd(&r, &ib->tb)))
-			goto fail;
-		if ((y & 4) && !(ib->has_tc = rd(&r, &ib->tc)))
-			goto fail;
-		if (!(y & 8))
-			break;
-		if (!(ib->has_td = rd(&r, &ib->td)))
-			goto fail;
-		a->protocols |= (uint16_t)(1u << (ib->td & 0x0F));
-		if (i == 0)
-			a->first_protocol = ib->td & 0x0F;
-		/* ISO 7816-3: the TCK is absent only when T=0 alone is indicated */
-		if ((ib->td & 0x0F) != 0)
-			need_tck = true;
-		y = ib->td >> 4;
-	}
+	if (!interface_bytes(&r, a, y, &need_tck))
+		goto fail;
 
 	while (a->hist_len < k && rd(&r, &v))
 		a->hist[a->hist_len++] = v;
 	if (a->hist_len < k)
 		goto fail;
 
-	if (need_tck) {
-		/* not rd(): a missing TCK is its own finding, not a truncation */
-		if (nd_cur_u8(&r.c, &a->tck_value))
-			a->tck = (r.x ^ a->tck_value) == 0 ? ND_TCK_OK : ND_TCK_BAD;
-		else
-			a->tck = ND_TCK_MISSING;
-	} else
-		a->tck = ND_TCK_ABSENT;
-	if (a->tck == ND_TCK_BAD)
-		a->problems |= ND_ATR_TCK_BAD;
-	if (a->tck == ND_TCK_MISSING)
-		a->problems |= ND_ATR_TCK_MISSING;
+	check_tck(&r, a, need_tck);
 	if (nd_cur_left(&r.c) > 0)
 		a->problems |= ND_ATR_EXTRA_BYTES;
 	if (a->problems)
