@@ -31,35 +31,14 @@ after_words(const json_object *st)
 	return _("the token reports no lock");
 }
 
+/* sign.test when the PIN stopped it: locked, on its final try, not given
+ * or not usable as given (no try was used), or wrong. */
 static void
-eval_sign(const struct nd_report *rep, struct nd_result *r)
+pin_failure(const json_object *st, enum nd_sign_reason reason, struct nd_result *r)
 {
-	json_object *st = nd_p11_sign_facts(rep->inventory);
-	const char *status = nd_jstr(st, ND_P11_K_STATUS), *why = nd_jstr(st, ND_P11_K_REASON);
-	const char *who = nd_jstr(st, ND_P11_K_SUBJECT_CN), *call = nd_jstr(st, ND_P11_K_FAILED_CALL);
-	const char *rv = nd_jstr(st, ND_P11_K_RV), *login;
 	const char *pin_source = nd_jstr(st, ND_P11_K_PIN_SOURCE);
 
-	if (!st || !status) {
-		nd_result_set(r, ND_SKIP, "%s", _("the signing test was not run (nesdoctor sign-test runs it)"));
-		r->undetermined = true;
-		return;
-	}
-	if (!who)
-		who = nd_jstr(st, ND_P11_K_CERTIFICATE_LABEL);
-	if (!who)
-		who = "?";
-	if (!call)
-		call = "?";
-	if (!rv)
-		rv = "?";
-	if (nd_p11_sign_status(st) == ND_SIGN_VERIFIED) {
-		nd_result_set(r, ND_PASS, _("The token signed a fresh test message with the key of %s (%s, %d bytes) and the signature verifies against the certificate"),
-		    who, nd_jstr(st, ND_P11_K_MECHANISM) ? nd_jstr(st, ND_P11_K_MECHANISM) : "?",
-		    (int)nd_jint(st, ND_P11_K_SIGNATURE_BYTES, 0));
-		return;
-	}
-	switch (nd_p11_sign_reason(st)) {
+	switch (reason) {
 	case ND_SR_LOCKED:
 	case ND_SR_PIN_LOCKED:
 		nd_result_set(r, ND_FAIL, "%s", _("No signature: the PIN is locked"));
@@ -98,6 +77,51 @@ eval_sign(const struct nd_report *rep, struct nd_result *r)
 	case ND_SR_PIN_INCORRECT:
 		nd_result_set(r, ND_FAIL, _("Wrong PIN; it was not tried again. The token says: %s"), after_words(st));
 		nd_result_remedy(r, "%s", _("Find the right PIN before the next try (the one you set for the card, or the one in Kamu SM's PIN envelope). If it is lost, set a new one: www.kamusm.gov.tr → Online İşlemler → Nitelikli Elektronik Sertifika İşlemleri."));
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+eval_sign(const struct nd_report *rep, struct nd_result *r)
+{
+	json_object *st = nd_p11_sign_facts(rep->inventory);
+	const char *status = nd_jstr(st, ND_P11_K_STATUS), *why = nd_jstr(st, ND_P11_K_REASON);
+	const char *who = nd_jstr(st, ND_P11_K_SUBJECT_CN), *call = nd_jstr(st, ND_P11_K_FAILED_CALL);
+	const char *rv = nd_jstr(st, ND_P11_K_RV), *login;
+
+	if (!st || !status) {
+		nd_result_set(r, ND_SKIP, "%s", _("the signing test was not run (nesdoctor sign-test runs it)"));
+		r->undetermined = true;
+		return;
+	}
+	if (!who)
+		who = nd_jstr(st, ND_P11_K_CERTIFICATE_LABEL);
+	if (!who)
+		who = "?";
+	if (!call)
+		call = "?";
+	if (!rv)
+		rv = "?";
+	if (nd_p11_sign_status(st) == ND_SIGN_VERIFIED) {
+		nd_result_set(r, ND_PASS, _("The token signed a fresh test message with the key of %s (%s, %d bytes) and the signature verifies against the certificate"),
+		    who, nd_jstr(st, ND_P11_K_MECHANISM) ? nd_jstr(st, ND_P11_K_MECHANISM) : "?",
+		    (int)nd_jint(st, ND_P11_K_SIGNATURE_BYTES, 0));
+		return;
+	}
+	switch (nd_p11_sign_reason(st)) {
+	case ND_SR_LOCKED:
+	case ND_SR_PIN_LOCKED:
+	case ND_SR_FINAL_TRY:
+	case ND_SR_NO_PIN:
+	case ND_SR_PIN_UNREADABLE:
+	case ND_SR_PIN_TOO_LONG:
+	case ND_SR_PIN_EMPTY:
+	case ND_SR_PIN_HAS_NUL:
+	case ND_SR_PIN_LENGTH:
+	case ND_SR_PIN_INCORRECT:
+		pin_failure(st, nd_p11_sign_reason(st), r);
 		break;
 	case ND_SR_PIN_INVALID:
 	case ND_SR_PIN_EXPIRED:
