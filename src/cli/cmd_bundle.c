@@ -557,6 +557,16 @@ home_dir(void)
 	return home && (strlen(home) < 2 || home[0] != '/') ? NULL : home;
 }
 
+/* README's two lists: what is in the bundle, and what was left out. */
+static void
+open_lists(struct bundle *b)
+{
+	b->in = open_memstream(&b->in_buf, &b->in_len);
+	b->out = open_memstream(&b->out_buf, &b->out_len);
+	if (!b->in || !b->out)
+		abort();
+}
+
 int
 nd_cmd_bundle(struct nd_opts *o)
 {
@@ -587,10 +597,7 @@ nd_cmd_bundle(struct nd_opts *o)
 		goto fail;
 	}
 	b.home = home_dir();
-	b.in = open_memstream(&b.in_buf, &b.in_len);
-	b.out = open_memstream(&b.out_buf, &b.out_len);
-	if (!b.in || !b.out)
-		abort();
+	open_lists(&b);
 
 	/* the report inside is the full check's */
 	o->command = "check";
