@@ -366,6 +366,32 @@ status_from_data(const char *data)
 	return end != c + 5 && v >= 100 && v <= 999 ? (int)v : 0;
 }
 
+/* An HTTP status that is no answer: from the proxy, or the server's. */
+static void
+status_failure(struct outcome *oc, int status, const char *proxy, const char *host)
+{
+	oc->http_status = status;
+	if (proxy && status == 407)
+		set_err(oc, "proxy", _("the proxy %s needs authentication (HTTP 407)"), proxy);
+	else if (proxy && (status == 502 || status == 503 || status == 504))
+		set_err(oc, "proxy", _("the proxy %s could not get the answer from %s (HTTP %d)"),
+		    proxy, host, status);
+	else
+		set_err(oc, "http_status", _("the server answered HTTP %d"), status);
+}
+
+/* Whether the body (n bytes at p) starts, after white space, with '<': a
+ * captive portal's or a proxy's login page rather than DER. */
+static bool
+looks_html(const char *p, long n)
+{
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+		p++;
+		n--;
+	}
+	return n > 0 && *p == '<';
+}
+
 /* After OpenSSL's client gave up: say why, from its error queue. */
 static void
 classify_http_failure(OSSL_HTTP_REQ_CTX *rctx, const char *proxy, const char *host,
@@ -388,14 +414,7 @@ classify_http_failure(OSSL_HTTP_REQ_CTX *rctx, const char *proxy, const char *ho
 		last_data = (flags & ERR_TXT_STRING) ? data : NULL;
 	}
 	if (status) {
-		oc->http_status = status;
-		if (proxy && status == 407)
-			set_err(oc, "proxy", _("the proxy %s needs authentication (HTTP 407)"), proxy);
-		else if (proxy && (status == 502 || status == 503 || status == 504))
-			set_err(oc, "proxy", _("the proxy %s could not get the answer from %s (HTTP %d)"),
-			    proxy, host, status);
-		else
-			set_err(oc, "http_status", _("the server answered HTTP %d"), status);
+		status_failure(oc, status, proxy, host);
 		return;
 	}
 	switch (ERR_GET_REASON(last)) {
@@ -420,11 +439,7 @@ classify_http_failure(OSSL_HTTP_REQ_CTX *rctx, const char *proxy, const char *ho
 			set_err(oc, "bad_response", "%s", _("the connection closed before the whole answer arrived"));
 		return;
 	case HTTP_R_MISSING_ASN1_ENCODING:
-		while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
-			p++;
-			n--;
-		}
-		if (n > 0 && *p == '<')
+		if (looks_html(p, n))
 			set_err(oc, "bad_response", "%s",
 			    _("an HTML page instead of DER (a captive portal or a proxy's login page?)"));
 		else
@@ -436,6 +451,66 @@ classify_http_failure(OSSL_HTTP_REQ_CTX *rctx, const char *proxy, const char *ho
 		    last_data && *last_data ? ": " : "", last_data ? last_data : "");
 		return;
 	}
+}
+
+/* Waits until fd is ready for `events`, or a while (for the progress
+ * line). Returns false, with oc set, when the deadline has passed or poll
+ * fails. */
+static bool
+await_fd(int fd, short events, int64_t deadline, struct progress *pg, struct outcome *oc)
+{
+	struct pollfd p = { fd, events, 0 };
+
+	if (nd_now_ms() >= deadline) {
+		set_err(oc, "timeout", "%s", "");
+		return false;
+	}
+	if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
+		set_err(oc, "internal", "poll: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Sends the request and reads the answer through OpenSSL's client: the
+ * whole DER answer (whole), or only its headers. Returns false with oc
+ * set. */
+static bool
+http_run(OSSL_HTTP_REQ_CTX *rctx, int fd, BIO *sock, const char *proxy, const char *host, int64_t deadline,
+         struct progress *pg, bool whole, struct outcome *oc)
+{
+	for (;;) {
+		BIO *mem;
+		int r;
+
+		ERR_clear_error();
+		r = OSSL_HTTP_REQ_CTX_nbio(rctx);
+		if (r == 1)
+			return true;
+		if (r == 0) {
+			classify_http_failure(rctx, proxy, host, oc);
+			return false;
+		}
+		if (!await_fd(fd, BIO_should_write(sock) ? POLLOUT : POLLIN, deadline, pg, oc))
+			return false;
+		/* what OpenSSL holds of a whole answer so far */
+		mem = whole ? OSSL_HTTP_REQ_CTX_get0_mem_bio(rctx) : NULL;
+		progress_tick(pg, mem ? (size_t)BIO_pending(mem) : 0);
+	}
+}
+
+/* A POST's body: OpenSSL takes it as an ASN.1 value; ours is DER, which an
+ * ANY holding a SEQUENCE writes back byte for byte. *req is the caller's
+ * to free. */
+static bool
+set_body(OSSL_HTTP_REQ_CTX *rctx, const char *content_type, const uint8_t *body, size_t body_len,
+         ASN1_TYPE **req)
+{
+	const unsigned char *bp = body;
+
+	*req = d2i_ASN1_TYPE(NULL, &bp, (long)body_len);
+	return *req && bp == body + body_len &&
+	    OSSL_HTTP_REQ_CTX_set1_req(rctx, content_type, ASN1_ITEM_rptr(ASN1_ANY), (const ASN1_VALUE *)*req);
 }
 
 /* The request on a connected socket. On success *out holds the DER answer. */
@@ -472,43 +547,12 @@ exchange(int fd, const char *proxy, const char *host, const char *port, const ch
 		goto fail;
 	}
 	OSSL_HTTP_REQ_CTX_set_max_response_length(rctx, (unsigned long)max_len);
-	if (body) {
-		/* OpenSSL takes the body as an ASN.1 value: ours is DER, which
-		 * an ANY holding a SEQUENCE writes back byte for byte */
-		const unsigned char *bp = body;
-		req = d2i_ASN1_TYPE(NULL, &bp, (long)body_len);
-		if (!req || bp != body + body_len ||
-		    !OSSL_HTTP_REQ_CTX_set1_req(rctx, content_type, ASN1_ITEM_rptr(ASN1_ANY),
-		    (const ASN1_VALUE *)req)) {
-			set_err(oc, "internal", "%s", _("could not prepare the HTTP request"));
-			goto fail;
-		}
+	if (body && !set_body(rctx, content_type, body, body_len, &req)) {
+		set_err(oc, "internal", "%s", _("could not prepare the HTTP request"));
+		goto fail;
 	}
-	for (;;) {
-		struct pollfd p = { fd, 0, 0 };
-		BIO *mem;
-		int r;
-
-		ERR_clear_error();
-		r = OSSL_HTTP_REQ_CTX_nbio(rctx);
-		if (r == 1)
-			break;
-		if (r == 0) {
-			classify_http_failure(rctx, proxy, host, oc);
-			goto fail;
-		}
-		if (nd_now_ms() >= deadline) {
-			set_err(oc, "timeout", "%s", "");
-			goto fail;
-		}
-		p.events = BIO_should_write(bio) ? POLLOUT : POLLIN;
-		if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
-			set_err(oc, "internal", "poll: %s", strerror(errno));
-			goto fail;
-		}
-		mem = OSSL_HTTP_REQ_CTX_get0_mem_bio(rctx);
-		progress_tick(pg, mem ? (size_t)BIO_pending(mem) : 0);
-	}
+	if (!http_run(rctx, fd, bio, proxy, host, deadline, pg, true, oc))
+		goto fail;
 	/* the mem BIO holds the DER object; resp_len is its whole length */
 	mn = BIO_get_mem_data(OSSL_HTTP_REQ_CTX_get0_mem_bio(rctx), &mp);
 	len = OSSL_HTTP_REQ_CTX_get_resp_len(rctx);
@@ -525,48 +569,6 @@ fail:
 	OSSL_HTTP_REQ_CTX_free(rctx);
 	BIO_free(bio);
 	free(hosthdr);
-}
-
-/* Waits until fd is ready for `events`, or a while (for the progress
- * line). Returns false, with oc set, when the deadline has passed or poll
- * fails. */
-static bool
-await_fd(int fd, short events, int64_t deadline, struct progress *pg, struct outcome *oc)
-{
-	struct pollfd p = { fd, events, 0 };
-
-	if (nd_now_ms() >= deadline) {
-		set_err(oc, "timeout", "%s", "");
-		return false;
-	}
-	if (poll(&p, 1, wait_ms(pg, deadline)) < 0 && errno != EINTR) {
-		set_err(oc, "internal", "poll: %s", strerror(errno));
-		return false;
-	}
-	return true;
-}
-
-/* Sends the request and reads the answer's headers. Returns false with oc
- * set. */
-static bool
-stream_headers(OSSL_HTTP_REQ_CTX *rctx, int fd, BIO *sock, const char *proxy, const char *host,
-               int64_t deadline, struct progress *pg, struct outcome *oc)
-{
-	for (;;) {
-		int r;
-
-		ERR_clear_error();
-		r = OSSL_HTTP_REQ_CTX_nbio(rctx);
-		if (r == 1)
-			return true;
-		if (r == 0) {
-			classify_http_failure(rctx, proxy, host, oc);
-			return false;
-		}
-		if (!await_fd(fd, BIO_should_write(sock) ? POLLOUT : POLLIN, deadline, pg, oc))
-			return false;
-		progress_tick(pg, 0);
-	}
 }
 
 /* Reads the body into the sink, chunk by chunk: at most max_len bytes,
@@ -645,7 +647,7 @@ exchange_stream(int fd, const char *proxy, const char *host, const char *port, c
 		goto fail;
 	}
 	OSSL_HTTP_REQ_CTX_set_max_response_length(rctx, (unsigned long)max_len);
-	if (!stream_headers(rctx, fd, sock, proxy, host, deadline, pg, oc))
+	if (!http_run(rctx, fd, sock, proxy, host, deadline, pg, false, oc))
 		goto fail;
 	/* Content-Length, when given, was checked against max_len already */
 	total = stream_body(rb, fd, max_len, OSSL_HTTP_REQ_CTX_get_resp_len(rctx), deadline, pg, sink, oc);
