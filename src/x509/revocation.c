@@ -555,24 +555,33 @@ set_final(json_object *o, const char *method, const char *url, const struct nd_r
 		    r->verified_before ? "verified_before" : "verified"));
 }
 
-json_object *
-nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *chain,
-                   const json_object *leaf_facts, struct nd_net *net, const char *cache_dir)
-{
-	json_object *out = json_object_new_object(), *attempts = json_object_new_array();
-	json_object *ocsp = nd_jarr(leaf_facts, "ocsp_urls"), *crls = nd_jarr(leaf_facts, "crl_urls");
-	struct nd_rev r, first_err;
-	const char *first_url = NULL, *first_method = NULL;
-	bool done = false, cached = false, ocsp_unknown = false;
-	size_t tried = 0;
+/* The first failure of a responder, said when none gave an answer. */
+struct first_fail {
+	struct nd_rev err;
+	const char *url, *method;
+};
 
-	nd_rev_init(&first_err);
-	json_object_object_add(out, "offline", json_object_new_boolean(net->offline));
-	if (!issuer) {
-		nd_rev_fail(&first_err, ND_ERR_NOT_FOUND, "%s", _("the issuer's certificate is not known"));
-		goto unknown;
-	}
-	for (size_t i = 0; !done && !net->offline && ocsp && i < json_object_array_length(ocsp) && tried < MAX_URLS; i++) {
+static void
+keep_first(struct first_fail *ff, const struct nd_rev *r, const char *url, const char *method)
+{
+	if (ff->url)
+		return;
+	ff->err = *r;
+	ff->url = url;
+	ff->method = method;
+}
+
+/* The OCSP responders the certificate names, until one answers good or
+ * revoked (then the answer is set in out and true returned). *unknown:
+ * one answered that it does not know the certificate. */
+static bool
+by_ocsp(json_object *out, json_object *attempts, json_object *ocsp, X509 *leaf, X509 *issuer, X509_STORE *st,
+        STACK_OF(X509) *chain, struct nd_net *net, struct first_fail *ff, bool *unknown)
+{
+	size_t tried = 0;
+	struct nd_rev r;
+
+	for (size_t i = 0; !net->offline && ocsp && i < json_object_array_length(ocsp) && tried < MAX_URLS; i++) {
 		const char *url = json_object_get_string(json_object_array_get_idx(ocsp, i));
 		if (!is_http(url))
 			continue;
@@ -583,17 +592,28 @@ nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *cha
 			set_final(out, "ocsp", url, &r, false);
 			json_object_object_add(out, "nonce_echoed", json_object_new_boolean(r.nonce_echoed));
 			nd_jset_str(out, "nonce", r.nonce);
-			done = true;
-		} else if (r.status == ND_REV_UNKNOWN) {
-			ocsp_unknown = true;
-		} else if (!first_url) {
-			first_err = r;
-			first_url = url;
-			first_method = "ocsp";
+			return true;
 		}
+		if (r.status == ND_REV_UNKNOWN)
+			*unknown = true;
+		else
+			keep_first(ff, &r, url, "ocsp");
 	}
-	tried = 0;
-	for (size_t i = 0; !done && crls && i < json_object_array_length(crls) && tried < MAX_URLS; i++) {
+	return false;
+}
+
+/* The CRLs the certificate names (from the cache when fresh), until one
+ * says good or revoked. Offline, a CRL that is not cached is no failure
+ * to report: the offline error says it. */
+static bool
+by_crl(json_object *out, json_object *attempts, json_object *crls, X509 *leaf, X509 *issuer, struct nd_net *net,
+       const char *cache_dir, struct first_fail *ff)
+{
+	size_t tried = 0;
+	struct nd_rev r;
+	bool cached = false;
+
+	for (size_t i = 0; crls && i < json_object_array_length(crls) && tried < MAX_URLS; i++) {
 		const char *url = json_object_get_string(json_object_array_get_idx(crls, i));
 		if (!is_http(url))
 			continue;
@@ -602,29 +622,53 @@ nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *cha
 		json_object_array_add(attempts, attempt_json("crl", url, &r, cached));
 		if (r.status == ND_REV_GOOD || r.status == ND_REV_REVOKED) {
 			set_final(out, "crl", url, &r, cached);
-			done = true;
-		} else if (!first_url && !(net->offline && r.code == ND_ERR_NETWORK)) {
-			first_err = r;
-			first_url = url;
-			first_method = "crl";
+			return true;
 		}
+		if (!(net->offline && r.code == ND_ERR_NETWORK))
+			keep_first(ff, &r, url, "crl");
 	}
-	if (done)
-		goto fail;
-	if (!first_url && !net->offline && !ocsp_unknown)
-		nd_rev_fail(&first_err, ND_ERR_NOT_FOUND, "%s", _("the certificate names no OCSP responder and no CRL"));
-unknown:
-	r = first_err;
+	return false;
+}
+
+/* No answer: status unknown, and why (the first failure, or a reason for
+ * the whole). */
+static void
+set_unknown(json_object *out, const struct first_fail *ff, bool ocsp_unknown, bool offline)
+{
+	struct nd_rev r = ff->err;
+
 	r.status = ND_REV_UNKNOWN;
-	set_final(out, first_method, first_url, &r, false);
-	if (ocsp_unknown && !first_url)
+	set_final(out, ff->method, ff->url, &r, false);
+	if (ocsp_unknown && !ff->url)
 		json_object_object_add(out, "error", json_object_new_string("ocsp_unknown"));
-	else if (net->offline && !first_url && issuer)
+	else if (offline && !ff->url)
 		json_object_object_add(out, "error", json_object_new_string("offline"));
 	else
-		json_object_object_add(out, "error", json_object_new_string(rev_error_name(&first_err)));
-	json_object_object_add(out, "detail", json_object_new_string(first_err.err));
-fail:
+		json_object_object_add(out, "error", json_object_new_string(rev_error_name(&ff->err)));
+	json_object_object_add(out, "detail", json_object_new_string(ff->err.err));
+}
+
+json_object *
+nd_x509_revocation(X509 *leaf, X509 *issuer, X509_STORE *st, STACK_OF(X509) *chain,
+                   const json_object *leaf_facts, struct nd_net *net, const char *cache_dir)
+{
+	json_object *out = json_object_new_object(), *attempts = json_object_new_array();
+	json_object *ocsp = nd_jarr(leaf_facts, "ocsp_urls"), *crls = nd_jarr(leaf_facts, "crl_urls");
+	struct first_fail ff = { .url = NULL, .method = NULL };
+	bool done = false, ocsp_unknown = false;
+
+	nd_rev_init(&ff.err);
+	json_object_object_add(out, "offline", json_object_new_boolean(net->offline));
+	if (!issuer)
+		nd_rev_fail(&ff.err, ND_ERR_NOT_FOUND, "%s", _("the issuer's certificate is not known"));
+	else
+		done = by_ocsp(out, attempts, ocsp, leaf, issuer, st, chain, net, &ff, &ocsp_unknown) ||
+		    by_crl(out, attempts, crls, leaf, issuer, net, cache_dir, &ff);
+	if (!done) {
+		if (issuer && !ff.url && !net->offline && !ocsp_unknown)
+			nd_rev_fail(&ff.err, ND_ERR_NOT_FOUND, "%s", _("the certificate names no OCSP responder and no CRL"));
+		set_unknown(out, &ff, ocsp_unknown, net->offline && issuer);
+	}
 	json_object_object_add(out, "attempts", attempts);
 	return out;
 }
