@@ -1211,14 +1211,11 @@ fail:
 	return ok;
 }
 
-void
-nd_crl_stream_finish(struct nd_crl_stream *s, struct nd_rev *res)
+/* A CRL read whole ends after the PEM END line (if PEM), with no unit cut
+ * short, where the outer SEQUENCE ends. */
+static void
+check_end(struct nd_crl_stream *s)
 {
-	time_t ahead = s->now + ND_X509_SKEW_S;
-	bool partial;
-
-	nd_rev_init(res);
-	ERR_clear_error();
 	if (!s->stop && s->pem != PEM_NO && s->pem != PEM_AFTER)
 		not_crl(s);   /* no END line: cut short */
 	if (!s->stop && s->acc_len)
@@ -1228,6 +1225,90 @@ nd_crl_stream_finish(struct nd_crl_stream *s, struct nd_rev *res)
 		if (s->st != S_END || s->off != s->outer_end || s->fed == 0)
 			not_crl(s);
 	}
+}
+
+/* The signature, when it is checked: the two algorithms the same, the
+ * digest of the bytes passed verified. Returns false with res set. */
+static bool
+signature_ok(struct nd_crl_stream *s, struct nd_rev *res)
+{
+	int v = 0;
+	char why[160];
+
+	if (!s->check_sig)
+		return true;
+	if (!s->sig_why[0] && X509_ALGOR_cmp(s->alg, s->outer_alg) != 0)
+		snprintf(s->sig_why, sizeof s->sig_why, "%s", "the two signature algorithms differ");
+	if (!s->sig_why[0] && s->md_ready)
+		v = EVP_DigestVerifyFinal(s->md, s->sig, s->sig_len);
+	if (v != 1) {
+		nd_err_from_openssl(why, sizeof why);
+		nd_rev_fail(res, ND_ERR_CRYPTO, _("the CRL's signature does not verify (%s)"),
+		    s->sig_why[0] ? s->sig_why : why[0] ? why : "-");
+		return false;
+	}
+	res->sig_checked = true;
+	return true;
+}
+
+/* Issued not in the future (beyond the clock skew allowed), next update
+ * not yet due. Returns false with res set. */
+static bool
+dates_ok(struct nd_crl_stream *s, struct nd_rev *res)
+{
+	time_t ahead = s->now + ND_X509_SKEW_S;
+
+	nd_x509_time_str(s->this_upd, res->this_update, sizeof res->this_update);
+	nd_x509_time_str(s->next_upd, res->next_update, sizeof res->next_update);
+	if (!s->this_upd || X509_cmp_time(s->this_upd, &ahead) > 0) {
+		nd_rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the CRL is dated in the future (check the clock)"));
+		return false;
+	}
+	if (!s->next_upd || X509_cmp_time(s->next_upd, &s->now) < 0) {
+		nd_rev_fail(res, ND_ERR_PROTOCOL, _("the CRL is out of date (next update was due %s)"),
+		    res->next_update[0] ? res->next_update : "-");
+		return false;
+	}
+	return true;
+}
+
+/* The leaf's status by the entries: revoked, or good when the CRL can say
+ * so. Returns false with res saying why not (partial: crl_covers set it). */
+static bool
+leaf_status(const struct nd_crl_stream *s, struct nd_rev *res, bool partial)
+{
+	if (s->ent_error) {
+		nd_rev_unusable(res, s->ent_error, "%s", s->ent_err);
+		return false;
+	}
+	if (s->found) {
+		res->status = ND_REV_REVOKED;
+		snprintf(res->date, sizeof res->date, "%s", s->date);
+		res->reason = s->reason;
+		return true;
+	}
+	if (partial)
+		return false;
+	if (s->removes) {
+		/* removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1): a
+		 * complete CRL with it is not built the way we read it, and its
+		 * silence about a certificate proves nothing */
+		nd_rev_unusable(res, "crl_unusable", "%s", _("the CRL lists entries as removeFromCRL, which only a "
+		    "delta CRL may do"));
+		return false;
+	}
+	res->status = ND_REV_GOOD;
+	return true;
+}
+
+void
+nd_crl_stream_finish(struct nd_crl_stream *s, struct nd_rev *res)
+{
+	bool partial;
+
+	nd_rev_init(res);
+	ERR_clear_error();
+	check_end(s);
 	if (s->stop) {
 		nd_rev_fail(res, s->code, "%s", s->err);
 		res->error = s->error;
@@ -1237,54 +1318,10 @@ nd_crl_stream_finish(struct nd_crl_stream *s, struct nd_rev *res)
 		nd_rev_fail(res, ND_ERR_CRYPTO, "%s", _("the CRL is from another issuer"));
 		goto fail;
 	}
-	if (s->check_sig) {
-		int v = 0;
-		if (!s->sig_why[0] && X509_ALGOR_cmp(s->alg, s->outer_alg) != 0)
-			snprintf(s->sig_why, sizeof s->sig_why, "%s", "the two signature algorithms differ");
-		if (!s->sig_why[0] && s->md_ready)
-			v = EVP_DigestVerifyFinal(s->md, s->sig, s->sig_len);
-		if (v != 1) {
-			char why[160];
-			nd_err_from_openssl(why, sizeof why);
-			nd_rev_fail(res, ND_ERR_CRYPTO, _("the CRL's signature does not verify (%s)"),
-			    s->sig_why[0] ? s->sig_why : why[0] ? why : "-");
-			goto fail;
-		}
-		res->sig_checked = true;
-	}
-	nd_x509_time_str(s->this_upd, res->this_update, sizeof res->this_update);
-	nd_x509_time_str(s->next_upd, res->next_update, sizeof res->next_update);
-	if (!s->this_upd || X509_cmp_time(s->this_upd, &ahead) > 0) {
-		nd_rev_fail(res, ND_ERR_PROTOCOL, "%s", _("the CRL is dated in the future (check the clock)"));
+	if (!signature_ok(s, res) || !dates_ok(s, res))
 		goto fail;
-	}
-	if (!s->next_upd || X509_cmp_time(s->next_upd, &s->now) < 0) {
-		nd_rev_fail(res, ND_ERR_PROTOCOL, _("the CRL is out of date (next update was due %s)"),
-		    res->next_update[0] ? res->next_update : "-");
+	if (!s->leaf || !crl_covers(s, res, &partial) || !leaf_status(s, res, partial))
 		goto fail;
-	}
-	if (!s->leaf || !crl_covers(s, res, &partial))
-		goto fail;
-	if (s->ent_error) {
-		nd_rev_unusable(res, s->ent_error, "%s", s->ent_err);
-		goto fail;
-	}
-	if (s->found) {
-		res->status = ND_REV_REVOKED;
-		snprintf(res->date, sizeof res->date, "%s", s->date);
-		res->reason = s->reason;
-	} else if (partial) {
-		/* res already says why */
-		goto fail;
-	} else if (s->removes) {
-		/* removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1): a
-		 * complete CRL with it is not built the way we read it, and its
-		 * silence about a certificate proves nothing */
-		nd_rev_unusable(res, "crl_unusable", "%s", _("the CRL lists entries as removeFromCRL, which only a "
-		    "delta CRL may do"));
-		goto fail;
-	} else
-		res->status = ND_REV_GOOD;
 	res->code = ND_OK;
 	res->error = NULL;
 	res->err[0] = '\0';
