@@ -612,7 +612,11 @@ nd_cmd_bundle(struct nd_opts *o)
 	/* tar writes tmp by its name; fd, the same file, makes it durable */
 	if ((why = pack(&b, o, tmp)))
 		goto fail;
-	if (fsync(fd) != 0 || close(fd) != 0) {
+	if (fsync(fd) != 0) {
+		err = errno;
+		goto fail;   /* fd is closed below */
+	}
+	if (close(fd) != 0) {
 		err = errno;
 		fd = -1;
 		goto fail;
