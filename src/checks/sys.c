@@ -390,8 +390,10 @@ eval_java(const struct nd_report *rep, struct nd_result *r)
 		    "sudo apt install default-jre"));
 		return;
 	}
+	/* info, as the rest of sys.java: whether a Java signer is what this
+	 * person uses is not known here, and DYS signs without Java too */
 	if (je && me && nd_jint(je, "bits", 0) != nd_jint(me, "bits", 0)) {
-		nd_result_set(r, ND_WARN, _("Java at %s is %lld-bit %s, but the AKIS library %s is %lld-bit %s: "
+		nd_result_set(r, ND_INFO, _("Java at %s is %lld-bit %s, but the AKIS library %s is %lld-bit %s: "
 		    "a Java program cannot load it"),
 		    jp ? nd_jstr(jp, "path") : nd_jstr(json_object_array_get_idx(inst, 0), "path"),
 		    (long long)nd_jint(je, "bits", 0), nd_jstr(je, "machine") ? nd_jstr(je, "machine") : "?",
