@@ -64,6 +64,83 @@ nd_sys_parse_java_version_n(const void *p, size_t n)
 	return o;
 }
 
+/* The JVM's `release` file (KEY="VALUE" lines, shipped by every OpenJDK
+ * since 9 and by most 8 builds): JAVA_VERSION, IMPLEMENTOR,
+ * JAVA_RUNTIME_VERSION. NULL when it does not name a version. */
+json_object *
+nd_sys_parse_java_release_n(const void *p, size_t n)
+{
+	const uint8_t *z = p && n ? memchr(p, '\0', n) : NULL;
+	json_object *o = json_object_new_object();
+	char line[ND_JAVA_MAX_LINE + 1];
+	struct nd_cur c;
+
+	nd_cur_init(&c, p, z ? (size_t)(z - (const uint8_t *)p) : n);
+	while (nd_cur_left(&c)) {
+		const uint8_t *nl = memchr(c.p, '\n', nd_cur_left(&c)), *v;
+		size_t len = nl ? (size_t)(nl - c.p) : nd_cur_left(&c), m = len < ND_JAVA_MAX_LINE ? len : ND_JAVA_MAX_LINE;
+		static const struct { const char *key, *field; } keys[] = {
+			{ "JAVA_VERSION=\"", "version" }, { "IMPLEMENTOR=\"", "implementor" },
+			{ "JAVA_RUNTIME_VERSION=\"", "runtime_version" },
+		};
+		char *e;
+
+		nd_cur_view(&c, &v, len);
+		if (nl)
+			nd_cur_take(&c, NULL, 1);
+		memcpy(line, v, m);
+		line[m] = '\0';
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+			size_t kl = strlen(keys[k].key);
+			if (strncmp(line, keys[k].key, kl) == 0 && (e = strchr(line + kl, '"')) && e > line + kl &&
+			    !nd_jstr(o, keys[k].field)) {
+				*e = '\0';
+				nd_jset_str(o, keys[k].field, line + kl);
+			}
+		}
+	}
+	if (!nd_jstr(o, "version")) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/* The version from the JVM's release file, next to bin/ (JAVA_HOME) or one
+ * above it (a JDK 8 jre/bin/java): starting a JVM to ask costs as much CPU
+ * as all of the rest of a check, on every run. Shaped like
+ * nd_sys_parse_java_version_n's answer. */
+static json_object *
+release_facts(const char *real)
+{
+	static const char *const rel[] = { "/../release", "/../../release" };
+	char *dir = nd_xstrdup(real), *slash = strrchr(dir, '/'), *t = NULL;
+	json_object *r = NULL, *v = NULL;
+
+	if (slash)
+		*slash = '\0';   /* .../bin */
+	for (size_t i = 0; slash && !r && i < sizeof rel / sizeof rel[0]; i++) {
+		char *path = nd_asprintf("%s%s", dir, rel[i]);
+		if ((t = nd_read_file(path, 64u << 10, NULL)) != NULL)
+			r = nd_sys_parse_java_release_n(t, strlen(t));
+		free(t);
+		free(path);
+	}
+	if (r) {
+		const char *impl = nd_jstr(r, "implementor"), *rv = nd_jstr(r, "runtime_version");
+		char *runtime = rv ? nd_asprintf("%s%sbuild %s", impl ? impl : "", impl ? ", " : "", rv) : NULL;
+
+		v = json_object_new_object();
+		nd_jset_str(v, "version", nd_jstr(r, "version"));
+		nd_jset_str(v, "vendor", impl);
+		nd_jset_str(v, "runtime", runtime);
+		free(runtime);
+	}
+	json_object_put(r);
+	free(dir);
+	return v;
+}
+
 static json_object *
 runtime_facts(const struct nd_report *rep, const char *path)
 {
@@ -71,13 +148,20 @@ runtime_facts(const struct nd_report *rep, const char *path)
 	const char *argv[] = { path, "-version", NULL };
 	struct nd_run_result rr = { 0 };
 	char real[PATH_MAX];
+	bool resolved;
 
 	nd_jset_str(o, "path", path);
 	/* /usr/bin/java -> /etc/alternatives/java -> the JVM's own binary */
-	nd_jset_str(o, "real_path", realpath(path, real) ? real : NULL);
-	json_object_object_add(o, "elf", nd_p11_elf_facts(realpath(path, real) ? real : path));
-	if (nd_run(argv, rep->opts->timeout_s * 1000, true, 64u << 10, &rr) == ND_OK && rr.out)
-		v = nd_sys_parse_java_version_n(rr.out, rr.out_len);
+	resolved = realpath(path, real) != NULL;
+	nd_jset_str(o, "real_path", resolved ? real : NULL);
+	json_object_object_add(o, "elf", nd_p11_elf_facts(resolved ? real : path));
+	if (resolved && (v = release_facts(real)) != NULL) {
+		nd_jset_str(o, "version_from", "release");
+	} else {
+		if (nd_run(argv, rep->opts->timeout_s * 1000, true, 64u << 10, &rr) == ND_OK && rr.out)
+			v = nd_sys_parse_java_version_n(rr.out, rr.out_len);
+		nd_jset_str(o, "version_from", "java -version");
+	}
 	json_object_object_add(o, "ran", json_object_new_boolean(rr.out != NULL));
 	json_object_object_add(o, "timed_out", json_object_new_boolean(rr.timed_out));
 	nd_jset_str(o, "version", v ? nd_jstr(v, "version") : NULL);

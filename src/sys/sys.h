@@ -58,6 +58,9 @@ json_object *nd_sys_browser_facts(void);
 /* Java (java.c): `java -version`'s banner -> {"version", "vendor",
  * "runtime", "vm", "vm_bits"}, NULL when there is no version line. */
 json_object *nd_sys_parse_java_version_n(const void *p, size_t n);
+/* A JVM's `release` file: {version, implementor, runtime_version}, or NULL
+ * when it names no JAVA_VERSION. */
+json_object *nd_sys_parse_java_release_n(const void *p, size_t n);
 /* inventory.system.java: {"on_path": {"path", "real_path", "elf": {"bits",
  * "machine"}, "ran", "timed_out", "version", "vendor", "runtime", "vm",
  * "vm_bits"} or null, "installed": [{"path", "elf"}] (NESDOCTOR_JVM_DIR,

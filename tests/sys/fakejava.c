@@ -8,6 +8,12 @@
 int
 main(int argc, char **argv)
 {
+#ifdef MARK
+	/* built with -DMARK=\"FILE\": leave a mark that it was started */
+	FILE *f = fopen(MARK, "w");
+	if (f)
+		fclose(f);
+#endif
 	if (argc > 1 && strcmp(argv[1], "-version") == 0) {
 		fputs("openjdk version \"17.0.9\" 2023-10-17\n"
 		    "OpenJDK Runtime Environment (build 17.0.9+9-Debian-1deb12u1)\n"

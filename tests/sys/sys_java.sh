@@ -22,6 +22,20 @@ if "$CC" -m32 -o "$W/bin/java32" "$ND_SRC/tests/sys/fakejava.c" 2>/dev/null; the
 else
 	echo "# skip: no 32-bit toolchain"
 fi
+# a JVM with its release file (as every OpenJDK ships): the version is read
+# from there and the JVM is not started (a JVM's start costs as much CPU as a
+# whole check); the fake writes a mark when run
+mkdir -p "$W/jvm/jdk-21/bin" "$W/relbin"
+"$CC" -DMARK="\"$W/ran\"" -o "$W/jvm/jdk-21/bin/java" "$ND_SRC/tests/sys/fakejava.c"
+printf 'IMPLEMENTOR="Eclipse Adoptium"\nJAVA_RUNTIME_VERSION="21.0.5+11-LTS"\nJAVA_VERSION="21.0.5"\nOS_ARCH="x86_64"\n' > "$W/jvm/jdk-21/release"
+ln -s "$W/jvm/jdk-21/bin/java" "$W/relbin/java"
+rm -f "$W/ran"
+nd release "$W/relbin"
+check release "$(st sys.java info) and $(msg sys.java 'Java 21.0.5 .Eclipse Adoptium, build 21.0.5.11-LTS. at .*/relbin/java, 64-bit') and .inventory.system.java.on_path.version_from == \"release\"" "version from the JVM's release file"
+if [ ! -e "$W/ran" ]; then pass=$((pass + 1)); echo "ok - release: the JVM was not started"
+else fail=$((fail + 1)); echo "FAIL - release: the JVM was started although its release file names the version"; fi
+rm -rf "$W/jvm/jdk-21" "$W/relbin"
+
 # the text report's sys lines, in both languages
 env PATH="$W/bin" NESDOCTOR_JVM_DIR="$W/jvm" "$ND_BIN" --lang en --no-color --timeout 3 > "$W/fake.txt" 2>&1
 if grep -q "Java 17.0.9 (.*/bin/java): on PATH, 64-bit x86-64" "$W/fake.txt"; then pass=$((pass + 1)); echo "ok - text: the Java line"
