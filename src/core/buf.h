@@ -33,6 +33,14 @@ bool nd_cur_u32le(struct nd_cur *c, uint32_t *v);
 bool nd_cur_take(struct nd_cur *c, void *out, size_t n);
 /* Point at the next n bytes without copying, and advance past them. */
 bool nd_cur_view(struct nd_cur *c, const uint8_t **view, size_t n);
+/* A cursor over text: n bytes at p, or fewer when a NUL comes first (the
+ * text ends there, as it would for a C string). */
+void nd_cur_init_text(struct nd_cur *c, const void *p, size_t n);
+/* The next line (up to '\n', which is consumed) copied into out as a C
+ * string, cut at outsz - 1 bytes (the rest of a long line is skipped), a
+ * trailing '\r' dropped when strip_cr; false when nothing is left. A NUL
+ * inside the line ends the C string there. */
+bool nd_cur_line(struct nd_cur *c, char *out, size_t outsz, bool strip_cr);
 static inline bool nd_cur_ok(const struct nd_cur *c) { return !c->err; }
 static inline size_t nd_cur_left(const struct nd_cur *c) { return c->len; }
 

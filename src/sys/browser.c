@@ -18,37 +18,6 @@
 #define ND_BROWSER_MAX_LINE 4096
 #define ND_BROWSER_MAX_ITEMS 64
 
-/* The next line of the text, as a C string cut at outsz - 1 bytes, without
- * its '\r'; false at the end. The text ends at its first NUL. */
-static bool
-next_line(struct nd_cur *c, char *out, size_t outsz)
-{
-	const uint8_t *nl, *v;
-	size_t len, k;
-
-	if (!nd_cur_left(c))
-		return false;
-	nl = memchr(c->p, '\n', nd_cur_left(c));
-	len = nl ? (size_t)(nl - c->p) : nd_cur_left(c);
-	nd_cur_view(c, &v, len);
-	if (nl)
-		nd_cur_take(c, NULL, 1);
-	k = len < outsz - 1 ? len : outsz - 1;
-	memcpy(out, v, k);
-	out[k] = '\0';
-	if (k && out[k - 1] == '\r')
-		out[k - 1] = '\0';
-	return true;
-}
-
-static void
-text_cur(struct nd_cur *c, const void *p, size_t n)
-{
-	const uint8_t *z = p && n ? memchr(p, '\0', n) : NULL;
-
-	nd_cur_init(c, p, z ? (size_t)(z - (const uint8_t *)p) : n);
-}
-
 json_object *
 nd_sys_parse_profiles_ini_n(const void *p, size_t n)
 {
@@ -56,8 +25,8 @@ nd_sys_parse_profiles_ini_n(const void *p, size_t n)
 	char *line = nd_xcalloc(ND_BROWSER_MAX_LINE + 1, 1);
 	struct nd_cur c;
 
-	text_cur(&c, p, n);
-	while (next_line(&c, line, ND_BROWSER_MAX_LINE + 1)) {
+	nd_cur_init_text(&c, p, n);
+	while (nd_cur_line(&c, line, ND_BROWSER_MAX_LINE + 1, true)) {
 		char *eq;
 		if (line[0] == '[') {
 			cur = NULL;
@@ -97,9 +66,9 @@ nd_sys_parse_pkcs11_txt_n(const void *p, size_t n)
 	char *line = nd_xcalloc(ND_BROWSER_MAX_LINE + 1, 1);
 	struct nd_cur c;
 
-	text_cur(&c, p, n);
+	nd_cur_init_text(&c, p, n);
 	/* blocks of key=value lines, a blank line between modules */
-	while (next_line(&c, line, ND_BROWSER_MAX_LINE + 1)) {
+	while (nd_cur_line(&c, line, ND_BROWSER_MAX_LINE + 1, true)) {
 		char *eq = strchr(line, '=');
 		if (!*line) {
 			cur = NULL;

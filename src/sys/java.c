@@ -22,13 +22,12 @@
 json_object *
 nd_sys_parse_java_version_n(const void *p, size_t n)
 {
-	const uint8_t *z = p && n ? memchr(p, '\0', n) : NULL;
 	json_object *o = json_object_new_object();
 	char line[ND_JAVA_MAX_LINE + 1];
 	struct nd_cur c;
 	int k = 0;
 
-	nd_cur_init(&c, p, z ? (size_t)(z - (const uint8_t *)p) : n);
+	nd_cur_init_text(&c, p, n);
 	while (nd_cur_left(&c) && k < 8) {
 		const uint8_t *nl = memchr(c.p, '\n', nd_cur_left(&c)), *v;
 		size_t len = nl ? (size_t)(nl - c.p) : nd_cur_left(&c), m = len < ND_JAVA_MAX_LINE ? len : ND_JAVA_MAX_LINE;
@@ -70,12 +69,11 @@ nd_sys_parse_java_version_n(const void *p, size_t n)
 json_object *
 nd_sys_parse_java_release_n(const void *p, size_t n)
 {
-	const uint8_t *z = p && n ? memchr(p, '\0', n) : NULL;
 	json_object *o = json_object_new_object();
 	char line[ND_JAVA_MAX_LINE + 1];
 	struct nd_cur c;
 
-	nd_cur_init(&c, p, z ? (size_t)(z - (const uint8_t *)p) : n);
+	nd_cur_init_text(&c, p, n);
 	while (nd_cur_left(&c)) {
 		const uint8_t *nl = memchr(c.p, '\n', nd_cur_left(&c)), *v;
 		size_t len = nl ? (size_t)(nl - c.p) : nd_cur_left(&c), m = len < ND_JAVA_MAX_LINE ? len : ND_JAVA_MAX_LINE;

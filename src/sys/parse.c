@@ -12,15 +12,6 @@
 #include "core/util.h"
 #include "sys/sys.h"
 
-/* A cursor over the text in [p, p+n), up to its first NUL. */
-static void
-text_cur(struct nd_cur *c, const void *p, size_t n)
-{
-	const uint8_t *z = p && n ? memchr(p, '\0', n) : NULL;
-
-	nd_cur_init(c, p, z ? (size_t)(z - (const uint8_t *)p) : n);
-}
-
 /* The next line (without its '\n'); false at the end of the text. */
 static bool
 next_line(struct nd_cur *c, const uint8_t **line, size_t *len)
@@ -150,7 +141,7 @@ nd_sys_parse_os_release_n(const void *p, size_t n)
 
 	for (size_t k = 0; k < sizeof os_keys / sizeof os_keys[0]; k++)
 		json_object_object_add(o, os_keys[k].json, NULL);
-	text_cur(&c, p, n);
+	nd_cur_init_text(&c, p, n);
 	while (next_line(&c, &l, &len))
 		os_line(o, l, len);
 	id = nd_jstr(o, "id");
@@ -178,7 +169,7 @@ nd_sys_parse_pcscd_version_n(const void *p, size_t n, char *ver, size_t versz)
 	struct nd_cur c;
 	size_t k = 0;
 
-	text_cur(&c, p, n);
+	nd_cur_init_text(&c, p, n);
 	if (!versz || !skip_past(&c, "version "))
 		return false;
 	v = c.p;
@@ -205,7 +196,7 @@ nd_sys_parse_status_uid_n(const void *p, size_t n)
 	struct nd_cur c;
 	long real, eff;
 
-	text_cur(&c, p, n);
+	nd_cur_init_text(&c, p, n);
 	/* the real uid, then the effective one (Uid: real eff saved fs) */
 	if (!skip_past(&c, "\nUid:") || !cur_long(&c, &real))
 		return -1;
@@ -232,7 +223,7 @@ nd_sys_parse_scdaemon_conf_n(const void *p, size_t n, bool *pcsc_shared, bool *d
 	size_t len, w;
 
 	*pcsc_shared = *disable_ccid = false;
-	text_cur(&c, p, n);
+	nd_cur_init_text(&c, p, n);
 	while (next_line(&c, &l, &len)) {
 		/* an option is the first word of its line ("# x" is a comment) */
 		while (len && isspace(*l)) {
@@ -265,7 +256,7 @@ nd_sys_parse_cgroup_n(const void *p, size_t n)
 	for (size_t i = 0; p && i < sizeof rt / sizeof rt[0]; i++) {
 		struct nd_cur c;
 
-		text_cur(&c, p, n);
+		nd_cur_init_text(&c, p, n);
 		if (skip_past(&c, rt[i].needle))
 			return rt[i].name;
 	}
@@ -285,8 +276,8 @@ nd_sys_version_cmp(const char *a, const char *b)
 
 	if (!a || !b)
 		return a ? 1 : b ? -1 : 0;
-	text_cur(&ca, a, strlen(a));
-	text_cur(&cb, b, strlen(b));
+	nd_cur_init_text(&ca, a, strlen(a));
+	nd_cur_init_text(&cb, b, strlen(b));
 	while (nd_cur_left(&ca) || nd_cur_left(&cb)) {
 		long x = 0, y = 0;
 		bool na = cur_long(&ca, &x), nb = cur_long(&cb, &y);

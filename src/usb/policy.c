@@ -23,36 +23,6 @@
 #define ND_POLICY_MAX_RULES 512
 #define ND_POLICY_MAX_FILES 256
 
-/* The next line of the text in c, copied as a C string (cut at
- * ND_POLICY_MAX_LINE); false at the end. */
-static bool
-next_line(struct nd_cur *c, char *out, size_t outsz)
-{
-	const uint8_t *nl, *v;
-	size_t len, k;
-
-	if (!nd_cur_left(c))
-		return false;
-	nl = memchr(c->p, '\n', nd_cur_left(c));
-	len = nl ? (size_t)(nl - c->p) : nd_cur_left(c);
-	nd_cur_view(c, &v, len);
-	if (nl)
-		nd_cur_take(c, NULL, 1);
-	k = len < outsz - 1 ? len : outsz - 1;
-	memcpy(out, v, k);
-	out[k] = '\0';
-	/* a NUL inside the line ends it, as it would for udev */
-	return true;
-}
-
-static void
-text_cur(struct nd_cur *c, const void *p, size_t n)
-{
-	const uint8_t *z = p && n ? memchr(p, '\0', n) : NULL;
-
-	nd_cur_init(c, p, z ? (size_t)(z - (const uint8_t *)p) : n);
-}
-
 static char *
 skip_blank(char *s)
 {
@@ -164,8 +134,8 @@ nd_usb_parse_udev_rules_n(const void *p, size_t n)
 	char *line = nd_xcalloc(ND_POLICY_MAX_LINE + 1, 1), *copy = nd_xcalloc(ND_POLICY_MAX_LINE + 1, 1);
 	long lineno = 0;
 
-	text_cur(&c, p, n);
-	while (next_line(&c, line, ND_POLICY_MAX_LINE + 1) && json_object_array_length(arr) < ND_POLICY_MAX_RULES) {
+	nd_cur_init_text(&c, p, n);
+	while (nd_cur_line(&c, line, ND_POLICY_MAX_LINE + 1, false) && json_object_array_length(arr) < ND_POLICY_MAX_RULES) {
 		json_object *r;
 		size_t k;
 
@@ -296,8 +266,8 @@ nd_usb_parse_usbguard_rules_n(const void *p, size_t n)
 	char *line = nd_xcalloc(ND_POLICY_MAX_LINE + 1, 1), *copy = nd_xcalloc(ND_POLICY_MAX_LINE + 1, 1);
 	long lineno = 0;
 
-	text_cur(&c, p, n);
-	while (next_line(&c, line, ND_POLICY_MAX_LINE + 1) && json_object_array_length(arr) < ND_POLICY_MAX_RULES) {
+	nd_cur_init_text(&c, p, n);
+	while (nd_cur_line(&c, line, ND_POLICY_MAX_LINE + 1, false) && json_object_array_length(arr) < ND_POLICY_MAX_RULES) {
 		json_object *r;
 		size_t k;
 

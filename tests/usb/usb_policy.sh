@@ -51,6 +51,8 @@ block id 072f:* name "ACR39U ICC Reader"
 R
 cp /bin/sleep "$W/usbguard-daemon"
 "$W/usbguard-daemon" 60 & ugpid=$!
+# the child is "bash" until it has exec'd: wait for its name (a race under load)
+for _ in $(seq 100); do [ "$(cat /proc/$ugpid/comm 2>/dev/null)" = usbguard-daemon ] && break; sleep 0.02; done
 nd guard blocked "$W/empty" NESDOCTOR_USBGUARD_RULES="$W/ug/rules.conf"
 check guard "$(st usb.policy fail) and $(msg usb.policy 'USBGuard.s rule .*rules.conf:2 blocks it: block id 072f:.{1} name')" "USBGuard's rule is named"
 check guard '.inventory.usb_policy.usbguard.daemon_running == true and ([.inventory.usb_policy.usbguard.rules[].target] == ["allow", "block"]) and .inventory.usb_policy.usbguard.rules[1].id == ["072f:*"]' "USBGuard's rules in the inventory"
