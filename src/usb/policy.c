@@ -126,8 +126,10 @@ fail:
 	return o;
 }
 
-json_object *
-nd_usb_parse_udev_rules_n(const void *p, size_t n)
+/* The rules of a file, one per line that parse_line takes, each with the
+ * line as written ("rule", trimmed): udev's and USBGuard's alike. */
+static json_object *
+parse_rules(const void *p, size_t n, json_object *(*parse_line)(char *line, long lineno))
 {
 	json_object *arr = json_object_new_array();
 	struct nd_cur c;
@@ -141,7 +143,7 @@ nd_usb_parse_udev_rules_n(const void *p, size_t n)
 
 		lineno++;
 		memcpy(copy, line, ND_POLICY_MAX_LINE + 1);
-		if (!(r = udev_line(line, lineno)))
+		if (!(r = parse_line(line, lineno)))
 			continue;
 		k = strlen(copy);
 		while (k && (copy[k - 1] == '\r' || copy[k - 1] == ' '))
@@ -152,6 +154,12 @@ nd_usb_parse_udev_rules_n(const void *p, size_t n)
 	free(line);
 	free(copy);
 	return arr;
+}
+
+json_object *
+nd_usb_parse_udev_rules_n(const void *p, size_t n)
+{
+	return parse_rules(p, n, udev_line);
 }
 
 #define ND_UG_MAX_TOKENS 128
@@ -195,7 +203,7 @@ ug_tokens(const char *p, char *tok[], bool quoted[], size_t max)
  * values }]... -> {"line", "target", "id": [], "name": [], "serial": [],
  * "with_interface": [], "rule"}. */
 static json_object *
-usbguard_line(const char *l, long lineno)
+usbguard_line(char *l, long lineno)
 {
 	static const char *const keys[] = { "id", "name", "serial", "with-interface" };
 	char *tok[ND_UG_MAX_TOKENS];
@@ -261,29 +269,7 @@ fail:
 json_object *
 nd_usb_parse_usbguard_rules_n(const void *p, size_t n)
 {
-	json_object *arr = json_object_new_array();
-	struct nd_cur c;
-	char *line = nd_xcalloc(ND_POLICY_MAX_LINE + 1, 1), *copy = nd_xcalloc(ND_POLICY_MAX_LINE + 1, 1);
-	long lineno = 0;
-
-	nd_cur_init_text(&c, p, n);
-	while (nd_cur_line(&c, line, ND_POLICY_MAX_LINE + 1, false) && json_object_array_length(arr) < ND_POLICY_MAX_RULES) {
-		json_object *r;
-		size_t k;
-
-		lineno++;
-		memcpy(copy, line, ND_POLICY_MAX_LINE + 1);
-		if (!(r = usbguard_line(line, lineno)))
-			continue;
-		k = strlen(copy);
-		while (k && (copy[k - 1] == '\r' || copy[k - 1] == ' '))
-			copy[--k] = '\0';
-		nd_jset_str(r, "rule", skip_blank(copy));
-		json_object_array_add(arr, r);
-	}
-	free(line);
-	free(copy);
-	return arr;
+	return parse_rules(p, n, usbguard_line);
 }
 
 /* ImplicitPolicyTarget= of usbguard-daemon.conf ("block" when unset). */
