@@ -73,3 +73,10 @@ ndt_has(const char *s, const char *part)
 	if (!s || !strstr(s, part))
 		fail_msg("\"%s\" does not contain \"%s\"", s ? s : "(null)", part);
 }
+
+void
+ndt_remedy_has(const struct nd_result *r, const char *part)
+{
+	if (!r->remedy || !strstr(r->remedy, part))
+		fail_msg("%s: remedy \"%s\" lacks \"%s\"", r->def->id, r->remedy ? r->remedy : "(none)", part);
+}

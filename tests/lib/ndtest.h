@@ -33,5 +33,18 @@ const struct nd_result *ndt_expect(const struct nd_report *rep, const char *id, 
 
 /* s holds part (s NULL fails). */
 void ndt_has(const char *s, const char *part);
+/* r's remedy holds part (no remedy fails). */
+void ndt_remedy_has(const struct nd_result *r, const char *part);
+
+/* Hand-made inventory parts shared by the usb and sys check tests: one
+ * ACR39U on USB with its driver (the rest from extra), a system whose pcscd
+ * runs under systemd, and a pcscd that answers with no reader. */
+#define NDT_DEV(extra) "{\"id\":\"072f:b100\",\"name\":\"ACS ACR39U\",\"port_path\":\"1-2\"," \
+	"\"node\":\"/dev/bus/usb/001/002\",\"driver\":\"ifd-ccid.bundle\",\"driver_package\":\"libccid\"," \
+	"\"driver_match\":\"id\",\"drivers\":[{\"bundle\":\"ifd-ccid.bundle\"}],\"ccid_interface\":true," \
+	"\"driver_packages\":[\"libccid\",\"libacsccid1\"],\"known\":true" extra "}"
+#define NDT_SYS "\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"running\":true,\"version\":\"2.4.0\"," \
+	"\"user\":\"pcscd\",\"processes\":[{\"pid\":42}]},\"polkit\":{\"pcsc_policy\":true},\"session\":{}}"
+#define NDT_PCSC_OK "\"pcsc\":{\"service\":\"ok\"},\"readers\":[]"
 
 #endif

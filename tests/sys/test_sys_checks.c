@@ -31,21 +31,6 @@ res(const struct nd_report *rep, const char *id, enum nd_status st, const char *
 	return ndt_expect(rep, id, st, msg_part, NULL);
 }
 
-static void
-remedy_has(const struct nd_result *r, const char *part)
-{
-	if (!r->remedy || !strstr(r->remedy, part))
-		fail_msg("%s: remedy \"%s\" lacks \"%s\"", r->def->id, r->remedy ? r->remedy : "(none)", part);
-}
-
-/* One ACR39U on USB with a driver; the rest from the arguments. */
-#define DEV(extra) "{\"id\":\"072f:b100\",\"name\":\"ACS ACR39U\",\"port_path\":\"1-2\"," \
-	"\"node\":\"/dev/bus/usb/001/002\",\"driver\":\"ifd-ccid.bundle\",\"driver_package\":\"libccid\"," \
-	"\"driver_match\":\"id\",\"drivers\":[{\"bundle\":\"ifd-ccid.bundle\"}],\"ccid_interface\":true," \
-	"\"driver_packages\":[\"libccid\",\"libacsccid1\"],\"known\":true" extra "}"
-#define SYS "\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"running\":true,\"version\":\"2.4.0\"," \
-	"\"user\":\"pcscd\",\"processes\":[{\"pid\":42}]},\"polkit\":{\"pcsc_policy\":true},\"session\":{}}"
-#define PCSC_OK "\"pcsc\":{\"service\":\"ok\"},\"readers\":[]"
 
 static void
 sys_pcscd_states(void **state)
@@ -54,16 +39,16 @@ sys_pcscd_states(void **state)
 
 	(void)state;
 	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":false}}}");
-	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "not installed"), "sudo apt install pcscd libccid");
+	ndt_remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "not installed"), "sudo apt install pcscd libccid");
 	res(&rep, "sys.polkit", ND_SKIP, "sys.pcscd");
 	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"version\":\"1.9.9\","
 	    "\"socket_unit\":{\"enabled\":\"masked\",\"active\":\"inactive\"}}}}");
-	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "masked"), "sudo systemctl unmask pcscd.socket pcscd.service");
+	ndt_remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "masked"), "sudo systemctl unmask pcscd.socket pcscd.service");
 	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"version\":\"1.9.9\","
 	    "\"socket_unit\":{\"enabled\":\"disabled\",\"active\":\"inactive\"}}}}");
-	remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "neither running nor started on demand"),
+	ndt_remedy_has(res(&rep, "sys.pcscd", ND_FAIL, "neither running nor started on demand"),
 	    "sudo systemctl enable --now pcscd.socket");
 	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"systemd\":true,\"pcscd\":{\"installed\":true,\"version\":\"1.9.9\","
@@ -87,9 +72,9 @@ sys_polkit_sessions(void **state)
 	const struct nd_result *r;
 
 	(void)state;
-	eval(&rep, "{" SYS ",\"pcsc\":{\"service\":\"refused\"},\"readers\":[]}");
+	eval(&rep, "{" NDT_SYS ",\"pcsc\":{\"service\":\"refused\"},\"readers\":[]}");
 	r = res(&rep, "sys.polkit", ND_FAIL, "pcscd refused this session (polkit)");
-	remedy_has(r, "setup polkit --polkit-group");
+	ndt_remedy_has(r, "setup polkit --polkit-group");
 	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"pcscd\":{\"installed\":true,\"running\":true},\"polkit\":{\"pcsc_policy\":true},"
 	    "\"session\":{\"ssh\":true}},\"pcsc\":{\"service\":\"refused\"},\"readers\":[]}");
@@ -121,7 +106,7 @@ sys_holders_and_sandboxes(void **state)
 	res(&rep, "sys.holders", ND_PASS, "set to share readers");
 	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"holders\":[{\"pid\":99,\"name\":\"scdaemon\"}],\"gnupg\":{\"pcsc_shared\":true}}}");
-	remedy_has(res(&rep, "sys.holders", ND_WARN, "scdaemon (pid 99)"), "disable-ccid");
+	ndt_remedy_has(res(&rep, "sys.holders", ND_WARN, "scdaemon (pid 99)"), "disable-ccid");
 	nd_report_reset(&rep);
 	eval(&rep, "{\"system\":{\"holders\":[],\"processes_partial\":true}}");
 	res(&rep, "sys.holders", ND_PASS, "only your own processes");
@@ -153,7 +138,7 @@ sys_java_architecture(void **state)
 	r = res(&rep, "sys.java", ND_INFO, "32-bit i386");
 	ndt_has(r->message, "64-bit x86_64");
 	ndt_has(r->message, "/usr/lib/libakisp11.so");
-	remedy_has(r, "default-jre");
+	ndt_remedy_has(r, "default-jre");
 	/* never in the verdict's way: whether a Java signer is used is not known */
 	assert_int_not_equal(rep.verdict, ND_WARNING);
 	nd_report_reset(&rep);
