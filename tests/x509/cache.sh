@@ -11,27 +11,10 @@
 # run is bounded by `timeout 10`: a hang fails, it does not stall the suite.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 : "${ND_BIN:?ND_BIN must name the nesdoctor binary}"
-if [ -z "${ND_X509_IN_NS:-}" ]; then
-	u=""
-	[ "$(id -u)" -ne 0 ] && u="-r"
-	export ND_X509_IN_NS=1
-	exec timeout -k 5 170 unshare $u --net --mount --pid --fork --kill-child --mount-proc -- \
-		bash "$0" "$@"
-fi
-ip link set lo up
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/nd-x509c.XXXXXX")
+x509_ns 170 x509c "$@"
 chmod 755 "$W"
-PIDS=""
-pass=0 fail=0
-cleanup() {
-	local p
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-	if [ "$fail" -eq 0 ] || [ -z "${ND_KEEP:-}" ]; then rm -rf "$W"; else echo "kept $W"; fi
-}
-trap cleanup EXIT
 export ASAN_OPTIONS="detect_leaks=1"
 
 HTTP=18181 OCSP=18182 SILENT=18183 GARBAGE=18184

@@ -14,28 +14,11 @@
 # Online parts run in private network, mount and PID namespaces (only "lo").
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 : "${ND_BIN:?ND_BIN must name the nesdoctor binary}"
 : "${ND_SRC:?}"
-if [ -z "${ND_X509_IN_NS:-}" ]; then
-	u=""
-	[ "$(id -u)" -ne 0 ] && u="-r"
-	export ND_X509_IN_NS=1
-	exec timeout -k 5 150 unshare $u --net --mount --pid --fork --kill-child --mount-proc -- \
-		bash "$0" "$@"
-fi
-ip link set lo up
+x509_ns 150 kamusm "$@"
 unset NESDOCTOR_DATADIR http_proxy https_proxy no_proxy
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/nd-kamusm.XXXXXX")
-PIDS=""
-pass=0 fail=0
-cleanup() {
-	local p
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-	if [ "$fail" -eq 0 ] || [ -z "${ND_KEEP:-}" ]; then rm -rf "$W"; else echo "kept $W"; fi
-}
-trap cleanup EXIT
 
 HTTP=18181
 K=$ND_SRC/data/kamusm

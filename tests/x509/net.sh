@@ -9,28 +9,10 @@
 # bind mount, every server dies with the script. Bounded by `timeout`.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 : "${ND_BIN:?ND_BIN must name the nesdoctor binary}"
-if [ -z "${ND_X509_IN_NS:-}" ]; then
-	u=""
-	[ "$(id -u)" -ne 0 ] && u="-r"
-	export ND_X509_IN_NS=1
-	exec timeout -k 5 150 unshare $u --net --mount --pid --fork --kill-child --mount-proc -- \
-		bash "$0" "$@"
-fi
-ip link set lo up
+x509_ns 150 net "$@"
 unset http_proxy HTTP_PROXY no_proxy NO_PROXY
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/nd-net.XXXXXX")
-PIDS=""
-pass=0 fail=0
-cleanup() {
-	local p
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-	if [ "$fail" -eq 0 ] || [ -z "${ND_KEEP:-}" ]; then rm -rf "$W"; else echo "kept $W"; fi
-}
-trap cleanup EXIT
-bg() { local log=$1; shift; "$@" >"$log" 2>&1 & PIDS="$PIDS $!"; }
 
 # ports: mkpki's four, then ours; CLOSED has nothing listening
 HTTP=18181 OCSP=18182 SILENT=18183 GARBAGE=18184

@@ -8,27 +8,9 @@
 # and every server dies with the script. Bounded by `timeout`.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 : "${ND_BIN:?ND_BIN must name the nesdoctor binary}"
-if [ -z "${ND_X509_IN_NS:-}" ]; then
-	u=""
-	[ "$(id -u)" -ne 0 ] && u="-r"
-	export ND_X509_IN_NS=1
-	exec timeout -k 5 110 unshare $u --net --mount --pid --fork --kill-child --mount-proc -- \
-		bash "$0" "$@"
-fi
-ip link set lo up
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/nd-x509.XXXXXX")
-PIDS=""
-cleanup() {
-	local p
-	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-	if [ "$fail" -eq 0 ] || [ -z "${ND_KEEP:-}" ]; then rm -rf "$W"; else echo "kept $W"; fi
-}
-pass=0 fail=0
-trap cleanup EXIT
-bg() { local log=$1; shift; "$@" >"$log" 2>&1 & PIDS="$PIDS $!"; }
+x509_ns 110 x509 "$@"
 
 HTTP=18081 OCSP=18082 SILENT=18083 GARBAGE=18084
 bash "$HERE/mkpki.sh" "$W/pki" $HTTP $OCSP $SILENT $GARBAGE || { echo "mkpki failed"; exit 1; }
