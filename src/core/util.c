@@ -318,3 +318,20 @@ nd_jset_str(json_object *o, const char *key, const char *s)
 {
 	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
 }
+
+size_t
+nd_name_lookup(const char *const *names, size_t n, const char *s, size_t other)
+{
+	if (!s)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (names[i] && strcmp(names[i], s) == 0)
+			return i;
+	return other;
+}
+
+const char *
+nd_name_of(const char *const *names, size_t n, size_t v)
+{
+	return v < n ? names[v] : NULL;
+}

@@ -62,4 +62,13 @@ bool nd_jarr_has_str(const json_object *arr, const char *s);
 /* Add a string or JSON null when s is NULL. */
 void nd_jset_str(json_object *o, const char *key, const char *s);
 
+/* Name tables of the typed views (pcsc/view.c, p11/view.c, x509/view.c):
+ * names[v] is the inventory's word for enum value v; names[0] (ABSENT) and
+ * the OTHER value are NULL. */
+#define ND_N_OF(a) (sizeof(a) / sizeof((a)[0]))
+/* 0 (ABSENT) for NULL, the index of s, or other when no name matches. */
+size_t nd_name_lookup(const char *const *names, size_t n, const char *s, size_t other);
+/* names[v], or NULL out of range. */
+const char *nd_name_of(const char *const *names, size_t n, size_t v);
+
 #endif

@@ -64,48 +64,28 @@ static const char *const sign_reason_names[] = {
 	[ND_SR_OTHER] = NULL,
 };
 
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-/* 0 (ABSENT) for NULL, the index of s, or other when no name matches. */
-static size_t
-lookup(const char *const *names, size_t n, const char *s, size_t other)
-{
-	if (!s)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (names[i] && strcmp(names[i], s) == 0)
-			return i;
-	return other;
-}
-
-static const char *
-name_of(const char *const *names, size_t n, size_t v)
-{
-	return v < n ? names[v] : NULL;
-}
-
 const char *
 nd_module_status_name(enum nd_module_status s)
 {
-	return name_of(module_status_names, N_OF(module_status_names), (size_t)s);
+	return nd_name_of(module_status_names, ND_N_OF(module_status_names), (size_t)s);
 }
 
 const char *
 nd_token_device_name(enum nd_token_device d)
 {
-	return name_of(token_device_names, N_OF(token_device_names), (size_t)d);
+	return nd_name_of(token_device_names, ND_N_OF(token_device_names), (size_t)d);
 }
 
 const char *
 nd_sign_status_name(enum nd_sign_status s)
 {
-	return name_of(sign_status_names, N_OF(sign_status_names), (size_t)s);
+	return nd_name_of(sign_status_names, ND_N_OF(sign_status_names), (size_t)s);
 }
 
 const char *
 nd_sign_reason_name(enum nd_sign_reason r)
 {
-	return name_of(sign_reason_names, N_OF(sign_reason_names), (size_t)r);
+	return nd_name_of(sign_reason_names, ND_N_OF(sign_reason_names), (size_t)r);
 }
 
 json_object *
@@ -135,28 +115,28 @@ nd_p11_sign_facts(const json_object *inventory)
 enum nd_module_status
 nd_p11_module_status(const json_object *module)
 {
-	return (enum nd_module_status)lookup(module_status_names, N_OF(module_status_names),
+	return (enum nd_module_status)nd_name_lookup(module_status_names, ND_N_OF(module_status_names),
 	    nd_jstr(module, ND_P11_K_STATUS), ND_MOD_OTHER);
 }
 
 enum nd_token_device
 nd_p11_token_device(const json_object *token)
 {
-	return (enum nd_token_device)lookup(token_device_names, N_OF(token_device_names),
+	return (enum nd_token_device)nd_name_lookup(token_device_names, ND_N_OF(token_device_names),
 	    nd_jstr(token, ND_P11_K_DEVICE), ND_DEV_OTHER);
 }
 
 enum nd_sign_status
 nd_p11_sign_status(const json_object *sign_test)
 {
-	return (enum nd_sign_status)lookup(sign_status_names, N_OF(sign_status_names),
+	return (enum nd_sign_status)nd_name_lookup(sign_status_names, ND_N_OF(sign_status_names),
 	    nd_jstr(sign_test, ND_P11_K_STATUS), ND_SIGN_OTHER);
 }
 
 enum nd_sign_reason
 nd_p11_sign_reason(const json_object *sign_test)
 {
-	return (enum nd_sign_reason)lookup(sign_reason_names, N_OF(sign_reason_names),
+	return (enum nd_sign_reason)nd_name_lookup(sign_reason_names, ND_N_OF(sign_reason_names),
 	    nd_jstr(sign_test, ND_P11_K_REASON), ND_SR_OTHER);
 }
 

@@ -31,30 +31,16 @@ static const char *const card_state_names[] = {
 	[ND_CARD_OTHER] = NULL,
 };
 
-/* 0 (ABSENT) for NULL, the index of s, or other when no name matches. */
-static size_t
-lookup(const char *const *names, size_t n, const char *s, size_t other)
-{
-	if (!s)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (names[i] && strcmp(names[i], s) == 0)
-			return i;
-	return other;
-}
-
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
 const char *
 nd_pcsc_service_name(enum nd_pcsc_service s)
 {
-	return (size_t)s < N_OF(service_names) ? service_names[s] : NULL;
+	return (size_t)s < ND_N_OF(service_names) ? service_names[s] : NULL;
 }
 
 const char *
 nd_card_state_name(enum nd_card_state s)
 {
-	return (size_t)s < N_OF(card_state_names) ? card_state_names[s] : NULL;
+	return (size_t)s < ND_N_OF(card_state_names) ? card_state_names[s] : NULL;
 }
 
 json_object *
@@ -66,7 +52,7 @@ nd_pcsc_facts(const json_object *inventory)
 enum nd_pcsc_service
 nd_pcsc_service(const json_object *pcsc)
 {
-	return (enum nd_pcsc_service)lookup(service_names, N_OF(service_names),
+	return (enum nd_pcsc_service)nd_name_lookup(service_names, ND_N_OF(service_names),
 	    nd_jstr(pcsc, ND_PCSC_K_SERVICE), ND_PCSC_SVC_OTHER);
 }
 
@@ -103,7 +89,7 @@ nd_pcsc_reader_card(const json_object *reader)
 enum nd_card_state
 nd_pcsc_card_state(const json_object *card)
 {
-	return (enum nd_card_state)lookup(card_state_names, N_OF(card_state_names),
+	return (enum nd_card_state)nd_name_lookup(card_state_names, ND_N_OF(card_state_names),
 	    nd_jstr(card, ND_PCSC_K_STATE), ND_CARD_OTHER);
 }
 

@@ -143,30 +143,10 @@ static const char *const cert_kind_names[] = {
 	[ND_KIND_ENCRYPTION] = "encryption",
 };
 
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-/* 0 (ABSENT) for NULL, the index of s, or other when no name matches. */
-static size_t
-lookup(const char *const *names, size_t n, const char *s, size_t other)
-{
-	if (!s)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (names[i] && strcmp(names[i], s) == 0)
-			return i;
-	return other;
-}
-
-static const char *
-name_of(const char *const *names, size_t n, size_t v)
-{
-	return v < n ? names[v] : NULL;
-}
-
 #define NAME_FN(fn, type, table) \
-	const char *fn(type v) { return name_of(table, N_OF(table), (size_t)v); }
+	const char *fn(type v) { return nd_name_of(table, ND_N_OF(table), (size_t)v); }
 #define READ_FN(fn, type, key, table, other) \
-	type fn(const json_object *o) { return (type)lookup(table, N_OF(table), nd_jstr(o, key), other); }
+	type fn(const json_object *o) { return (type)nd_name_lookup(table, ND_N_OF(table), nd_jstr(o, key), other); }
 
 NAME_FN(nd_x509_rev_status_name, enum nd_x509_rev_status, rev_status_names)
 NAME_FN(nd_x509_rev_method_name, enum nd_x509_rev_method, rev_method_names)
