@@ -181,14 +181,20 @@ t both-silent 2 3500 "$W/bothsilent.pem" "$I" -- exit=1 cert.revocation=warn \
 	"$N[1].detail~not tried"
 
 # the progress line: on a terminal in text mode, not in JSON, not on a pipe
-run_slow() { local k=$1; shift; timeout 30 "$ND_BIN" verify --lang en --no-color --timeout 10 \
-	--anchor "$P/root.pem" --cache-dir "$W/cache-slow$k" "$@" "$W/slow.pem" "$I"; }
-export -f run_slow
-export ND_BIN P W I
-timeout 40 script -q -e -c "run_slow 1" "$W/tty.txt" >/dev/null 2>&1
+# (a script file, not an exported function: `script` runs $SHELL, which
+# is /bin/sh or unset on CI and does not see bash's exported functions)
+cat > "$W/run_slow" <<EOF
+#!/bin/bash
+k=\$1; shift
+exec timeout 30 "$ND_BIN" verify --lang en --no-color --timeout 10 \\
+	--anchor "$P/root.pem" --cache-dir "$W/cache-slow\$k" "\$@" "$W/slow.pem" "$I"
+EOF
+chmod +x "$W/run_slow"
+run_slow() { "$W/run_slow" "$@"; }
+timeout 40 script -q -e -c "$W/run_slow 1" "$W/tty.txt" >/dev/null 2>&1
 check "progress: shown on a terminal" "grep -q 'downloading the CRL from 127.0.0.1: 1 kB' '$W/tty.txt'"
 check "progress: cleared in place" "grep -q \$'\\r\\033\\[K' '$W/tty.txt' && grep -q 'not revoked' '$W/tty.txt'"
-timeout 40 script -q -e -c "run_slow 2 --json" "$W/tty-json.txt" >/dev/null 2>&1
+timeout 40 script -q -e -c "$W/run_slow 2 --json" "$W/tty-json.txt" >/dev/null 2>&1
 check "progress: not in JSON" "grep -q '\"verdict\"' '$W/tty-json.txt' && ! grep -q 'downloading' '$W/tty-json.txt'"
 run_slow 3 >"$W/pipe.out" 2>"$W/pipe.err"
 check "progress: not when stderr is a pipe" "grep -q 'not revoked' '$W/pipe.out' && ! grep -q 'downloading' '$W/pipe.err'"
