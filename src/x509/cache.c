@@ -352,6 +352,33 @@ url_name(const char *url)
 	return nd_hex(md, n);
 }
 
+/* The file NAME of n bytes already in the cache's SUB folder (a regular
+ * file of ours, never followed through a link) gets the time of now: a
+ * certificate is named by its SHA-256, so the same name is the same
+ * certificate, and only its time needs to say it was of use. */
+static bool
+refresh(const char *dir, const char *sub, const char *name, size_t n)
+{
+	char why[256];
+	int top = -1, sfd = -1;
+	struct stat st;
+	bool ok = false;
+
+	if ((top = open_top(dir, false, why, sizeof why)) < 0 ||
+	    (sfd = open_sub(top, sub, false, why, sizeof why)) < 0)
+		goto fail;
+	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || st.st_size != (off_t)n)
+		goto fail;
+	ok = utimensat(sfd, name, NULL, AT_SYMLINK_NOFOLLOW) == 0;
+fail:
+	if (sfd >= 0)
+		close(sfd);
+	if (top >= 0)
+		close(top);
+	return ok;
+}
+
 void
 nd_cache_store_cert(const char *dir, X509 *x)
 {
@@ -366,7 +393,8 @@ nd_cache_store_cert(const char *dir, X509 *x)
 		goto fail;
 	fp = nd_x509_sha256_hex(x);
 	name = nd_asprintf("%s.der", fp);
-	write_atomic(dir, "ca", name, der, (size_t)n);
+	if (!refresh(dir, "ca", name, (size_t)n))
+		write_atomic(dir, "ca", name, der, (size_t)n);
 fail:
 	OPENSSL_free(der);
 	free(fp);

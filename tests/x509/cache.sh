@@ -147,6 +147,14 @@ t bundle-online $A --cache-dir "$W/c-bundle" "$W/leaf.pem" -- cert.chain=pass in
 check "bundle: the cache holds only the chain's CA ($(ls "$W/c-bundle/ca" 2>/dev/null | wc -l) files)" \
 	"[ \"\$(ls '$W/c-bundle/ca')\" = '$INTFP.der' ]"
 t bundle-offline $A --cache-dir "$W/c-bundle" --offline "$W/leaf.pem" -- cert.chain=pass inv:chain[1].source=cache
+# a cached CA used again is not written again: only its time is refreshed
+# (the cache drops the least recently used first)
+ino=$(stat -c %i "$W/c-bundle/ca/$INTFP.der")
+touch -d '-2 days' "$W/c-bundle/ca/$INTFP.der"
+t bundle-again $A --cache-dir "$W/c-bundle" --offline "$W/leaf.pem" -- cert.chain=pass inv:chain[1].source=cache
+check "bundle: the cached CA used again is not rewritten" "[ \$(stat -c %i '$W/c-bundle/ca/$INTFP.der') = $ino ]"
+check "bundle: the cached CA used again has its time refreshed" \
+	"[ \$((\$(date +%s) - \$(stat -c %Y '$W/c-bundle/ca/$INTFP.der'))) -lt 600 ]"
 
 # 4. a cache filled by an older version: 200 junk CAs and the issuing CA
 #    (written first: the oldest, and last in a tmpfs listing) are all
