@@ -83,12 +83,39 @@ send_error(struct probe *pr, const char *call, const CK_SLOT_ID *slot, CK_RV rv,
 	msg_send(pr, m);
 }
 
-/* C_GetSlotList(FALSE): every slot, with or without a token. */
+/* C_GetSlotList(FALSE): every slot, with or without a token. First in
+ * one call with room for a few slots: a module such as OpenSC looks at
+ * every reader and card on each call, so the usual size query costs a
+ * second round of it; the size query follows only when that room was too
+ * small. */
 static CK_RV
 get_slots(struct probe *pr, CK_SLOT_ID **out, CK_ULONG *n, json_object *anoms)
 {
+	enum { ROOM = 16 };
+	CK_SLOT_ID *first = nd_xcalloc(ROOM, sizeof *first);
+	CK_ULONG cnt = ROOM;
+	CK_RV rv0;
+
 	*out = NULL;
 	*n = 0;
+	nd_chan_step(pr->ch, "C_GetSlotList");
+	rv0 = pr->f->C_GetSlotList(CK_FALSE, first, &cnt);
+	if (rv0 == CKR_OK) {
+		if (cnt > ROOM) {
+			put_anomaly(anoms, "slot_count.grew");
+			cnt = ROOM;
+		}
+		if (cnt == 0)
+			free(first);
+		else {
+			*out = first;
+			*n = cnt;
+		}
+		return CKR_OK;
+	}
+	free(first);
+	if (rv0 != CKR_BUFFER_TOO_SMALL)
+		return rv0;
 	for (int round = 0; round < ND_P11_MAX_RETRIES; round++) {
 		CK_ULONG want = 0, got;
 		CK_SLOT_ID *v;
