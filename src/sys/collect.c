@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/util.h"
 #include "core/run.h"
 #include "sys/sys.h"
@@ -23,6 +25,9 @@
 #define ND_SYS_MAX_PROCS 4096
 #define ND_SYS_MAX_FDS 1024       /* per process */
 #define ND_SYS_MAX_HOLDERS 64
+#define ND_SYS_UNITS_OUT 4096     /* systemctl show for two units: ~200 bytes */
+#define ND_SYS_UNIT_LINE 256
+#define ND_SYS_UNIT_WORD 64       /* a unit name or state word, with its NUL */
 
 static int
 cmd_ms(const struct nd_report *rep)
@@ -201,24 +206,94 @@ find_pcscd(void)
 	return NULL;
 }
 
-static json_object *
-unit_facts(const struct nd_report *rep, const char *unit)
-{
-	const char *en[] = { "systemctl", "is-enabled", unit, NULL };
-	const char *ac[] = { "systemctl", "is-active", unit, NULL };
-	json_object *o = json_object_new_object();
-	int st;
-	char *v;
+/* systemd's state of one unit, as `systemctl show` gives it */
+struct unit_state {
+	char id[ND_SYS_UNIT_WORD], load[ND_SYS_UNIT_WORD], file[ND_SYS_UNIT_WORD], active[ND_SYS_UNIT_WORD];
+};
 
-	/* is-enabled prints "enabled", "disabled", "masked", "static", or
-	 * nothing useful when the unit does not exist */
-	v = first_line(rep, en, &st);
-	nd_jset_str(o, "enabled", v ? v : st == -2 ? "timeout" : "unknown");
-	free(v);
-	v = first_line(rep, ac, &st);
-	nd_jset_str(o, "active", v ? v : st == -2 ? "timeout" : "unknown");
-	free(v);
-	return o;
+/* A value of systemctl's output kept only when it is a unit name or a
+ * systemd state word ("enabled", "not-found", "pcscd.socket"): the bytes
+ * come from outside, anything else is dropped (the field stays empty). */
+static void
+unit_word(char *dst, const char *v)
+{
+	size_t n = strlen(v);
+
+	dst[0] = '\0';
+	if (n == 0 || n >= ND_SYS_UNIT_WORD)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!islower((unsigned char)v[i]) && !isdigit((unsigned char)v[i]) && !strchr("-_.@", v[i]))
+			return;
+	memcpy(dst, v, n + 1);
+}
+
+/* `systemctl show` prints one block of KEY=VALUE lines per unit, blocks
+ * separated by a blank line; each block is matched to a unit by its Id=
+ * (not by its place), the first block for a unit counts. */
+static void
+parse_units(const char *out, size_t len, const char *const names[], struct unit_state st[], size_t n)
+{
+	static const struct { const char *key; size_t off; } keys[] = {
+		{ "Id=", offsetof(struct unit_state, id) },
+		{ "LoadState=", offsetof(struct unit_state, load) },
+		{ "UnitFileState=", offsetof(struct unit_state, file) },
+		{ "ActiveState=", offsetof(struct unit_state, active) },
+	};
+	struct unit_state cur = { 0 };
+	struct nd_cur c;
+	char line[ND_SYS_UNIT_LINE];
+	bool more = true;
+
+	nd_cur_init_text(&c, out, len);
+	while (more) {
+		more = nd_cur_line(&c, line, sizeof line, true);
+		if (more && *line) {
+			for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+				if (strncmp(line, keys[k].key, strlen(keys[k].key)) == 0)
+					unit_word((char *)&cur + keys[k].off, line + strlen(keys[k].key));
+			continue;
+		}
+		/* a blank line or the end closes a block */
+		for (size_t i = 0; i < n; i++)
+			if (!*st[i].id && *cur.id && strcmp(cur.id, names[i]) == 0)
+				st[i] = cur;
+		memset(&cur, 0, sizeof cur);
+	}
+}
+
+/* pcscd.socket's and pcscd.service's {enabled, active}: what `systemctl
+ * is-enabled` and `is-active` print, from one `systemctl show` for both
+ * (each systemctl run asks PID 1 over D-Bus, several ms of CPU). A unit
+ * that does not exist has no UnitFileState: is-enabled printed nothing
+ * for it, so "unknown"; its ActiveState is "inactive", as is-active said. */
+static void
+unit_facts(const struct nd_report *rep, json_object *o)
+{
+	static const char *const names[] = { "pcscd.socket", "pcscd.service" };
+	static const char *const keys[] = { "socket_unit", "service_unit" };
+	const char *argv[] = { "systemctl", "show", "--property=Id,LoadState,UnitFileState,ActiveState",
+	    names[0], names[1], NULL };
+	struct unit_state st[2] = { 0 };
+	struct nd_run_result rr;
+	const char *none = "unknown";
+
+	if (nd_run(argv, cmd_ms(rep), false, ND_SYS_UNITS_OUT, &rr) == ND_OK) {
+		if (rr.timed_out)
+			none = "timeout";
+		else if (!rr.truncated)   /* a cut block could end in a cut word */
+			parse_units(rr.out, rr.out_len, names, st, 2);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		json_object *u = json_object_new_object();
+		const char *en = st[i].file;
+		if (!*en)
+			en = strcmp(st[i].load, "masked") == 0 ? "masked" : none;
+		nd_jset_str(u, "enabled", en);
+		nd_jset_str(u, "active", *st[i].active ? st[i].active : none);
+		json_object_object_add(o, keys[i], u);
+	}
+	nd_run_result_reset(&rr);
 }
 
 static json_object *
@@ -256,8 +331,7 @@ pcscd_facts(const struct nd_report *rep, const struct proc_scan *ps, bool system
 	json_object_object_add(o, "socket_exists",
 	    json_object_new_boolean(stat(sock, &st) == 0 && S_ISSOCK(st.st_mode)));
 	if (systemd) {
-		json_object_object_add(o, "socket_unit", unit_facts(rep, "pcscd.socket"));
-		json_object_object_add(o, "service_unit", unit_facts(rep, "pcscd.service"));
+		unit_facts(rep, o);
 	} else {
 		json_object_object_add(o, "socket_unit", NULL);
 		json_object_object_add(o, "service_unit", NULL);
