@@ -153,6 +153,12 @@ nd_unbase64(const char *s, size_t max, size_t *n)
 char *
 nd_read_file(const char *path, size_t max, bool *exists)
 {
+	return nd_read_file_n(path, max, NULL, exists);
+}
+
+char *
+nd_read_file_n(const char *path, size_t max, size_t *len, bool *exists)
+{
 	/* O_NONBLOCK: a FIFO would block open() until a writer came, and a
 	 * device may act on open(); only a regular file is read */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -175,6 +181,8 @@ nd_read_file(const char *path, size_t max, bool *exists)
 	}
 	buf[n] = '\0';
 fail:
+	if (len)
+		*len = n;
 	if (fd >= 0)
 		close(fd);
 	return buf;

@@ -35,6 +35,9 @@ uint8_t *nd_unbase64(const char *s, size_t max, size_t *n);
  * cannot be opened or is not a regular file (a FIFO is never waited
  * for). *exists (may be NULL) tells "absent" from "unreadable". */
 char *nd_read_file(const char *path, size_t max, bool *exists);
+/* The same, with the number of bytes read in *len (may be NULL): for
+ * files that hold NUL bytes. */
+char *nd_read_file_n(const char *path, size_t max, size_t *len, bool *exists);
 
 /* Monotonic milliseconds. */
 int64_t nd_now_ms(void);

@@ -185,6 +185,29 @@ nd_sys_parse_pcscd_version_n(const void *p, size_t n, char *ver, size_t versz)
 }
 
 bool
+nd_sys_parse_pcscd_binary(const void *p, size_t n, char *ver, size_t versz)
+{
+	static const char head[] = "pcsc-lite ", tail[] = " daemon ready.";
+	const uint8_t *at = p, *end = at ? at + n : NULL;
+
+	while (versz && at && (at = memmem(at, (size_t)(end - at), head, sizeof head - 1)) != NULL) {
+		const uint8_t *v = at + sizeof head - 1;
+		size_t k = 0;
+
+		while (v + k < end && (isdigit(v[k]) || v[k] == '.'))
+			k++;
+		if (k && isdigit(v[0]) && k < versz && (size_t)(end - (v + k)) >= sizeof tail - 1 &&
+		    memcmp(v + k, tail, sizeof tail - 1) == 0) {
+			memcpy(ver, v, k);
+			ver[k] = '\0';
+			return true;
+		}
+		at = v;
+	}
+	return false;
+}
+
+bool
 nd_sys_parse_pcscd_version(const char *out, char *ver, size_t versz)
 {
 	return nd_sys_parse_pcscd_version_n(out, out ? strlen(out) : 0, ver, versz);

@@ -35,6 +35,10 @@ json_object *nd_sys_parse_os_release_n(const void *p, size_t n);
 /* "pcsc-lite version 1.9.9." -> "1.9.9"; false when not found. */
 bool nd_sys_parse_pcscd_version(const char *out, char *ver, size_t versz);
 bool nd_sys_parse_pcscd_version_n(const void *p, size_t n, char *ver, size_t versz);
+/* pcscd's version from the bytes of its program file: the message every
+ * pcsc-lite logs at start, "pcsc-lite 1.9.9 daemon ready.", holds the
+ * same VERSION that --version prints */
+bool nd_sys_parse_pcscd_binary(const void *p, size_t n, char *ver, size_t versz);
 /* The effective uid from /proc/PID/status text, -1 when absent. */
 long nd_sys_parse_status_uid(const char *status);
 long nd_sys_parse_status_uid_n(const void *p, size_t n);

@@ -207,6 +207,28 @@ os_release(const uint8_t *data, size_t size, const char *s)
 	json_object_put(r);
 }
 
+/* the start-up message in a program file, the plain way */
+static bool
+ref_pcscd_binary(const uint8_t *p, size_t n, char *ver, size_t versz)
+{
+	static const char head[] = "pcsc-lite ", tail[] = " daemon ready.";
+
+	for (size_t i = 0; versz && i + sizeof head - 1 <= n; i++) {
+		size_t v = i + sizeof head - 1, k = 0;
+		if (memcmp(p + i, head, sizeof head - 1) != 0)
+			continue;
+		while (v + k < n && (isdigit(p[v + k]) || p[v + k] == '.'))
+			k++;
+		if (k && isdigit(p[v]) && k < versz && n - (v + k) >= sizeof tail - 1 &&
+		    memcmp(p + v + k, tail, sizeof tail - 1) == 0) {
+			memcpy(ver, p + v, k);
+			ver[k] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 small(const uint8_t *data, size_t size, const char *s)
 {
@@ -218,6 +240,9 @@ small(const uint8_t *data, size_t size, const char *s)
 
 	same(f1 == f2 && (!f1 || strcmp(v1, v2) == 0));
 	same(f1 == nd_sys_parse_pcscd_version(s, v2, versz) && (!f1 || strcmp(v1, v2) == 0));
+	f1 = nd_sys_parse_pcscd_binary(data, size, v1, versz);
+	f2 = ref_pcscd_binary(data, size, v2, versz);
+	same(f1 == f2 && (!f1 || strcmp(v1, v2) == 0));
 	same(nd_sys_parse_status_uid_n(data, size) == ref_status_uid(s));
 	same(nd_sys_parse_status_uid(s) == ref_status_uid(s));
 	nd_sys_parse_scdaemon_conf_n(data, size, &sh1, &cc1);

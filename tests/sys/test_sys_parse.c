@@ -57,6 +57,24 @@ sys_small_parsers(void **state)
 	assert_string_equal(v, "2.3.0");
 	assert_false(nd_sys_parse_pcscd_version("usage: pcscd", v, sizeof v));
 	assert_false(nd_sys_parse_pcscd_version("version 1.2.3.4.5.6.7.8.9.10.11", v, 8));
+	/* from the program file's bytes: the start-up message, NULs around it,
+	 * other "pcsc-lite" strings before it passed over */
+	{
+		static const char bin[] = "\177ELF\0\0pcsc-lite\0%s version %s.\0pcsc-lite 9\0"
+		    "%s:%d:%s() pcsc-lite 1.9.9 daemon ready.\0pcsc-lite 2.0 daemon ready.";
+		assert_true(nd_sys_parse_pcscd_binary(bin, sizeof bin - 1, v, sizeof v));
+		assert_string_equal(v, "1.9.9");
+		assert_false(nd_sys_parse_pcscd_binary(bin, 40, v, sizeof v));
+		/* cut inside the tail, too long for the room, no digit, nothing */
+		assert_false(nd_sys_parse_pcscd_binary("pcsc-lite 2.0 daemon rea", 24, v, sizeof v));
+		assert_false(nd_sys_parse_pcscd_binary("pcsc-lite 2.0.0 daemon ready.", 29, v, 5));
+		assert_true(nd_sys_parse_pcscd_binary("pcsc-lite 2.0.0 daemon ready.", 29, v, 6));
+		assert_string_equal(v, "2.0.0");
+		assert_false(nd_sys_parse_pcscd_binary("pcsc-lite . daemon ready.", 25, v, sizeof v));
+		assert_false(nd_sys_parse_pcscd_binary("pcsc-lite  daemon ready.", 24, v, sizeof v));
+		assert_false(nd_sys_parse_pcscd_binary(NULL, 0, v, sizeof v));
+		assert_false(nd_sys_parse_pcscd_binary("pcsc-lite 1 daemon ready.", 25, v, 0));
+	}
 	assert_int_equal(nd_sys_parse_status_uid("Name:\tpcscd\nUid:\t110\t111\t111\t111\nGid:\t1"), 111);
 	assert_int_equal(nd_sys_parse_status_uid("Name:\tx\n"), -1);
 	nd_sys_parse_scdaemon_conf("# disable-ccid\n  pcsc-shared\ndisable-ccidx\n", &shared, &noccid);
