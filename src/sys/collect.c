@@ -16,7 +16,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "core/buf.h"
 #include "core/util.h"
 #include "core/run.h"
 #include "sys/sys.h"
@@ -27,8 +26,6 @@
 #define ND_SYS_MAX_PROGRAM (8u << 20) /* the pcscd program file read for its version */
 #define ND_SYS_MAX_HOLDERS 64
 #define ND_SYS_UNITS_OUT 4096     /* systemctl show for two units: ~200 bytes */
-#define ND_SYS_UNIT_LINE 256
-#define ND_SYS_UNIT_WORD 64       /* a unit name or state word, with its NUL */
 
 static int
 cmd_ms(const struct nd_report *rep)
@@ -213,62 +210,6 @@ find_pcscd(void)
 	return NULL;
 }
 
-/* systemd's state of one unit, as `systemctl show` gives it */
-struct unit_state {
-	char id[ND_SYS_UNIT_WORD], load[ND_SYS_UNIT_WORD], file[ND_SYS_UNIT_WORD], active[ND_SYS_UNIT_WORD];
-};
-
-/* A value of systemctl's output kept only when it is a unit name or a
- * systemd state word ("enabled", "not-found", "pcscd.socket"): the bytes
- * come from outside, anything else is dropped (the field stays empty). */
-static void
-unit_word(char *dst, const char *v)
-{
-	size_t n = strlen(v);
-
-	dst[0] = '\0';
-	if (n == 0 || n >= ND_SYS_UNIT_WORD)
-		return;
-	for (size_t i = 0; i < n; i++)
-		if (!islower((unsigned char)v[i]) && !isdigit((unsigned char)v[i]) && !strchr("-_.@", v[i]))
-			return;
-	memcpy(dst, v, n + 1);
-}
-
-/* `systemctl show` prints one block of KEY=VALUE lines per unit, blocks
- * separated by a blank line; each block is matched to a unit by its Id=
- * (not by its place), the first block for a unit counts. */
-static void
-parse_units(const char *out, size_t len, const char *const names[], struct unit_state st[], size_t n)
-{
-	static const struct { const char *key; size_t off; } keys[] = {
-		{ "Id=", offsetof(struct unit_state, id) },
-		{ "LoadState=", offsetof(struct unit_state, load) },
-		{ "UnitFileState=", offsetof(struct unit_state, file) },
-		{ "ActiveState=", offsetof(struct unit_state, active) },
-	};
-	struct unit_state cur = { 0 };
-	struct nd_cur c;
-	char line[ND_SYS_UNIT_LINE];
-	bool more = true;
-
-	nd_cur_init_text(&c, out, len);
-	while (more) {
-		more = nd_cur_line(&c, line, sizeof line, true);
-		if (more && *line) {
-			for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-				if (strncmp(line, keys[k].key, strlen(keys[k].key)) == 0)
-					unit_word((char *)&cur + keys[k].off, line + strlen(keys[k].key));
-			continue;
-		}
-		/* a blank line or the end closes a block */
-		for (size_t i = 0; i < n; i++)
-			if (!*st[i].id && *cur.id && strcmp(cur.id, names[i]) == 0)
-				st[i] = cur;
-		memset(&cur, 0, sizeof cur);
-	}
-}
-
 /* pcscd.socket's and pcscd.service's {enabled, active}: what `systemctl
  * is-enabled` and `is-active` print, from one `systemctl show` for both
  * (each systemctl run asks PID 1 over D-Bus, several ms of CPU). A unit
@@ -281,25 +222,23 @@ unit_facts(const struct nd_report *rep, json_object *o)
 	static const char *const keys[] = { "socket_unit", "service_unit" };
 	const char *argv[] = { "systemctl", "show", "--property=Id,LoadState,UnitFileState,ActiveState",
 	    names[0], names[1], NULL };
-	struct unit_state st[2] = { 0 };
 	struct nd_run_result rr;
-	const char *none = "unknown";
+	const char *none = "unknown", *out = NULL;
+	size_t len = 0;
+	json_object *units;
 
 	if (nd_run(argv, cmd_ms(rep), false, ND_SYS_UNITS_OUT, &rr) == ND_OK) {
 		if (rr.timed_out)
 			none = "timeout";
-		else if (!rr.truncated)   /* a cut block could end in a cut word */
-			parse_units(rr.out, rr.out_len, names, st, 2);
+		else if (!rr.truncated) {   /* a cut block could end in a cut word */
+			out = rr.out;
+			len = rr.out_len;
+		}
 	}
-	for (size_t i = 0; i < 2; i++) {
-		json_object *u = json_object_new_object();
-		const char *en = st[i].file;
-		if (!*en)
-			en = strcmp(st[i].load, "masked") == 0 ? "masked" : none;
-		nd_jset_str(u, "enabled", en);
-		nd_jset_str(u, "active", *st[i].active ? st[i].active : none);
-		json_object_object_add(o, keys[i], u);
-	}
+	units = nd_sys_parse_units_n(out, len, names, 2, none);
+	for (size_t i = 0; i < 2; i++)
+		json_object_object_add(o, keys[i], json_object_get(json_object_array_get_idx(units, i)));
+	json_object_put(units);
 	nd_run_result_reset(&rr);
 }
 
@@ -429,19 +368,8 @@ session_facts(const struct nd_report *rep, bool systemd)
 		const char *argv[] = { "loginctl", "show-session", sid, "-p", "Remote", "-p", "Active",
 		    "-p", "Type", "-p", "Class", NULL };
 		struct nd_run_result rr;
-		if (nd_run(argv, cmd_ms(rep), false, 4096, &rr) == ND_OK && rr.status == 0) {
-			char *save = NULL;
-			for (char *l = strtok_r(rr.out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-				if (!strncmp(l, "Remote=", 7))
-					json_object_object_add(o, "remote", json_object_new_boolean(!strcmp(l + 7, "yes")));
-				else if (!strncmp(l, "Active=", 7))
-					json_object_object_add(o, "active", json_object_new_boolean(!strcmp(l + 7, "yes")));
-				else if (!strncmp(l, "Type=", 5))
-					json_object_object_add(o, "logind_type", json_object_new_string(l + 5));
-				else if (!strncmp(l, "Class=", 6))
-					json_object_object_add(o, "logind_class", json_object_new_string(l + 6));
-			}
-		}
+		if (nd_run(argv, cmd_ms(rep), false, 4096, &rr) == ND_OK && rr.status == 0)
+			nd_sys_parse_session_n(rr.out, rr.out_len, o);
 		nd_run_result_reset(&rr);
 	}
 	free(user);

@@ -317,3 +317,131 @@ nd_sys_version_cmp(const char *a, const char *b)
 	}
 	return 0;
 }
+
+/* --- systemctl show ----------------------------------------------------- */
+
+#define ND_SYS_UNIT_WORD 64   /* a unit name or state word, with its NUL */
+
+/* One unit's words as `systemctl show` gives them (empty: not said). */
+enum { UNIT_ID, UNIT_LOAD, UNIT_FILE, UNIT_ACTIVE, UNIT_NKEYS };
+struct unit_state {
+	char w[UNIT_NKEYS][ND_SYS_UNIT_WORD];
+};
+
+/* A value kept only when it is a unit name or a systemd state word
+ * ("enabled", "not-found", "pcscd.socket"): the bytes come from outside,
+ * anything else is dropped and the field left empty. The letters are
+ * spelled out rather than asked of islower(), whose answer for bytes over
+ * 127 depends on the locale. */
+static void
+unit_word(char *dst, const uint8_t *v, size_t n)
+{
+	dst[0] = '\0';
+	if (n == 0 || n >= ND_SYS_UNIT_WORD)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!(v[i] >= 'a' && v[i] <= 'z') && !(v[i] >= '0' && v[i] <= '9') && !memchr("-_.@", v[i], 4))
+			return;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
+json_object *
+nd_sys_parse_units_n(const void *p, size_t n, const char *const *units, size_t nunits, const char *none)
+{
+	static const char *const keys[UNIT_NKEYS] = { "Id=", "LoadState=", "UnitFileState=", "ActiveState=" };
+	struct unit_state cur = { 0 }, *st = nd_xcalloc(nunits ? nunits : 1, sizeof *st);
+	json_object *arr = json_object_new_array();
+	const uint8_t *l;
+	struct nd_cur c;
+	size_t len;
+	bool more;
+
+	/* one block of KEY=VALUE lines per unit, blocks apart by a blank
+	 * line; a block goes to its unit by its Id= (not by its place), the
+	 * first block for a unit counts, the last line for a key in it */
+	nd_cur_init_text(&c, p, n);
+	do {
+		more = next_line(&c, &l, &len);
+		if (more && len && l[len - 1] == '\r')
+			len--;
+		if (more && len) {
+			for (size_t k = 0; k < UNIT_NKEYS; k++) {
+				size_t kn = strlen(keys[k]);
+				if (len >= kn && memcmp(l, keys[k], kn) == 0)
+					unit_word(cur.w[k], l + kn, len - kn);
+			}
+			continue;
+		}
+		/* a blank line or the end closes a block */
+		for (size_t i = 0; i < nunits; i++)
+			if (!*st[i].w[UNIT_ID] && *cur.w[UNIT_ID] && strcmp(cur.w[UNIT_ID], units[i]) == 0)
+				st[i] = cur;
+		memset(&cur, 0, sizeof cur);
+	} while (more);
+	/* what `systemctl is-enabled` and `is-active` print: a unit with no
+	 * UnitFileState is "masked" when its LoadState says so */
+	for (size_t i = 0; i < nunits; i++) {
+		json_object *u = json_object_new_object();
+		const char *en = st[i].w[UNIT_FILE], *act = st[i].w[UNIT_ACTIVE];
+
+		if (!*en)
+			en = strcmp(st[i].w[UNIT_LOAD], "masked") == 0 ? "masked" : none;
+		nd_jset_str(u, "enabled", en);
+		nd_jset_str(u, "active", *act ? act : none);
+		json_object_array_add(arr, u);
+	}
+	free(st);
+	return arr;
+}
+
+/* --- loginctl show-session ---------------------------------------------- */
+
+#define ND_SYS_SESSION_VALUE 64   /* bytes kept of a Type= or Class= value */
+
+/* The value after `key` when the line starts with it. */
+static bool
+line_key(const uint8_t *l, size_t len, const char *key, const uint8_t **v, size_t *vn)
+{
+	size_t kn = strlen(key);
+
+	if (len < kn || memcmp(l, key, kn) != 0)
+		return false;
+	*v = l + kn;
+	*vn = len - kn;
+	return true;
+}
+
+/* A string value cut to ND_SYS_SESSION_VALUE bytes, and not inside a
+ * UTF-8 character (at most three continuation bytes are given back). */
+static json_object *
+session_string(const uint8_t *v, size_t n)
+{
+	if (n > ND_SYS_SESSION_VALUE) {
+		n = ND_SYS_SESSION_VALUE;
+		for (int k = 0; k < 3 && n && (v[n] & 0xc0) == 0x80; k++)
+			n--;
+	}
+	return json_object_new_string_len((const char *)v, (int)n);
+}
+
+void
+nd_sys_parse_session_n(const void *p, size_t n, json_object *o)
+{
+	const uint8_t *l, *v;
+	struct nd_cur c;
+	size_t len, vn;
+
+	nd_cur_init_text(&c, p, n);
+	while (next_line(&c, &l, &len)) {
+		/* the last line for a key counts; "yes\r" is not "yes" */
+		if (line_key(l, len, "Remote=", &v, &vn))
+			json_object_object_add(o, "remote", json_object_new_boolean(vn == 3 && !memcmp(v, "yes", 3)));
+		else if (line_key(l, len, "Active=", &v, &vn))
+			json_object_object_add(o, "active", json_object_new_boolean(vn == 3 && !memcmp(v, "yes", 3)));
+		else if (line_key(l, len, "Type=", &v, &vn))
+			json_object_object_add(o, "logind_type", session_string(v, vn));
+		else if (line_key(l, len, "Class=", &v, &vn))
+			json_object_object_add(o, "logind_class", session_string(v, vn));
+	}
+}

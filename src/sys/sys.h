@@ -48,6 +48,21 @@ void nd_sys_parse_scdaemon_conf_n(const void *p, size_t n, bool *pcsc_shared, bo
 /* A container runtime named in /proc/1/cgroup text, or NULL. */
 const char *nd_sys_parse_cgroup(const char *text);
 const char *nd_sys_parse_cgroup_n(const void *p, size_t n);
+/* `systemctl show --property=Id,LoadState,UnitFileState,ActiveState U...`
+ * -> [{"enabled", "active"}], one per unit of `units`, in that order: what
+ * `systemctl is-enabled` and `is-active` print. Each block of the output
+ * goes to the unit its Id= names (the first block for a unit counts); a
+ * value counts only as a unit name or state word ([a-z0-9-_.@], 1 to 63
+ * bytes); with no UnitFileState a unit is "masked" when its LoadState is,
+ * and what the text does not say is `none` ("unknown"; the collector gives
+ * "timeout" and no text when systemctl was stopped). */
+json_object *nd_sys_parse_units_n(const void *p, size_t n, const char *const *units, size_t nunits,
+    const char *none);
+/* `loginctl show-session ID -p Remote -p Active -p Type -p Class`: sets in
+ * o what the text says, "remote" and "active" (true for "yes"), and
+ * "logind_type", "logind_class" (the value as printed, cut to 64 bytes);
+ * keys it does not name are left as they are. */
+void nd_sys_parse_session_n(const void *p, size_t n, json_object *o);
 /* Browsers (browser.c): profiles.ini -> [{"name", "path", "relative",
  * "default"}]; an NSS pkcs11.txt -> [{"library", "name"}] (the internal
  * module, with an empty library=, left out). fuzz_sys_browser runs both. */

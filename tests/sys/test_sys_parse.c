@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The sys layer's parsers of outside texts (os-release, pcscd's version,
- * /proc status, scdaemon.conf, cgroups). */
+ * /proc status, scdaemon.conf, cgroups, the outputs of `systemctl show` and
+ * `loginctl show-session`). */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -159,6 +160,264 @@ sys_parse_edges(void **state)
 	free(longv);
 }
 
+static const char *const unit_names[] = { "pcscd.socket", "pcscd.service" };
+
+/* The units' {enabled, active} from `systemctl show` output of n bytes. */
+static void
+units_are(const char *text, size_t n, const char *s_en, const char *s_act, const char *v_en, const char *v_act)
+{
+	json_object *a = nd_sys_parse_units_n(text, n, unit_names, 2, "unknown");
+
+	assert_int_equal(json_object_array_length(a), 2);
+	assert_string_equal(nd_jstr(json_object_array_get_idx(a, 0), "enabled"), s_en);
+	assert_string_equal(nd_jstr(json_object_array_get_idx(a, 0), "active"), s_act);
+	assert_string_equal(nd_jstr(json_object_array_get_idx(a, 1), "enabled"), v_en);
+	assert_string_equal(nd_jstr(json_object_array_get_idx(a, 1), "active"), v_act);
+	json_object_put(a);
+}
+
+#define UNITS(text, ...) units_are(text, sizeof text - 1, __VA_ARGS__)
+
+static void
+systemctl_show(void **state)
+{
+	json_object *a;
+
+	(void)state;
+	/* as systemd 252 prints it */
+	UNITS("Id=pcscd.socket\nLoadState=loaded\nUnitFileState=enabled\nActiveState=active\n\n"
+	    "Id=pcscd.service\nLoadState=loaded\nUnitFileState=indirect\nActiveState=inactive\n",
+	    "enabled", "active", "indirect", "inactive");
+	/* blocks in any order, properties in any order, no newline at the end */
+	UNITS("ActiveState=inactive\nId=pcscd.service\nUnitFileState=disabled\nLoadState=loaded\n\n"
+	    "LoadState=loaded\nActiveState=active\nUnitFileState=static\nId=pcscd.socket",
+	    "static", "active", "disabled", "inactive");
+	/* masked by LoadState alone; not found: no UnitFileState (unknown) */
+	UNITS("Id=pcscd.socket\nLoadState=masked\nUnitFileState=\nActiveState=inactive\n\n"
+	    "Id=pcscd.service\nLoadState=not-found\nUnitFileState=\nActiveState=inactive\n",
+	    "masked", "inactive", "unknown", "inactive");
+	/* a block of another unit, and a second block for a unit: the first
+	 * block for a unit counts, the last line for a key in a block */
+	UNITS("Id=pcscd.socket.bak\nUnitFileState=masked\n\nId=pcscd.socket\nUnitFileState=enabled\n"
+	    "ActiveState=failed\nActiveState=active\n\nId=pcscd.socket\nUnitFileState=disabled\n",
+	    "enabled", "active", "unknown", "unknown");
+	/* blank lines around, several in a row */
+	UNITS("\n\nId=pcscd.service\nActiveState=active\n\n\n\nId=pcscd.socket\nActiveState=activating\n\n",
+	    "unknown", "activating", "unknown", "active");
+	/* a block with no Id= goes nowhere */
+	UNITS("UnitFileState=enabled\nActiveState=active\n\nId=pcscd.socket\n",
+	    "unknown", "unknown", "unknown", "unknown");
+	/* nothing to read: every field is `none` */
+	a = nd_sys_parse_units_n(NULL, 0, unit_names, 2, "timeout");
+	assert_string_equal(nd_jstr(json_object_array_get_idx(a, 0), "enabled"), "timeout");
+	assert_string_equal(nd_jstr(json_object_array_get_idx(a, 1), "active"), "timeout");
+	json_object_put(a);
+	a = nd_sys_parse_units_n("Id=pcscd.socket\n", 16, unit_names, 0, "unknown");
+	assert_int_equal(json_object_array_length(a), 0);
+	json_object_put(a);
+}
+
+static void
+systemctl_show_hostile(void **state)
+{
+	char big[512];
+
+	(void)state;
+	/* a NUL inside: the text ends there, in the block it cuts */
+	UNITS("Id=pcscd.socket\nUnitFileState=enabled\0\nActiveState=active\n\nId=pcscd.service\nActiveState=active\n",
+	    "enabled", "unknown", "unknown", "unknown");
+	UNITS("Id=pcscd.sock\0et\nUnitFileState=enabled\n", "unknown", "unknown", "unknown", "unknown");
+	/* control characters, capitals, blanks, quotes: not state words; a
+	 * bad value for a key drops the good one before it */
+	UNITS("Id=pcscd.socket\nUnitFileState=ena\033bled\nActiveState=active\x7f\n\n"
+	    "Id=pcscd.service\nUnitFileState=Enabled\nActiveState=active\nActiveState=\"active\"\n",
+	    "unknown", "unknown", "unknown", "unknown");
+	UNITS("Id=pcscd.socket\nUnitFileState= enabled\nActiveState=active \n\nId= pcscd.service\nActiveState=active\n",
+	    "unknown", "unknown", "unknown", "unknown");
+	/* every allowed character, and a unit named with them */
+	{
+		static const char *const odd[] = { "a-b_c.d@0-9.z" };
+		static const char t[] = "Id=a-b_c.d@0-9.z\nUnitFileState=x-y_z.0@9\nActiveState=q\n";
+		json_object *a = nd_sys_parse_units_n(t, sizeof t - 1, odd, 1, "unknown");
+		assert_string_equal(nd_jstr(json_object_array_get_idx(a, 0), "enabled"), "x-y_z.0@9");
+		assert_string_equal(nd_jstr(json_object_array_get_idx(a, 0), "active"), "q");
+		json_object_put(a);
+	}
+	/* values of 63 bytes are kept, of 64 and of 200 dropped */
+	snprintf(big, sizeof big, "Id=pcscd.socket\nUnitFileState=%063d\nActiveState=%064d\n\n"
+	    "Id=pcscd.service\nUnitFileState=%0200d\nActiveState=active\n", 0, 0, 0);
+	{
+		json_object *a = nd_sys_parse_units_n(big, strlen(big), unit_names, 2, "unknown");
+		const char *en = nd_jstr(json_object_array_get_idx(a, 0), "enabled");
+		assert_int_equal(strlen(en), 63);
+		assert_string_equal(nd_jstr(json_object_array_get_idx(a, 0), "active"), "unknown");
+		assert_string_equal(nd_jstr(json_object_array_get_idx(a, 1), "enabled"), "unknown");
+		assert_string_equal(nd_jstr(json_object_array_get_idx(a, 1), "active"), "active");
+		json_object_put(a);
+	}
+	/* lines with no '=', keys that only start like ours, "Id" alone */
+	UNITS("Id pcscd.socket\nno equals sign here\nIdx=pcscd.socket\nId\n\nId=pcscd.service\n"
+	    "UnitFileStateX=masked\nActiveStates=active\nXActiveState=active\nActiveState=active\n",
+	    "unknown", "unknown", "unknown", "active");
+	/* CRLF: the '\r' is not part of the value, "\r\n" is a blank line */
+	UNITS("Id=pcscd.socket\r\nUnitFileState=enabled\r\nActiveState=active\r\n\r\n"
+	    "Id=pcscd.service\r\nLoadState=masked\r\nActiveState=inactive\r\n",
+	    "enabled", "active", "masked", "inactive");
+	/* only one '\r' is taken off */
+	UNITS("Id=pcscd.socket\nUnitFileState=enabled\r\r\n", "unknown", "unknown", "unknown", "unknown");
+}
+
+static void
+systemctl_show_cut(void **state)
+{
+	static const char full[] = "Id=pcscd.socket\nLoadState=loaded\nUnitFileState=enabled\nActiveState=active\n\n"
+	    "Id=pcscd.service\nLoadState=loaded\nUnitFileState=disabled\nActiveState=inactive\n";
+
+	(void)state;
+	/* every cut reads without fault; a cut inside a word gives the cut
+	 * word (so the collector does not read output systemctl had more of),
+	 * a cut in the Id= matches no unit */
+	for (size_t n = 0; n <= sizeof full - 1; n++) {
+		json_object *a = nd_sys_parse_units_n(full, n, unit_names, 2, "unknown");
+		assert_int_equal(json_object_array_length(a), 2);
+		json_object_put(a);
+	}
+	units_are(full, 51, "enab", "unknown", "unknown", "unknown");
+	units_are(full, 12, "unknown", "unknown", "unknown", "unknown");
+	units_are(full, 90, "enabled", "active", "unknown", "unknown");
+	units_are(full, sizeof full - 8, "enabled", "active", "disabled", "in");
+}
+
+/* The session from `loginctl show-session` output, added to o. */
+static json_object *
+session(const char *text, size_t n)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "remote", NULL);
+	json_object_object_add(o, "active", NULL);
+	nd_sys_parse_session_n(text, n, o);
+	return o;
+}
+
+#define SESSION(text) session(text, sizeof text - 1)
+
+static bool
+has(json_object *o, const char *key)
+{
+	return json_object_object_get_ex(o, key, NULL);
+}
+
+static void
+loginctl_session(void **state)
+{
+	json_object *o;
+
+	(void)state;
+	o = SESSION("Remote=no\nActive=yes\nType=wayland\nClass=user\n");
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	    "{\"remote\":false,\"active\":true,\"logind_type\":\"wayland\",\"logind_class\":\"user\"}");
+	json_object_put(o);
+	/* any order, no newline at the end, the last line for a key counts */
+	o = SESSION("Class=greeter\nType=x11\nActive=yes\nRemote=yes\nActive=no");
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	    "{\"remote\":true,\"active\":false,\"logind_class\":\"greeter\",\"logind_type\":\"x11\"}");
+	json_object_put(o);
+	/* keys not printed: remote and active stay null, no logind_* */
+	o = SESSION("Name=u\n\n");
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	    "{\"remote\":null,\"active\":null}");
+	json_object_put(o);
+	o = session(NULL, 0);
+	assert_false(has(o, "logind_type"));
+	json_object_put(o);
+}
+
+static void
+loginctl_session_hostile(void **state)
+{
+	char big[300];
+	json_object *o;
+	size_t n;
+
+	(void)state;
+	/* a NUL inside: the text ends there */
+	o = SESSION("Remote=yes\nType=tty\0\nClass=user\nActive=yes\n");
+	assert_true(nd_jbool(o, "remote", false));
+	assert_string_equal(nd_jstr(o, "logind_type"), "tty");
+	assert_false(has(o, "logind_class"));
+	assert_null(json_object_object_get(o, "active"));
+	json_object_put(o);
+	o = SESSION("Remote=y\0es\n");
+	assert_false(nd_jbool(o, "remote", true));
+	json_object_put(o);
+	/* control characters are kept as printed (the renderers escape them);
+	 * only "yes" is true */
+	o = SESSION("Type=x11\033[31m\x7f\nClass=a\tb\nActive=YES\nRemote=yes \n");
+	assert_string_equal(nd_jstr(o, "logind_type"), "x11\033[31m\x7f");
+	assert_string_equal(nd_jstr(o, "logind_class"), "a\tb");
+	assert_false(nd_jbool(o, "active", true));
+	assert_false(nd_jbool(o, "remote", true));
+	json_object_put(o);
+	/* a 200-byte value: its first 64 bytes */
+	n = (size_t)snprintf(big, sizeof big, "Type=%0200d\nClass=user\n", 7);
+	o = session(big, n);
+	assert_int_equal(strlen(nd_jstr(o, "logind_type")), 64);
+	assert_int_equal(strncmp(nd_jstr(o, "logind_type"), big + 5, 64), 0);
+	assert_string_equal(nd_jstr(o, "logind_class"), "user");
+	json_object_put(o);
+	/* ... and not inside a UTF-8 character: "ç" at bytes 64-65 goes whole */
+	n = (size_t)snprintf(big, sizeof big, "Class=%063d\xc3\xa7\xc3\xa7\n", 0);
+	o = session(big, n);
+	assert_int_equal(strlen(nd_jstr(o, "logind_class")), 63);
+	json_object_put(o);
+	n = (size_t)snprintf(big, sizeof big, "Class=%062d\xc3\xa7\xc3\xa7\n", 0);
+	o = session(big, n);
+	assert_int_equal(strlen(nd_jstr(o, "logind_class")), 64);
+	assert_string_equal(nd_jstr(o, "logind_class") + 62, "\xc3\xa7");
+	json_object_put(o);
+	/* lines with no '=', keys that only start like ours */
+	o = SESSION("Remote yes\nActive\nTypes=x\nXType=y\nclass=z\n");
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	    "{\"remote\":null,\"active\":null}");
+	json_object_put(o);
+	/* CRLF: as before, the '\r' stays in the value ("yes\r" is not yes) */
+	o = SESSION("Remote=yes\r\nActive=yes\r\nType=tty\r\n");
+	assert_false(nd_jbool(o, "remote", true));
+	assert_false(nd_jbool(o, "active", true));
+	assert_string_equal(nd_jstr(o, "logind_type"), "tty\r");
+	json_object_put(o);
+	/* empty values */
+	o = SESSION("Remote=\nType=\n");
+	assert_false(nd_jbool(o, "remote", true));
+	assert_string_equal(nd_jstr(o, "logind_type"), "");
+	json_object_put(o);
+}
+
+static void
+loginctl_session_cut(void **state)
+{
+	static const char full[] = "Remote=yes\nActive=yes\nType=wayland\nClass=user\n";
+	json_object *o;
+
+	(void)state;
+	for (size_t n = 0; n <= sizeof full - 1; n++)
+		json_object_put(session(full, n));
+	o = session(full, 9);   /* "Remote=ye" */
+	assert_false(nd_jbool(o, "remote", true));
+	assert_null(json_object_object_get(o, "active"));
+	json_object_put(o);
+	o = session(full, 31);  /* ..."Type=wayl" */
+	assert_true(nd_jbool(o, "active", false));
+	assert_string_equal(nd_jstr(o, "logind_type"), "wayl");
+	assert_false(has(o, "logind_class"));
+	json_object_put(o);
+	o = session(full, 38);  /* ..."Cla" */
+	assert_string_equal(nd_jstr(o, "logind_type"), "wayland");
+	assert_false(has(o, "logind_class"));
+	json_object_put(o);
+}
+
 int
 main(void)
 {
@@ -166,6 +425,12 @@ main(void)
 		cmocka_unit_test(os_release),
 		cmocka_unit_test(sys_small_parsers),
 		cmocka_unit_test(sys_parse_edges),
+		cmocka_unit_test(systemctl_show),
+		cmocka_unit_test(systemctl_show_hostile),
+		cmocka_unit_test(systemctl_show_cut),
+		cmocka_unit_test(loginctl_session),
+		cmocka_unit_test(loginctl_session_hostile),
+		cmocka_unit_test(loginctl_session_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
