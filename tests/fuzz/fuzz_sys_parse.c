@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Every parser of the sys layer on arbitrary bytes: os-release, the output
  * of `pcscd --version`, /proc/PID/status, scdaemon.conf, /proc/1/cgroup,
- * and the dotted-version comparison (the input cut at its first newline).
+ * the dotted-version comparison (the input cut at its first newline), and
+ * the outputs of `systemctl show` and `loginctl show-session`.
  * Each input goes to every parser, in both forms (bytes, and the C string
  * up to the first NUL), and each answer is held against the parsers as
  * they were before they read through nd_cur (ref_* below, kept as they
- * were in commit 2b6fbc9): the rewrite must answer the same, byte for byte. */
+ * were in commit 2b6fbc9): the rewrite must answer the same, byte for byte.
+ * The two command outputs are held against the readers that were inline
+ * in collect.c (as of commit 766927f), the loginctl one with the new
+ * 64-byte bound on its strings added. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/util.h"
 #include "sys/sys.h"
 
@@ -176,6 +181,104 @@ ref_version_cmp(const char *a, const char *b)
 	return 0;
 }
 
+/* systemctl show, as collect.c read it (unit_word, parse_units, and the
+ * enabled/active rules of unit_facts) */
+struct ref_unit_state {
+	char id[64], load[64], file[64], active[64];
+};
+
+static void
+ref_unit_word(char *dst, const char *v)
+{
+	size_t n = strlen(v);
+
+	dst[0] = '\0';
+	if (n == 0 || n >= 64)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!islower((unsigned char)v[i]) && !isdigit((unsigned char)v[i]) && !strchr("-_.@", v[i]))
+			return;
+	memcpy(dst, v, n + 1);
+}
+
+static json_object *
+ref_units(const char *out, size_t len, const char *const names[], size_t n, const char *none)
+{
+	static const struct { const char *key; size_t off; } keys[] = {
+		{ "Id=", offsetof(struct ref_unit_state, id) },
+		{ "LoadState=", offsetof(struct ref_unit_state, load) },
+		{ "UnitFileState=", offsetof(struct ref_unit_state, file) },
+		{ "ActiveState=", offsetof(struct ref_unit_state, active) },
+	};
+	struct ref_unit_state cur = { 0 }, *st = nd_xcalloc(n ? n : 1, sizeof *st);
+	json_object *arr = json_object_new_array();
+	struct nd_cur c;
+	char line[256];
+	bool more = true;
+
+	nd_cur_init_text(&c, out, len);
+	while (more) {
+		more = nd_cur_line(&c, line, sizeof line, true);
+		if (more && *line) {
+			for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+				if (strncmp(line, keys[k].key, strlen(keys[k].key)) == 0)
+					ref_unit_word((char *)&cur + keys[k].off, line + strlen(keys[k].key));
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (!*st[i].id && *cur.id && strcmp(cur.id, names[i]) == 0)
+				st[i] = cur;
+		memset(&cur, 0, sizeof cur);
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_object *u = json_object_new_object();
+		const char *en = st[i].file;
+		if (!*en)
+			en = strcmp(st[i].load, "masked") == 0 ? "masked" : none;
+		nd_jset_str(u, "enabled", en);
+		nd_jset_str(u, "active", *st[i].active ? st[i].active : none);
+		json_object_array_add(arr, u);
+	}
+	free(st);
+	return arr;
+}
+
+/* loginctl show-session, as collect.c read it, its strings cut to 64
+ * bytes and not inside a UTF-8 character */
+static json_object *
+ref_session_string(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n > 64) {
+		n = 64;
+		if (((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+		if (((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+		if (((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return json_object_new_string_len(v, (int)n);
+}
+
+static void
+ref_session(char *out, json_object *o)
+{
+	char *save = NULL;
+
+	for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(l, "Remote=", 7))
+			json_object_object_add(o, "remote", json_object_new_boolean(!strcmp(l + 7, "yes")));
+		else if (!strncmp(l, "Active=", 7))
+			json_object_object_add(o, "active", json_object_new_boolean(!strcmp(l + 7, "yes")));
+		else if (!strncmp(l, "Type=", 5))
+			json_object_object_add(o, "logind_type", ref_session_string(l + 5));
+		else if (!strncmp(l, "Class=", 6))
+			json_object_object_add(o, "logind_class", ref_session_string(l + 6));
+	}
+}
+
 /* --- the harness ----------------------------------------------------- */
 
 static void
@@ -252,6 +355,53 @@ small(const uint8_t *data, size_t size, const char *s)
 	same(same_name(nd_sys_parse_cgroup(s), ref_cgroup(s)));
 }
 
+/* Two JSON values printed the same; puts both. */
+static void
+same_json(json_object *a, json_object *b)
+{
+	same(strcmp(json_object_to_json_string(a), json_object_to_json_string(b)) == 0);
+	json_object_put(a);
+	json_object_put(b);
+}
+
+static void
+units(const uint8_t *data, size_t size, const char *s)
+{
+	/* the collector's two units, and a short name the fuzzer finds soon */
+	static const char *const names[] = { "pcscd.socket", "pcscd.service", "a" };
+	const char *none = size % 2 ? "timeout" : "unknown";
+
+	same_json(nd_sys_parse_units_n(data, size, names, 3, none), ref_units(s, strlen(s), names, 3, none));
+	same_json(nd_sys_parse_units_n(s, strlen(s), names, 3, none), ref_units(s, strlen(s), names, 3, none));
+	same_json(nd_sys_parse_units_n(data, size, names, 0, none), json_object_new_array());
+}
+
+static json_object *
+session_base(void)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "user", json_object_new_string("u"));
+	json_object_object_add(o, "remote", NULL);
+	json_object_object_add(o, "active", NULL);
+	return o;
+}
+
+static void
+session(const uint8_t *data, size_t size, const char *s)
+{
+	json_object *a = session_base(), *b = session_base(), *r = session_base();
+	char *t = nd_xstrdup(s);
+
+	nd_sys_parse_session_n(data, size, a);
+	nd_sys_parse_session_n(s, strlen(s), b);
+	ref_session(t, r);
+	same(strcmp(json_object_to_json_string(a), json_object_to_json_string(r)) == 0);
+	same_json(b, r);
+	json_object_put(a);
+	free(t);
+}
+
 static int
 sign(int v)
 {
@@ -279,6 +429,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(s, data, size);
 	os_release(data, size, s);
 	small(data, size, s);
+	units(data, size, s);
+	session(data, size, s);
 	versions(s);
 	free(s);
 	return 0;
