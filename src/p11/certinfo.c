@@ -126,17 +126,14 @@ put_key(json_object *c, X509 *x)
 bool
 nd_p11_cert_summary(const uint8_t *der, size_t n, bool show_id, json_object *c)
 {
-	const unsigned char *p = der;
-	X509 *x = d2i_X509(NULL, &p, (long)n);
+	X509 *x = nd_x509_from_der(der, n);
 	const ASN1_INTEGER *sn;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	char *s, *cn = NULL;
 
-	if (!x || p != der + n) {
-		X509_free(x);
+	if (!x)
 		return false;
-	}
 	s = name_string(X509_get_subject_name(x), !show_id, &cn);
 	json_object_object_add(c, "subject", json_object_new_string(s));
 	free(s);
@@ -165,8 +162,7 @@ nd_p11_cert_summary(const uint8_t *der, size_t n, bool show_id, json_object *c)
 char *
 nd_p11_cert_modulus_hex(const uint8_t *der, size_t n)
 {
-	const unsigned char *p = der;
-	X509 *x = d2i_X509(NULL, &p, (long)n);
+	X509 *x = nd_x509_from_der(der, n);
 	EVP_PKEY *pk = x ? X509_get0_pubkey(x) : NULL;
 	BIGNUM *bn = NULL;
 	char *hex = NULL;

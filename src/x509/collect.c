@@ -31,17 +31,7 @@
 static X509 *
 der_cert(const uint8_t *der, size_t n)
 {
-	const unsigned char *p = der;
-	X509 *x;
-
-	if (n > ND_X509_MAX_CERT)
-		return NULL;
-	x = d2i_X509(NULL, &p, (long)n);
-	if (x && p != der + n) {
-		X509_free(x);
-		x = NULL;
-	}
-	return x;
+	return n > ND_X509_MAX_CERT ? NULL : nd_x509_from_der(der, n);
 }
 
 static bool

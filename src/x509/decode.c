@@ -19,6 +19,54 @@
 #include "core/util.h"
 #include "x509/x509_int.h"
 
+/* nd_x509_from_der's last few certificates: their bytes and objects */
+enum { MEMO = 8 };
+static struct memo {
+	uint8_t *der;
+	size_t n;
+	X509 *x;
+} memo[MEMO];
+static size_t memo_next;
+
+static void
+memo_free(void)
+{
+	for (size_t i = 0; i < MEMO; i++) {
+		X509_free(memo[i].x);
+		free(memo[i].der);
+		memo[i] = (struct memo){ NULL, 0, NULL };
+	}
+}
+
+X509 *
+nd_x509_from_der(const uint8_t *der, size_t n)
+{
+	const unsigned char *p = der;
+	struct memo *m;
+	X509 *x;
+
+	if (!der || n == 0 || n > (size_t)INT32_MAX)
+		return NULL;
+	for (size_t i = 0; i < MEMO; i++)
+		if (memo[i].x && memo[i].n == n && memcmp(memo[i].der, der, n) == 0)
+			return X509_up_ref(memo[i].x) ? memo[i].x : NULL;
+	x = d2i_X509(NULL, &p, (long)n);
+	if (!x || p != der + n) {
+		X509_free(x);
+		return NULL;
+	}
+	if (memo_next == 0)
+		atexit(memo_free);
+	m = &memo[memo_next++ % MEMO];
+	X509_free(m->x);
+	free(m->der);
+	m->der = nd_xcalloc(n, 1);
+	memcpy(m->der, der, n);
+	m->n = n;
+	m->x = X509_up_ref(x) ? x : NULL;
+	return x;
+}
+
 static bool
 looks_pem(const uint8_t *buf, size_t len)
 {

@@ -66,18 +66,12 @@ described(json_object *der)
 	const char *b64 = nd_jstr(der, "der");
 	size_t len = 0;
 	uint8_t *bytes;
-	const unsigned char *p;
 	X509 *x = NULL;
 
 	if (json_object_object_get_ex(der, "described", &memo))
 		return json_object_is_type(memo, json_type_object) ? memo : NULL;
 	bytes = b64 ? nd_unbase64(b64, ND_X509_MAX_CERT, &len) : NULL;
-	p = bytes;
-	x = bytes ? d2i_X509(NULL, &p, (long)len) : NULL;
-	if (x && p != bytes + len) {
-		X509_free(x);
-		x = NULL;
-	}
+	x = bytes ? nd_x509_from_der(bytes, len) : NULL;
 	free(bytes);
 	ERR_clear_error();
 	if (x && X509_check_ca(x) <= 0)

@@ -32,6 +32,14 @@ size_t nd_x509_add_files(struct nd_report *rep, char *const *files, size_t n);
  * which describes the certificates it finds on tokens. */
 json_object *nd_x509_key_usage(X509 *x, bool *present);
 
+/* The certificate whose DER is exactly der[0..n) (nothing before or after
+ * it), or NULL; a new reference. The same bytes decoded again in a run
+ * give the same object: the token's certificate is read by the p11 and
+ * x509 layers several times, and OpenSSL 3.0 builds a key decoder for each
+ * decoding (some 1.3 M instructions). The objects are shared, so never
+ * changed. From the main thread only. */
+X509 *nd_x509_from_der(const uint8_t *der, size_t n);
+
 /* The one definition of a qualified signing certificate (NES): key usage
  * nonRepudiation, QcCompliance and the BTK NES statement, read from facts
  * as nd_x509_describe writes them. */
