@@ -107,9 +107,27 @@ read_text(struct nd_cur *c, const char *name, char **out)
 	nd_err err = ND_ERR_PARSE;
 
 	*out = NULL;
-	snprintf(end, sizeof end, "</%s", name);
+	/* "</name" without snprintf: called for each of some 1700 strings */
+	if (strlen(name) + 3 > sizeof end)
+		goto fail;
+	end[0] = '<';
+	end[1] = '/';
+	memcpy(end + 2, name, strlen(name) + 1);
 	for (;;) {
-		if (nd_cur_left(c) == 0) {
+		size_t run = 0, left = nd_cur_left(c);
+
+		/* plain text a run at a time: libccid's Info.plist holds some
+		 * 1700 strings and is read on every run */
+		while (run < left && c->p[run] != '<' && c->p[run] != '&' && c->p[run] != '\0')
+			run++;
+		if (run > ND_PLIST_MAX_STRING - k)
+			goto fail;
+		if (run) {
+			nd_cur_take(c, buf + k, run);
+			k += run;
+			left -= run;
+		}
+		if (left == 0) {
 			err = ND_ERR_TRUNCATED;
 			goto fail;
 		}
