@@ -398,9 +398,9 @@ add_anchor(json_object *status, const struct nd_chain_in *in, X509 *top)
 }
 
 /* Cache only what built this verified chain: a bundle of hundreds of CA
- * certificates leaves just the one that counted. One from the cache is
- * written again: its time says it was of use, and the cache drops the
- * oldest first when full. */
+ * certificates leaves just the one that counted. One already in the cache
+ * gets its time refreshed: its time says it was of use, and the cache
+ * drops the oldest first when full. */
 static void
 cache_chain(const struct nd_chain_in *in, const struct nd_pool *pool, STACK_OF(X509) *built)
 {
