@@ -191,8 +191,10 @@ pcscd_user_init(const struct nd_report *rep, struct pcscd_user *u)
 	if (getpwnam_r(name, &pw, buf, sizeof buf, &res) != 0 || !res)
 		return;
 	u->uid = pw.pw_uid;
-	u->ngroups = (int)(sizeof u->groups / sizeof u->groups[0]);
-	if (getgrouplist(name, pw.pw_gid, u->groups, &u->ngroups) < 0)
+	/* root may open any node (may_rw): its groups are never asked, and
+	 * getgrouplist reads the whole group database through NSS */
+	u->ngroups = u->uid == 0 ? 0 : (int)(sizeof u->groups / sizeof u->groups[0]);
+	if (u->ngroups && getgrouplist(name, pw.pw_gid, u->groups, &u->ngroups) < 0)
 		u->ngroups = 0;
 	u->ok = true;
 }
