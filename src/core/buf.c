@@ -4,40 +4,6 @@
 #include "core/buf.h"
 
 bool
-nd_cur_view(struct nd_cur *c, const uint8_t **view, size_t n)
-{
-	if (c->err || n > c->len) {
-		c->err = true;
-		return false;
-	}
-	if (view)
-		*view = c->p;
-	if (n) {   /* no arithmetic on a NULL cursor, even by zero */
-		c->p += n;
-		c->len -= n;
-	}
-	return true;
-}
-
-bool
-nd_cur_take(struct nd_cur *c, void *out, size_t n)
-{
-	const uint8_t *v;
-
-	if (!nd_cur_view(c, &v, n))
-		return false;
-	if (out && n)
-		memcpy(out, v, n);
-	return true;
-}
-
-bool
-nd_cur_u8(struct nd_cur *c, uint8_t *v)
-{
-	return nd_cur_take(c, v, 1);
-}
-
-bool
 nd_cur_u16be(struct nd_cur *c, uint16_t *v)
 {
 	uint8_t b[2];
@@ -84,7 +50,7 @@ nd_cur_u32le(struct nd_cur *c, uint32_t *v)
 bool
 nd_cur_line(struct nd_cur *c, char *out, size_t outsz, bool strip_cr)
 {
-	const uint8_t *nl, *v;
+	const uint8_t *nl, *v = NULL;
 	size_t len, k;
 
 	if (!nd_cur_left(c) || outsz == 0)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct nd_cur {
 	const uint8_t *p;
@@ -24,15 +25,48 @@ nd_cur_init(struct nd_cur *c, const void *p, size_t len)
 	c->err = false;
 }
 
-bool nd_cur_u8(struct nd_cur *c, uint8_t *v);
+/* Point at the next n bytes without copying, and advance past them. (The
+ * three smallest readers are inline: parsers call them for every byte of
+ * a header, a million times for a large CRL.) */
+static inline bool
+nd_cur_view(struct nd_cur *c, const uint8_t **view, size_t n)
+{
+	if (c->err || n > c->len) {
+		c->err = true;
+		return false;
+	}
+	if (view)
+		*view = c->p;
+	if (n) {   /* no arithmetic on a NULL cursor, even by zero */
+		c->p += n;
+		c->len -= n;
+	}
+	return true;
+}
+
+/* Copy n bytes out (out may be NULL to skip them). */
+static inline bool
+nd_cur_take(struct nd_cur *c, void *out, size_t n)
+{
+	const uint8_t *v = NULL;
+
+	if (!nd_cur_view(c, &v, n))
+		return false;
+	if (out && n)
+		memcpy(out, v, n);
+	return true;
+}
+
+static inline bool
+nd_cur_u8(struct nd_cur *c, uint8_t *v)
+{
+	return nd_cur_take(c, v, 1);
+}
+
 bool nd_cur_u16be(struct nd_cur *c, uint16_t *v);
 bool nd_cur_u16le(struct nd_cur *c, uint16_t *v);
 bool nd_cur_u32be(struct nd_cur *c, uint32_t *v);
 bool nd_cur_u32le(struct nd_cur *c, uint32_t *v);
-/* Copy n bytes out (out may be NULL to skip them). */
-bool nd_cur_take(struct nd_cur *c, void *out, size_t n);
-/* Point at the next n bytes without copying, and advance past them. */
-bool nd_cur_view(struct nd_cur *c, const uint8_t **view, size_t n);
 /* A cursor over text: n bytes at p, or fewer when a NUL comes first (the
  * text ends there, as it would for a C string). */
 void nd_cur_init_text(struct nd_cur *c, const void *p, size_t n);

@@ -123,7 +123,7 @@ nd_p11kit_conf_parse(const uint8_t *p, size_t n, struct nd_p11kit_conf *conf)
 	memset(conf, 0, sizeof *conf);
 	nd_cur_init(&c, p, n);
 	while (nd_cur_left(&c)) {
-		const uint8_t *line, *nl = memchr(c.p, '\n', nd_cur_left(&c)), *colon, *k, *v;
+		const uint8_t *line = NULL, *nl = memchr(c.p, '\n', nd_cur_left(&c)), *colon, *k, *v;
 		size_t len = nl ? (size_t)(nl - c.p) : nd_cur_left(&c), kn, vn;
 
 		nd_cur_view(&c, &line, len);

@@ -29,7 +29,7 @@ nd_sys_parse_java_version_n(const void *p, size_t n)
 
 	nd_cur_init_text(&c, p, n);
 	while (nd_cur_left(&c) && k < 8) {
-		const uint8_t *nl = memchr(c.p, '\n', nd_cur_left(&c)), *v;
+		const uint8_t *nl = memchr(c.p, '\n', nd_cur_left(&c)), *v = NULL;
 		size_t len = nl ? (size_t)(nl - c.p) : nd_cur_left(&c), m = len < ND_JAVA_MAX_LINE ? len : ND_JAVA_MAX_LINE;
 		char *q, *e;
 
@@ -75,7 +75,7 @@ nd_sys_parse_java_release_n(const void *p, size_t n)
 
 	nd_cur_init_text(&c, p, n);
 	while (nd_cur_left(&c)) {
-		const uint8_t *nl = memchr(c.p, '\n', nd_cur_left(&c)), *v;
+		const uint8_t *nl = memchr(c.p, '\n', nd_cur_left(&c)), *v = NULL;
 		size_t len = nl ? (size_t)(nl - c.p) : nd_cur_left(&c), m = len < ND_JAVA_MAX_LINE ? len : ND_JAVA_MAX_LINE;
 		static const struct { const char *key, *field; } keys[] = {
 			{ "JAVA_VERSION=\"", "version" }, { "IMPLEMENTOR=\"", "implementor" },

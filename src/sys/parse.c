@@ -18,6 +18,7 @@ next_line(struct nd_cur *c, const uint8_t **line, size_t *len)
 {
 	const uint8_t *nl;
 
+	*line = NULL;
 	if (!nd_cur_left(c))
 		return false;
 	nl = memchr(c->p, '\n', nd_cur_left(c));
@@ -135,7 +136,7 @@ nd_sys_parse_os_release_n(const void *p, size_t n)
 {
 	json_object *o = json_object_new_object();
 	const char *id, *like;
-	const uint8_t *l;
+	const uint8_t *l = NULL;
 	struct nd_cur c;
 	size_t len;
 
@@ -241,7 +242,7 @@ word_is(const uint8_t *w, size_t n, const char *name)
 void
 nd_sys_parse_scdaemon_conf_n(const void *p, size_t n, bool *pcsc_shared, bool *disable_ccid)
 {
-	const uint8_t *l;
+	const uint8_t *l = NULL;
 	struct nd_cur c;
 	size_t len, w;
 
@@ -352,7 +353,7 @@ nd_sys_parse_units_n(const void *p, size_t n, const char *const *units, size_t n
 	static const char *const keys[UNIT_NKEYS] = { "Id=", "LoadState=", "UnitFileState=", "ActiveState=" };
 	struct unit_state cur = { 0 }, *st = nd_xcalloc(nunits ? nunits : 1, sizeof *st);
 	json_object *arr = json_object_new_array();
-	const uint8_t *l;
+	const uint8_t *l = NULL;
 	struct nd_cur c;
 	size_t len;
 	bool more;
@@ -428,7 +429,7 @@ session_string(const uint8_t *v, size_t n)
 void
 nd_sys_parse_session_n(const void *p, size_t n, json_object *o)
 {
-	const uint8_t *l, *v;
+	const uint8_t *l = NULL, *v;
 	struct nd_cur c;
 	size_t len, vn;
 

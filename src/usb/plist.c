@@ -103,7 +103,7 @@ read_text(struct nd_cur *c, const char *name, char **out)
 {
 	char buf[ND_PLIST_MAX_STRING + 1], end[40];
 	size_t k = 0;
-	uint8_t ch;
+	uint8_t ch = 0;
 	nd_err err = ND_ERR_PARSE;
 
 	*out = NULL;

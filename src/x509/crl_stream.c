@@ -285,29 +285,30 @@ oid_is(const uint8_t *p, size_t n, uint8_t last)
 static int
 der_hdr(const uint8_t *p, size_t n, uint8_t *tag, uint64_t *len, size_t *hl)
 {
-	struct nd_cur c;
-	uint8_t b, k;
+	size_t k;
 	uint64_t v = 0;
 
-	nd_cur_init(&c, p, n);
-	if (!nd_cur_u8(&c, tag) || !nd_cur_u8(&c, &b))
+	/* bytes read straight, each index checked against n first: this runs
+	 * for every element of a CRL, several million times for a large one */
+	if (n < 2)
 		return 0;
-	if ((*tag & 0x1f) == 0x1f)
+	*tag = p[0];
+	if ((p[0] & 0x1f) == 0x1f)
 		return -1;
-	if (b < 0x80)
-		v = b;
-	else {
-		k = b & 0x7f;
-		if (k == 0 || k > 5)   /* indefinite (BER) or over a terabyte */
-			return -1;
-		while (k--) {
-			if (!nd_cur_u8(&c, &b))
-				return 0;
-			v = v << 8 | b;
-		}
+	if (p[1] < 0x80) {
+		*len = p[1];
+		*hl = 2;
+		return 1;
 	}
+	k = p[1] & 0x7f;
+	if (k == 0 || k > 5)   /* indefinite (BER) or over a terabyte */
+		return -1;
+	if (n < 2 + k)
+		return 0;
+	for (size_t i = 0; i < k; i++)
+		v = v << 8 | p[2 + i];
 	*len = v;
-	*hl = n - nd_cur_left(&c);
+	*hl = 2 + k;
 	return 1;
 }
 
