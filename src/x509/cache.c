@@ -352,26 +352,31 @@ url_name(const char *url)
 	return nd_hex(md, n);
 }
 
-/* The file NAME of n bytes already in the cache's SUB folder (a regular
- * file of ours, never followed through a link) gets the time of now: a
- * certificate is named by its SHA-256, so the same name is the same
- * certificate, and only its time needs to say it was of use. */
+/* The file NAME already in the cache's SUB folder holding exactly these n
+ * bytes (a regular file of ours, never opened through a link) gets the
+ * time of now: only its time needs to say it was of use. False when it is
+ * not there or holds anything else: it is then written anew. */
 static bool
-refresh(const char *dir, const char *sub, const char *name, size_t n)
+refresh(const char *dir, const char *sub, const char *name, const uint8_t *p, size_t n)
 {
 	char why[256];
-	int top = -1, sfd = -1;
+	int top = -1, sfd = -1, fd = -1;
 	struct stat st;
+	uint8_t *have = NULL;
 	bool ok = false;
 
 	if ((top = open_top(dir, false, why, sizeof why)) < 0 ||
-	    (sfd = open_sub(top, sub, false, why, sizeof why)) < 0)
+	    (sfd = open_sub(top, sub, false, why, sizeof why)) < 0 ||
+	    (fd = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
 		goto fail;
-	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_uid != geteuid() || st.st_size != (off_t)n)
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_size != (off_t)n)
 		goto fail;
-	ok = utimensat(sfd, name, NULL, AT_SYMLINK_NOFOLLOW) == 0;
+	have = nd_xcalloc(n, 1);
+	ok = read(fd, have, n) == (ssize_t)n && memcmp(have, p, n) == 0 && futimens(fd, NULL) == 0;
 fail:
+	free(have);
+	if (fd >= 0)
+		close(fd);
 	if (sfd >= 0)
 		close(sfd);
 	if (top >= 0)
@@ -393,7 +398,7 @@ nd_cache_store_cert(const char *dir, X509 *x)
 		goto fail;
 	fp = nd_x509_sha256_hex(x);
 	name = nd_asprintf("%s.der", fp);
-	if (!refresh(dir, "ca", name, (size_t)n))
+	if (!refresh(dir, "ca", name, der, (size_t)n))
 		write_atomic(dir, "ca", name, der, (size_t)n);
 fail:
 	OPENSSL_free(der);

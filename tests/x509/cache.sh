@@ -155,6 +155,12 @@ t bundle-again $A --cache-dir "$W/c-bundle" --offline "$W/leaf.pem" -- cert.chai
 check "bundle: the cached CA used again is not rewritten" "[ \$(stat -c %i '$W/c-bundle/ca/$INTFP.der') = $ino ]"
 check "bundle: the cached CA used again has its time refreshed" \
 	"[ \$((\$(date +%s) - \$(stat -c %Y '$W/c-bundle/ca/$INTFP.der'))) -lt 600 ]"
+# a file under the CA's name that holds other bytes of the same size is
+# written anew once the chain is verified (online, from the AIA)
+python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[-1] ^= 0xff; open(p, "wb").write(b)' \
+	"$W/c-bundle/ca/$INTFP.der"
+t bundle-mended $A --cache-dir "$W/c-bundle" "$W/leaf.pem" -- cert.chain=pass
+check "bundle: a damaged cached CA is written anew" "cmp -s '$W/c-bundle/ca/$INTFP.der' '$W/int.der'"
 
 # 4. a cache filled by an older version: 200 junk CAs and the issuing CA
 #    (written first: the oldest, and last in a tmpfs listing) are all
