@@ -300,7 +300,34 @@ element(X509 *x, const struct nd_chain_in *in, const struct nd_pool *pool, bool 
 struct widen {
 	bool partial;        /* the pinned Kamu SM issuing CA as an anchor */
 	bool whole_bundle;   /* the system's whole bundle file */
+	bool no_cache;       /* the cached CA certificates set aside */
 };
+
+/* A chain that failed with a certificate from the cache in it is tried
+ * again without the cache: a damaged or stale file there must not make a
+ * good certificate look bad (its issuer then comes from the AIA, or is
+ * missing, offline). True when there was something to set aside. */
+static bool
+drop_cached(struct nd_pool *pool, STACK_OF(X509) *built)
+{
+	bool used = false;
+	size_t k = 0;
+
+	for (int i = 0; built && i < sk_X509_num(built) && !used; i++) {
+		const char *src = nd_pool_source(pool, sk_X509_value(built, i));
+		used = src && strcmp(src, "cache") == 0;
+	}
+	if (!used)
+		return false;
+	for (size_t i = 0; i < pool->n; i++) {
+		if (strcmp(pool->e[i].source, "cache") == 0)
+			X509_free(pool->e[i].x);
+		else
+			pool->e[k++] = pool->e[i];
+	}
+	pool->n = k;
+	return true;
+}
 
 /* Kamu SM's issuing CA is pinned too: when its root cannot be had
  * (offline, no cache), the pinned CA itself can be the anchor. */
@@ -421,7 +448,7 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 	X509_STORE_CTX *ctx = NULL;
 	STACK_OF(X509) *untrusted = NULL, *built = NULL;
 	struct vstate vs = { false };
-	struct widen w = { false, false };
+	struct widen w = { false, false, false };
 	int ok = 0, err = X509_V_OK, depth = -1;
 	X509 *cur = NULL;
 
@@ -447,9 +474,13 @@ nd_chain_build(const struct nd_chain_in *in, struct nd_pool *pool, struct nd_net
 		ok = verify(ctx, &err, &depth, &cur);
 		built = X509_STORE_CTX_get1_chain(ctx);
 		ERR_clear_error();
+		if (!ok && !w.no_cache && drop_cached(pool, built)) {
+			w.no_cache = true;
+			continue;
+		}
 		/* rounds: the bundle file, the partial chain, each shipped
-		 * certificate (2) and each download */
-		if (ok || round > ND_X509_MAX_AIA + 4 || !issuer_missing(err) ||
+		 * certificate (2), each download and the cache set aside */
+		if (ok || round > ND_X509_MAX_AIA + 5 || !issuer_missing(err) ||
 		    !widen(in, cur, pool, net, tried, status, &w))
 			break;
 	}
