@@ -18,36 +18,10 @@ bg "$W/http.log" python3 -m http.server $HTTP --bind 127.0.0.1 --directory "$P/w
 bg "$W/ocsp.log" openssl ocsp -index "$P/int/index.txt" -port $OCSP -rsigner "$P/ocsp.pem" \
 	-rkey "$P/ocsp.key" -CA "$P/int.pem" -ndays 1
 bg "$W/silent.log" python3 "$HERE/servers.py" silent $SILENT 100
-for _ in $(seq 100); do
-	n=0
-	for p in $HTTP $OCSP $SILENT; do ss -ltn | grep -q "127.0.0.1:$p \|\*:$p \|0.0.0.0:$p " && n=$((n + 1)); done
-	[ $n -eq 3 ] && break
-	sleep 0.1
-done
-[ $n -eq 3 ] || { echo "servers did not start"; ss -ltn; exit 1; }
+wait_ports $HTTP $OCSP $SILENT
 
 # t NAME ARGS... -- EXPECTATIONS...   (see jcheck.py)
-t() {
-	local name=$1 code t0 ms
-	shift
-	local args=()
-	while [ "$1" != "--" ]; do args+=("$1"); shift; done
-	shift
-	t0=$(date +%s%N)
-	"$ND_BIN" verify --json --lang en --timeout 2 "${args[@]}" >"$W/$name.json" 2>"$W/$name.err"
-	code=$?
-	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-	if python3 "$HERE/jcheck.py" "$W/$name.json" "exit=$code" "$@"; then
-		echo "ok   - $name (exit $code, $ms ms)"
-		pass=$((pass + 1))
-	else
-		echo "FAIL - $name (exit $code, $ms ms)"
-		cat "$W/$name.err"
-		fail=$((fail + 1))
-	fi
-	LAST_MS=$ms
-}
-check() { if eval "$2"; then echo "ok   - $1"; pass=$((pass + 1)); else echo "FAIL - $1"; fail=$((fail + 1)); fi; }
+t() { local name=$1; shift; x509_t "$name" --timeout 2 "$@"; }
 
 A="--anchor $P/root.pem"
 C() { echo "--cache-dir $W/cache-$1"; }

@@ -76,30 +76,10 @@ openssl req -new -key "$W/leaf.key" -subj "/C=TR/CN=BUNDLE TEST/serialNumber=100
 
 python3 -m http.server $HTTP --bind 127.0.0.1 --directory "$P/www" >"$W/http.log" 2>&1 &
 PIDS="$PIDS $!"
-for _ in $(seq 100); do ss -ltn | grep -q "127.0.0.1:$HTTP " && break; sleep 0.1; done
+wait_ports $HTTP
 
 # t NAME ARGS... -- EXPECTATIONS...   (see jcheck.py); ND_STDIN: a file for stdin
-t() {
-	local name=$1 code
-	shift
-	local args=()
-	while [ "$1" != "--" ]; do args+=("$1"); shift; done
-	shift
-	timeout -k 2 10 "$ND_BIN" verify --json --lang en --timeout 2 "${args[@]}" \
-		<"${ND_STDIN:-/dev/null}" >"$W/$name.json" 2>"$W/$name.err"
-	code=$?
-	if [ "$code" -ne 124 ] && [ "$code" -ne 137 ] &&
-	   python3 "$HERE/jcheck.py" "$W/$name.json" "exit=$code" "$@"; then
-		echo "ok   - $name (exit $code)"
-		pass=$((pass + 1))
-	else
-		[ "$code" -eq 124 ] || [ "$code" -eq 137 ] && echo "  hung: killed after 10 s"
-		echo "FAIL - $name (exit $code)"
-		head -c 2000 "$W/$name.err"
-		fail=$((fail + 1))
-	fi
-}
-check() { if eval "$2"; then echo "ok   - $1"; pass=$((pass + 1)); else echo "FAIL - $1"; fail=$((fail + 1)); fi; }
+t() { local name=$1; shift; T_KILL=10 x509_t "$name" --timeout 2 "$@"; }
 A="--anchor $P/root.pem"
 nfiles() { find "$1" -mindepth 1 | wc -l; }
 

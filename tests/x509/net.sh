@@ -74,39 +74,15 @@ bg "$W/big.log" python3 "$HERE/netservers.py" big $BIG
 bg "$W/407.log" python3 "$HERE/netservers.py" status $P407 407
 bg "$W/502.log" python3 "$HERE/netservers.py" status $P502 502
 bg "$W/slow.log" python3 "$HERE/netservers.py" slow $SLOW "$P/www/int.crl"
-PORTS="$SILENT $DRIP $S404 $S500 $HTML $BIG $P407 $P502 $SLOW"
-for _ in $(seq 100); do
-	n=0
-	for p in $PORTS; do ss -ltn | grep -q "127.0.0.1:$p " && n=$((n + 1)); done
-	[ $n -eq 9 ] && break
-	sleep 0.1
-done
-[ $n -eq 9 ] || { echo "servers did not start"; ss -ltn; exit 1; }
+wait_ports $SILENT $DRIP $S404 $S500 $HTML $BIG $P407 $P502 $SLOW
 
 # t NAME TIMEOUT MAX_MS ARGS... -- EXPECTATIONS...   (see jcheck.py)
 # MAX_MS bounds the wall time of the whole run
 t() {
-	local name=$1 to=$2 max=$3 code t0 ms
+	local name=$1 to=$2 max=$3
 	shift 3
-	local args=()
-	while [ "$1" != "--" ]; do args+=("$1"); shift; done
-	shift
-	t0=$(date +%s%N)
-	timeout 30 "$ND_BIN" verify --json --lang en --timeout "$to" --anchor "$P/root.pem" \
-		--cache-dir "$W/cache-$name" "${args[@]}" >"$W/$name.json" 2>"$W/$name.err"
-	code=$?
-	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-	if python3 "$HERE/jcheck.py" "$W/$name.json" "exit=$code" "$@" && [ "$ms" -lt "$max" ]; then
-		echo "ok   - $name (exit $code, $ms ms < $max ms)"
-		pass=$((pass + 1))
-	else
-		echo "FAIL - $name (exit $code, $ms ms, at most $max ms)"
-		jq -c '.inventory.x509.network' "$W/$name.json" 2>/dev/null
-		cat "$W/$name.err"
-		fail=$((fail + 1))
-	fi
+	T_MAX_MS=$max x509_t "$name" --timeout "$to" --anchor "$P/root.pem" --cache-dir "$W/cache-$name" "$@"
 }
-check() { if eval "$2"; then echo "ok   - $1"; pass=$((pass + 1)); else echo "FAIL - $1"; fail=$((fail + 1)); fi; }
 # the time the request itself took, from network[N].ms
 netms() { jq -r ".inventory.x509.network[$2].ms" "$W/$1.json"; }
 
