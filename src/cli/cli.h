@@ -18,10 +18,6 @@ int nd_cmd_setup(struct nd_opts *o);
 int nd_cmd_bundle(struct nd_opts *o);
 int nd_cmd_show(struct nd_opts *o);
 
-/* bundle: the bundle could not be written (sysexits' EX_CANTCREAT); the
- * other codes are those of the check inside it. */
-#define ND_EXIT_CANTCREAT 73
-
 /* The commands as bits: each option lists the commands that take it. */
 enum nd_cmd_bit {
 	ND_CMD_CHECK = 1 << 0,

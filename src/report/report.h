@@ -25,6 +25,7 @@ enum nd_exit {
 	ND_EXIT_NOT_READY = 2,
 	ND_EXIT_UNKNOWN = 3,
 	ND_EXIT_USAGE = 64,
+	ND_EXIT_CANTCREAT = 73, /* bundle: the file could not be written (sysexits' EX_CANTCREAT) */
 	ND_EXIT_IOERR = 74,     /* --textfile-dir: the file could not be written (sysexits' EX_IOERR) */
 };
 
