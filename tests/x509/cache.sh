@@ -53,7 +53,8 @@ for i, c in enumerate(junk[:200]):
 open(w + "/expired-ca.der", "wb").write(ca(999, now - 400 * day, now - 10 * day)
                                        .public_bytes(serialization.Encoding.DER))
 EOF
-cat > "$W/leaf.cnf" <<EOF
+# the test PKI's configuration (its qc_statements) and the leaf's own section
+{ cat "$P/pki.cnf"; cat <<EOF
 [ v3 ]
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, nonRepudiation
@@ -61,14 +62,8 @@ authorityKeyIdentifier = keyid:always
 certificatePolicies    = 2.16.792.1.2.1.1.5.7.1.1
 authorityInfoAccess    = caIssuers;URI:http://127.0.0.1:$HTTP/bundle.p7c
 1.3.6.1.5.5.7.1.3      = ASN1:SEQUENCE:qc_statements
-[ qc_statements ]
-qcCompliance = SEQUENCE:qc_compliance
-qcNes        = SEQUENCE:qc_nes
-[ qc_compliance ]
-statementId  = OID:0.4.0.1862.1.1
-[ qc_nes ]
-statementId  = OID:2.16.792.1.61.0.1.5070.1.1
 EOF
+} > "$W/leaf.cnf"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$W/leaf.key" 2>/dev/null
 openssl req -new -key "$W/leaf.key" -subj "/C=TR/CN=BUNDLE TEST/serialNumber=10000000146" |
 	openssl x509 -req -CA "$P/int.pem" -CAkey "$P/int.key" -set_serial 0x4001 -days 365 \

@@ -32,14 +32,8 @@ mkdir -p "$F/www"
 skid=$(openssl x509 -inform DER -in "$NES" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' ')
 subj=$(openssl x509 -inform DER -in "$NES" -noout -subject -nameopt RFC2253,-esc_msb,sep_multiline |
 	tail -n +2 | sed 's/^ *//' | tac | sed 's/^/\//' | tr -d '\n')
-cat > "$F/f.cnf" <<EOF
-[ req ]
-distinguished_name = dn
-prompt             = no
-string_mask        = utf8only
-utf8               = yes
-[ dn ]
-CN = unused
+# the test PKI's configuration (req, its qc_statements) and two sections
+{ cat "$W/pki/pki.cnf"; cat <<EOF
 [ v3_fakeca ]
 basicConstraints       = critical, CA:TRUE, pathlen:0
 keyUsage               = critical, keyCertSign, cRLSign
@@ -52,14 +46,8 @@ authorityKeyIdentifier = keyid:always
 certificatePolicies    = 2.16.792.1.2.1.1.5.7.1.1
 authorityInfoAccess    = caIssuers;URI:http://127.0.0.1:$HTTP/nes.crt
 1.3.6.1.5.5.7.1.3      = ASN1:SEQUENCE:qc_statements
-[ qc_statements ]
-qcCompliance = SEQUENCE:qc_compliance
-qcNes        = SEQUENCE:qc_nes
-[ qc_compliance ]
-statementId  = OID:0.4.0.1862.1.1
-[ qc_nes ]
-statementId  = OID:2.16.792.1.61.0.1.5070.1.1
 EOF
+} > "$F/f.cnf"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$F/ca.key" 2>/dev/null
 openssl req -new -x509 -config "$F/f.cnf" -extensions v3_fakeca -key "$F/ca.key" -days 3650 -utf8 \
 	-subj "$subj" -out "$F/ca.pem" 2>/dev/null
