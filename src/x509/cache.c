@@ -164,6 +164,20 @@ open_sub(int top, const char *sub, bool create, char *why, size_t whysz)
 	return fd;
 }
 
+/* The cache's SUB folder (made when create), checked as open_top and
+ * open_sub check; the top folder is not kept. */
+static int
+open_kind(const char *dir, const char *sub, bool create, char *why, size_t whysz)
+{
+	int top = open_top(dir, create, why, whysz), fd;
+
+	if (top < 0)
+		return -1;
+	fd = open_sub(top, sub, create, why, whysz);
+	close(top);
+	return fd;
+}
+
 bool
 nd_cache_usable(const char *dir, char *why, size_t whysz)
 {
@@ -281,11 +295,10 @@ static void
 write_atomic(const char *dir, const char *sub, const char *name, const uint8_t *p, size_t n)
 {
 	char tmp[NAME_MAX + 1] = "", why[256];
-	int top = -1, sfd = -1, fd = -1;
+	int sfd = -1, fd = -1;
 	size_t off = 0;
 
-	if ((top = open_top(dir, true, why, sizeof why)) < 0 ||
-	    (sfd = open_sub(top, sub, true, why, sizeof why)) < 0)
+	if ((sfd = open_kind(dir, sub, true, why, sizeof why)) < 0)
 		goto fail;
 	/* a fresh name each try, and O_EXCL: whatever is already there (a
 	 * planted link, a FIFO) is never opened */
@@ -336,8 +349,6 @@ fail:
 		unlinkat(sfd, tmp, 0);
 	if (sfd >= 0)
 		close(sfd);
-	if (top >= 0)
-		close(top);
 }
 
 /* A file name for a URL: its SHA-256, so any URL maps to a safe name. */
@@ -360,13 +371,12 @@ static bool
 refresh(const char *dir, const char *sub, const char *name, const uint8_t *p, size_t n)
 {
 	char why[256];
-	int top = -1, sfd = -1, fd = -1;
+	int sfd = -1, fd = -1;
 	struct stat st;
 	uint8_t *have = NULL;
 	bool ok = false;
 
-	if ((top = open_top(dir, false, why, sizeof why)) < 0 ||
-	    (sfd = open_sub(top, sub, false, why, sizeof why)) < 0 ||
+	if ((sfd = open_kind(dir, sub, false, why, sizeof why)) < 0 ||
 	    (fd = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
 		goto fail;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_size != (off_t)n)
@@ -379,8 +389,6 @@ fail:
 		close(fd);
 	if (sfd >= 0)
 		close(sfd);
-	if (top >= 0)
-		close(top);
 	return ok;
 }
 
@@ -410,14 +418,13 @@ void
 nd_cache_load_certs(const char *dir, STACK_OF(X509) *out)
 {
 	char why[256];
-	int top = -1, sfd = -1, dfd = -1;
+	int sfd = -1, dfd = -1;
 	DIR *d = NULL;
 	struct dirent *e;
 	size_t scanned = 0;
 	int loaded = 0;
 
-	if (!dir || (top = open_top(dir, false, why, sizeof why)) < 0 ||
-	    (sfd = open_sub(top, "ca", false, why, sizeof why)) < 0)
+	if (!dir || (sfd = open_kind(dir, "ca", false, why, sizeof why)) < 0)
 		goto fail;
 	/* within the bounds first (a cache filled by an older version may
 	 * hold hundreds), then everything that is left is read */
@@ -462,8 +469,6 @@ fail:
 		closedir(d);
 	if (sfd >= 0)
 		close(sfd);
-	if (top >= 0)
-		close(top);
 }
 
 nd_err
@@ -471,15 +476,14 @@ nd_cache_load_url(const char *dir, const char *kind, const char *url, uint8_t **
 {
 	char why[256], err[64];
 	char *name = NULL;
-	int top = -1, sfd = -1;
+	int sfd = -1;
 	nd_err rv = ND_ERR_NOT_FOUND;
 
 	*out = NULL;
 	*out_len = 0;
 	if (!dir || !(name = url_name(url)))
 		goto fail;
-	if ((top = open_top(dir, false, why, sizeof why)) < 0 ||
-	    (sfd = open_sub(top, kind, false, why, sizeof why)) < 0)
+	if ((sfd = open_kind(dir, kind, false, why, sizeof why)) < 0)
 		goto fail;
 	rv = nd_x509_read_fileat(sfd, name, true, ND_X509_MAX_CRL, out, out_len, err, sizeof err);
 	if (rv != ND_OK)
@@ -487,8 +491,6 @@ nd_cache_load_url(const char *dir, const char *kind, const char *url, uint8_t **
 fail:
 	if (sfd >= 0)
 		close(sfd);
-	if (top >= 0)
-		close(top);
 	free(name);
 	return rv;
 }
@@ -511,12 +513,11 @@ nd_cache_open_url(const char *dir, const char *kind, const char *url, struct sta
 {
 	char why[256];
 	char *name = NULL;
-	int top = -1, sfd = -1, fd = -1;
+	int sfd = -1, fd = -1;
 
 	if (!dir || !(name = url_name(url)))
 		goto fail;
-	if ((top = open_top(dir, false, why, sizeof why)) < 0 ||
-	    (sfd = open_sub(top, kind, false, why, sizeof why)) < 0)
+	if ((sfd = open_kind(dir, kind, false, why, sizeof why)) < 0)
 		goto fail;
 	/* never a link, never blocking on a FIFO; regular files only */
 	fd = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -527,8 +528,6 @@ nd_cache_open_url(const char *dir, const char *kind, const char *url, struct sta
 fail:
 	if (sfd >= 0)
 		close(sfd);
-	if (top >= 0)
-		close(top);
 	free(name);
 	return fd;
 }
@@ -540,13 +539,12 @@ nd_cache_tmp_open(const char *dir, const char *kind, const char *url, struct nd_
 	char *h = NULL;
 
 	memset(t, 0, sizeof *t);
-	t->top = t->sfd = t->fd = -1;
+	t->sfd = t->fd = -1;
 	if (!dir || !(h = url_name(url)) || strlen(h) >= sizeof t->name)
 		goto fail;
 	snprintf(t->name, sizeof t->name, "%s", h);
 	snprintf(t->kind, sizeof t->kind, "%s", kind);
-	if ((t->top = open_top(dir, true, why, sizeof why)) < 0 ||
-	    (t->sfd = open_sub(t->top, kind, true, why, sizeof why)) < 0)
+	if ((t->sfd = open_kind(dir, kind, true, why, sizeof why)) < 0)
 		goto fail;
 	for (int i = 0; i < 8 && t->fd < 0; i++) {
 		unsigned char r[8];
@@ -624,9 +622,7 @@ nd_cache_tmp_abort(struct nd_cache_tmp *t)
 		unlinkat(t->sfd, t->tmp, 0);
 	if (t->sfd >= 0)
 		close(t->sfd);
-	if (t->top >= 0)
-		close(t->top);
-	t->fd = t->sfd = t->top = -1;
+	t->fd = t->sfd = -1;
 	t->tmp[0] = '\0';
 }
 
@@ -650,13 +646,12 @@ nd_cache_load_note(const char *dir, const char *kind, const char *url)
 	char *h = NULL, *name = NULL, *text = NULL;
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	int top = -1, sfd = -1;
+	int sfd = -1;
 
 	if (!dir || !(h = url_name(url)))
 		goto fail;
 	name = nd_asprintf("%s.ok", h);
-	if ((top = open_top(dir, false, why, sizeof why)) < 0 ||
-	    (sfd = open_sub(top, kind, false, why, sizeof why)) < 0)
+	if ((sfd = open_kind(dir, kind, false, why, sizeof why)) < 0)
 		goto fail;
 	if (nd_x509_read_fileat(sfd, name, true, 4096, &buf, &len, err, sizeof err) != ND_OK)
 		goto fail;
@@ -665,8 +660,6 @@ nd_cache_load_note(const char *dir, const char *kind, const char *url)
 fail:
 	if (sfd >= 0)
 		close(sfd);
-	if (top >= 0)
-		close(top);
 	free(buf);
 	free(name);
 	free(h);

@@ -162,7 +162,7 @@ int nd_cache_open_url(const char *dir, const char *kind, const char *url, struct
  * over the URL's file by commit (st: the file as stored) or removed by
  * abort. commit and abort release t. */
 struct nd_cache_tmp {
-	int top, sfd, fd;
+	int sfd, fd;
 	bool failed;
 	char kind[8];
 	char name[72];
