@@ -162,14 +162,30 @@ nd_read_file_n(const char *path, size_t max, size_t *len, bool *exists)
 	/* O_NONBLOCK: a FIFO would block open() until a writer came, and a
 	 * device may act on open(); only a regular file is read */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
 	char *buf = NULL;
-	size_t n = 0;
 
 	if (exists)
 		*exists = fd >= 0 || errno != ENOENT;
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		goto fail;
+	if (len)
+		*len = 0;
+	if (fd >= 0) {
+		buf = nd_read_fd(fd, max, len);
+		close(fd);
+	}
+	return buf;
+}
+
+char *
+nd_read_fd(int fd, size_t max, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	size_t n = 0;
+
+	if (len)
+		*len = 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
 	buf = nd_xcalloc(max + 1, 1);
 	while (n < max) {
 		ssize_t k = read(fd, buf + n, max - n);
@@ -180,11 +196,8 @@ nd_read_file_n(const char *path, size_t max, size_t *len, bool *exists)
 		n += (size_t)k;
 	}
 	buf[n] = '\0';
-fail:
 	if (len)
 		*len = n;
-	if (fd >= 0)
-		close(fd);
 	return buf;
 }
 

@@ -38,6 +38,9 @@ char *nd_read_file(const char *path, size_t max, bool *exists);
 /* The same, with the number of bytes read in *len (may be NULL): for
  * files that hold NUL bytes. */
 char *nd_read_file_n(const char *path, size_t max, size_t *len, bool *exists);
+/* The same from an open descriptor (left open): NULL unless it is a
+ * regular file. */
+char *nd_read_fd(int fd, size_t max, size_t *len);
 
 /* Monotonic milliseconds. */
 int64_t nd_now_ms(void);

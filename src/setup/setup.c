@@ -251,30 +251,6 @@ parent_fd(const struct nd_plan *plan, int rootfd, const char *path, bool create,
 	return fd;
 }
 
-static bool
-read_fd(int fd, size_t max, char **out)
-{
-	struct stat st;
-	char *buf;
-	size_t n = 0;
-
-	*out = NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return false;
-	buf = nd_xcalloc(max + 1, 1);
-	while (n < max) {
-		ssize_t k = read(fd, buf + n, max - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		n += (size_t)k;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	return true;
-}
-
 char *
 nd_setup_read(const struct nd_plan *plan, const char *path, size_t max, bool *exists)
 {
@@ -287,7 +263,7 @@ nd_setup_read(const struct nd_plan *plan, const char *path, size_t max, bool *ex
 	fd = in_root(plan, rootfd, path + strspn(path, "/"), O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
 	*exists = fd >= 0 || errno != ENOENT;
 	if (fd >= 0)
-		read_fd(fd, max, &buf);
+		buf = nd_read_fd(fd, max, NULL);
 fail:
 	if (fd >= 0)
 		close(fd);
