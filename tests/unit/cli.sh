@@ -77,4 +77,4 @@ grep -q "^Kullanım: nesdoctor" "$t/out" && { echo "ok   - Turkish usage"; pass=
 expect 0 "--version" --version
 grep -qE "^nesdoctor [0-9]+\.[0-9]+\.[0-9]+$" "$t/out" && { echo "ok   - version line"; pass=$((pass + 1)); } || { echo "FAIL - version line"; fail=$((fail + 1)); }
 echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]   # nothing asserted is a failure too
