@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* libpcsclite's busy wait, turned into a sleep.
+ *
+ * libpcsclite waits for pcscd's answer in MessageReceiveTimeout(): it polls
+ * the socket for what is left of the caller's timeout, counted in whole
+ * milliseconds, and gives up once more than that has passed. With a timeout
+ * of 0 ms (SCardGetStatusChange(ctx, 0, ...): "has anything changed?", which
+ * OpenSC asks of every reader on nearly every PKCS#11 call) that is
+ * poll(fd, 1, 0) again and again, with a stat() of pcscd's socket in
+ * between, until the clock has moved by a millisecond: 1-2 ms of CPU spent
+ * spinning per call (pcsc-lite 1.9.9). On the rig that was more than half
+ * of what the PKCS#11 probe cost (drivers-notes/pcsc.md).
+ *
+ * So the program has a poll() of its own, which the dynamic linker gives to
+ * every library in the process. Called from libpcsclite with one descriptor
+ * to read and 0 ms, it waits up to 1 ms instead. That changes nothing the
+ * library can see: an answer that comes earlier ends the wait at once, as it
+ * would have ended the spinning, and otherwise the library's own clock ends
+ * the wait when the millisecond it was going to spin through has passed.
+ * Every other call goes to ppoll() unchanged.
+ *
+ * Linked into the nesdoctor program itself (an object library, see
+ * CMakeLists.txt): a definition in a static library would be linked only by
+ * chance. */
+
+/* the fortified <poll.h> defines poll() inline */
+#undef _FORTIFY_SOURCE
+#include <dlfcn.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <PCSC/winscard.h>
+
+int poll(struct pollfd *fds, nfds_t nfds, int timeout);
+
+/* The load address of libpcsclite (NULL until known). */
+static void *
+pcsclite_base(void)
+{
+	static void *base;
+	void *b = __atomic_load_n(&base, __ATOMIC_RELAXED);
+	Dl_info di;
+
+	if (!b && dladdr((void *)SCardEstablishContext, &di) && di.dli_fbase) {
+		b = di.dli_fbase;
+		__atomic_store_n(&base, b, __ATOMIC_RELAXED);
+	}
+	return b;
+}
+
+/* <poll.h> declares poll()'s array write-only, so GCC takes what the caller
+ * put in it for uninitialised */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+static int
+spin_wait_ms(const struct pollfd *fds, nfds_t nfds, int timeout, const void *caller)
+{
+	Dl_info di;
+
+	if (timeout != 0 || nfds != 1 || !fds || fds[0].events != POLLIN)
+		return 0;
+	if (!dladdr(caller, &di) || !di.dli_fbase)
+		return 0;
+	return di.dli_fbase == pcsclite_base() ? 1 : 0;
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+int
+poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	struct timespec ts, *tp = NULL;
+	int wait = spin_wait_ms(fds, nfds, timeout, __builtin_return_address(0));
+
+	if (wait)
+		timeout = wait;
+	if (timeout >= 0) {
+		ts.tv_sec = timeout / 1000;
+		ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
+		tp = &ts;
+	}
+	return ppoll(fds, nfds, tp, NULL);
+}
