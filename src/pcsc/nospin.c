@@ -25,29 +25,46 @@
 
 /* the fortified <poll.h> defines poll() inline */
 #undef _FORTIFY_SOURCE
-#include <dlfcn.h>
+#include <link.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <PCSC/winscard.h>
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout);
 
-/* The load address of libpcsclite (NULL until known). */
-static void *
-pcsclite_base(void)
-{
-	static void *base;
-	void *b = __atomic_load_n(&base, __ATOMIC_RELAXED);
-	Dl_info di;
+/* libpcsclite's code, found once before main(): poll() then only compares
+ * its caller's address, which is safe anywhere, even in a signal handler */
+static uintptr_t pcsc_lo, pcsc_hi;
 
-	if (!b && dladdr((void *)SCardEstablishContext, &di) && di.dli_fbase) {
-		b = di.dli_fbase;
-		__atomic_store_n(&base, b, __ATOMIC_RELAXED);
+static int
+find_code(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	uintptr_t want = (uintptr_t)arg;
+
+	(void)size;
+	for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = (uintptr_t)info->dlpi_addr + (uintptr_t)ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && want >= lo &&
+		    want - lo < (uintptr_t)ph->p_memsz) {
+			pcsc_lo = lo;
+			pcsc_hi = lo + (uintptr_t)ph->p_memsz;
+			return 1;
+		}
 	}
-	return b;
+	return 0;
+}
+
+__attribute__((constructor)) static void
+find_pcsclite(void)
+{
+	dl_iterate_phdr(find_code, (void *)(uintptr_t)SCardEstablishContext);
 }
 
 /* <poll.h> declares poll()'s array write-only, so GCC takes what the caller
@@ -56,16 +73,13 @@ pcsclite_base(void)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-static int
-spin_wait_ms(const struct pollfd *fds, nfds_t nfds, int timeout, const void *caller)
+static bool
+is_spin(const struct pollfd *fds, nfds_t nfds, int timeout, const void *caller)
 {
-	Dl_info di;
+	uintptr_t at = (uintptr_t)caller;
 
-	if (timeout != 0 || nfds != 1 || !fds || fds[0].events != POLLIN)
-		return 0;
-	if (!dladdr(caller, &di) || !di.dli_fbase)
-		return 0;
-	return di.dli_fbase == pcsclite_base() ? 1 : 0;
+	return timeout == 0 && nfds == 1 && fds && fds[0].events == POLLIN &&
+	       at >= pcsc_lo && at < pcsc_hi;
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -75,10 +89,9 @@ int
 poll(struct pollfd *fds, nfds_t nfds, int timeout)
 {
 	struct timespec ts, *tp = NULL;
-	int wait = spin_wait_ms(fds, nfds, timeout, __builtin_return_address(0));
 
-	if (wait)
-		timeout = wait;
+	if (is_spin(fds, nfds, timeout, __builtin_return_address(0)))
+		timeout = 1;
 	if (timeout >= 0) {
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
