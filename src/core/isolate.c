@@ -255,6 +255,106 @@ live_del(pid_t pid)
 			live[i] = 0;
 }
 
+static bool
+live_has(pid_t pid)
+{
+	for (size_t i = 0; i < MAX_LIVE; i++)
+		if (live[i] == (sig_atomic_t)pid)
+			return true;
+	return false;
+}
+
+/* --- helpers that left a child's process group ---
+ *
+ * A helper that a module starts and that leaves the child's group (setsid(),
+ * as a proper daemon does) is out of reach of the group kill. So the
+ * program makes itself a child subreaper (PR_SET_CHILD_SUBREAPER) before
+ * its first child: such a helper, once orphaned, becomes its child instead
+ * of init's. When a run ends, every child of the program that is not a
+ * child it is running is killed and reaped (the group's killed helpers
+ * come back the same way, as zombies). The children are read from
+ * /proc/self/task/PID/children, the main thread's list (an orphan goes to
+ * the thread group's leader); without it (a kernel without
+ * CONFIG_PROC_CHILDREN), a helper that calls setsid() still outlives the
+ * run. Async-signal-safe up to the reaping: open, read, close, kill. */
+#define MAX_ORPHANS 64
+
+static size_t
+list_children(pid_t *out, size_t max)
+{
+	static const char pre[] = "/proc/self/task/", post[] = "/children";
+	char path[sizeof pre + 12 + sizeof post], digits[12], buf[1024];
+	size_t n = 0, k = 0, nd = 0;
+	pid_t self = getpid(), cur = 0;
+	bool in = false;
+	ssize_t r;
+	int fd;
+
+	memcpy(path, pre, sizeof pre - 1);
+	k = sizeof pre - 1;
+	do
+		digits[nd++] = (char)('0' + self % 10);
+	while ((self /= 10) > 0 && nd < sizeof digits);
+	while (nd)
+		path[k++] = digits[--nd];
+	memcpy(path + k, post, sizeof post);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (n < max && (r = read(fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < r && n < max; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				cur = cur * 10 + (buf[i] - '0');
+				in = true;
+			} else if (in) {
+				out[n++] = cur;
+				cur = 0;
+				in = false;
+			}
+		}
+	if (in && n < max)
+		out[n++] = cur;
+	close(fd);
+	return n;
+}
+
+/* Kill the children the program is not running as children (and reap them
+ * when `reap`: at most ~100 ms for one stuck in the kernel, which init
+ * reaps once we are gone). */
+static void
+sweep_orphans(bool reap)
+{
+	pid_t v[MAX_ORPHANS];
+	size_t n = list_children(v, MAX_ORPHANS);
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i] > 0 && !live_has(v[i]))
+			kill(v[i], SIGKILL);
+	if (!reap)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] <= 0 || live_has(v[i]))
+			continue;
+		for (int t = 0; t < 100; t++) {
+			pid_t w = waitpid(v[i], NULL, WNOHANG);
+			if (w == v[i] || (w < 0 && errno != EINTR))
+				break;
+			usleep(1000);
+		}
+	}
+}
+
+static void
+become_subreaper(void)
+{
+	static bool done;
+
+	if (!done) {
+		done = true;
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	}
+}
+
 void
 nd_child_kill_all(void)
 {
@@ -263,6 +363,7 @@ nd_child_kill_all(void)
 		if (p > 0)
 			kill(-p, SIGKILL);
 	}
+	sweep_orphans(false);
 }
 
 static const int ending_signals[] = { SIGINT, SIGTERM, SIGHUP };
@@ -328,6 +429,7 @@ nd_child_start(nd_child_fn fn, void *arg, const struct nd_child_limits *lim,
 	c->res.end = ND_CHILD_FAILED;
 	if (pipe2(pfd, O_CLOEXEC) != 0)
 		goto fail;
+	become_subreaper();
 	fflush(stdout);
 	fflush(stderr);
 	/* a signal that ends the program must find the new group listed:
@@ -423,6 +525,8 @@ child_close(struct nd_child *c)
 	live_del(c->pid);
 	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	/* helpers that left its group, and those the group kill ended */
+	sweep_orphans(true);
 	if (!c->killed) {
 		if (WIFSIGNALED(status)) {
 			c->res.end = ND_CHILD_SIGNALED;

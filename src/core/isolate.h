@@ -14,7 +14,11 @@
  * killed when the run ends, also after a clean exit: a module that forks a
  * helper (a vendor "daemon" that does not call setsid) cannot leave it
  * behind, nor keep the run waiting by holding the pipe open. The run ends
- * when the child exits, not when the pipe closes. */
+ * when the child exits, not when the pipe closes. A helper that leaves the
+ * group (setsid, as a proper daemon does) comes back to the program, a
+ * child subreaper from its first child on, once orphaned: when a run ends,
+ * every child of the program that is not a child it is running is killed
+ * and reaped. */
 #ifndef ND_ISOLATE_H
 #define ND_ISOLATE_H
 

@@ -22,6 +22,10 @@
  *                libraries that start a daemon do, without setsid); its pid
  *                goes to the file NDTEST_PIDFILE
  *   fork_hang    fork_init's helper, then C_Initialize never returns
+ *   daemon_init  ok, but C_Initialize starts a proper daemon "ndtest-daemon"
+ *                (fork, setsid, fork again, the middle one exits), which
+ *                sleeps 30 s in a session of its own; its pid goes to
+ *                NDTEST_PIDFILE
  *
  * With NDTEST_TRACE=FILE, C_Initialize and C_Finalize append "init PID MS"
  * and "fini PID MS" (CLOCK_MONOTONIC) to FILE, and with NDTEST_BUSY_MS=N
@@ -39,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -103,6 +108,35 @@ start_helper(void)
 }
 
 static void
+start_daemon(void)
+{
+	const char *pf = getenv("NDTEST_PIDFILE");
+	pid_t mid = fork();
+
+	if (mid == 0) {
+		pid_t d;
+
+		setsid();
+		d = fork();
+		if (d == 0) {
+			prctl(PR_SET_NAME, "ndtest-daemon");
+			sleep(30);
+			_exit(0);
+		}
+		if (d > 0 && pf) {
+			FILE *f = fopen(pf, "w");
+			if (f) {
+				fprintf(f, "%d\n", (int)d);
+				fclose(f);
+			}
+		}
+		_exit(0);
+	}
+	if (mid > 0)
+		waitpid(mid, NULL, 0);
+}
+
+static void
 trace(const char *what)
 {
 	const char *f = getenv("NDTEST_TRACE");
@@ -132,6 +166,8 @@ c_initialize(CK_VOID_PTR args)
 		usleep((useconds_t)atoi(busy) * 1000);
 	if (is("fork_init") || is("fork_hang"))
 		start_helper();
+	if (is("daemon_init"))
+		start_daemon();
 	if (is("fork_hang"))
 		for (;;)
 			pause();

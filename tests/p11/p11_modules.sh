@@ -73,6 +73,20 @@ if [ -z "$hp" ]; then bad "fork_init: the helper wrote no pidfile"
 elif helper_runs; then bad "fork_init: the helper (pid $hp) outlived nesdoctor"; kill -9 "$hp"
 else ok "fork_init: the helper is gone"; fi
 
+# --- a module that starts a proper daemon (fork, setsid, fork again): out of
+# the probe's process group, it is ended when the probe's run ends
+rm -f "$W/daemon.pid"
+t0=$(date +%s%N)
+NDTEST_MODE=daemon_init NDTEST_PIDFILE="$W/daemon.pid" tokens daemon_init "$ND_BADMOD" --timeout 5
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -lt 2000 ] && ok "daemon_init: finished in $ms ms (--timeout 5)" || bad "daemon_init took $ms ms (--timeout 5)"
+expect "daemon_init: a working module" '.inventory.modules[0].status == "ok"'
+hp=$(cat "$W/daemon.pid" 2>/dev/null || echo)
+for ((i = 0; i < 20; i++)); do helper_runs || break; sleep 0.05; done
+if [ -z "$hp" ]; then bad "daemon_init: the daemon wrote no pidfile"
+elif helper_runs; then bad "daemon_init: the daemon (pid $hp) outlived nesdoctor"; kill -9 "$hp"
+else ok "daemon_init: the daemon is gone"; fi
+
 # --- garbage
 NDTEST_MODE=garbage tokens garbage "$ND_BADMOD"
 expect "garbage: label cut at its NUL" '.inventory.tokens[0].label == "AKIS_"'

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -177,6 +178,67 @@ forked_helper_does_not_hold_the_run(void **state)
 	for (i = 0; i < 100 && !gone(h.helper); i++)
 		usleep(10000);
 	assert_true(gone(h.helper));
+}
+
+/* A module that starts a proper daemon: fork, setsid() in the new process,
+ * fork again, the middle one exits. The daemon is in no group of ours. */
+static void
+child_starts_daemon(struct nd_chan *ch, void *arg)
+{
+	json_object *m = json_object_new_object();
+	int p[2];
+	pid_t mid, d = 0;
+
+	(void)arg;
+	nd_chan_step(ch, "C_Initialize");
+	if (pipe(p) != 0)
+		_exit(1);
+	mid = fork();
+	if (mid == 0) {
+		pid_t g;
+
+		setsid();
+		g = fork();
+		if (g == 0) {
+			sleep(30);
+			_exit(0);
+		}
+		(void)!write(p[1], &g, sizeof g);
+		_exit(0);
+	}
+	close(p[1]);
+	if (mid < 0 || read(p[0], &d, sizeof d) != (ssize_t)sizeof d)
+		d = 0;
+	waitpid(mid, NULL, 0);
+	json_object_object_add(m, "helper", json_object_new_int(d));
+	json_object_object_add(m, "pgrp", json_object_new_int(d > 0 ? getpgid(d) : 0));
+	json_object_object_add(m, "pid", json_object_new_int(getpid()));
+	nd_chan_send(ch, m);
+	json_object_put(m);
+}
+
+static void
+daemon_helper_is_ended_too(void **state)
+{
+	struct nd_child_result res;
+	struct nd_child_limits lim = { 3000, 10000 };
+	struct helper_seen h = { 0, 0, 0 };
+	bool reaped;
+
+	(void)state;
+	assert_int_equal(nd_child_run(child_starts_daemon, NULL, &lim, note_helper, &h, &res), ND_OK);
+	assert_int_equal(res.end, ND_CHILD_EXITED);
+	assert_true(h.helper > 0);
+	/* it had left the child's group (for the middle one's session): the
+	 * group kill did not reach it */
+	assert_true(h.pgrp > 0);
+	assert_int_not_equal(h.pgrp, h.pid);
+	assert_int_not_equal(h.pgrp, getpgrp());
+	/* killed and reaped by the time the run returns: no process, no zombie */
+	reaped = kill(h.helper, 0) != 0 && errno == ESRCH;
+	if (!reaped)
+		kill(h.helper, SIGKILL);
+	assert_true(reaped);
 }
 
 static void
@@ -353,6 +415,7 @@ main(void)
 		cmocka_unit_test(crash_is_reported),
 		cmocka_unit_test(bad_frames),
 		cmocka_unit_test(forked_helper_does_not_hold_the_run),
+		cmocka_unit_test(daemon_helper_is_ended_too),
 		cmocka_unit_test(handled_signal_stops_the_child),
 		cmocka_unit_test(children_side_by_side),
 		cmocka_unit_test(total_limit_is_told),
