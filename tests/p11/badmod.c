@@ -87,10 +87,22 @@ pad(unsigned char *dst, size_t n, const char *s)
 	memcpy(dst, s, k < n ? k : n);
 }
 
+/* the pid of a helper to NDTEST_PIDFILE, for the test to look for */
+static void
+note_pid(pid_t pid)
+{
+	const char *pf = getenv("NDTEST_PIDFILE");
+	FILE *f;
+
+	if (pid > 0 && pf && (f = fopen(pf, "w"))) {
+		fprintf(f, "%d\n", (int)pid);
+		fclose(f);
+	}
+}
+
 static void
 start_helper(void)
 {
-	const char *pf = getenv("NDTEST_PIDFILE");
 	pid_t pid = fork();
 
 	if (pid == 0) {
@@ -98,19 +110,12 @@ start_helper(void)
 		sleep(30);
 		_exit(0);
 	}
-	if (pid > 0 && pf) {
-		FILE *f = fopen(pf, "w");
-		if (f) {
-			fprintf(f, "%d\n", (int)pid);
-			fclose(f);
-		}
-	}
+	note_pid(pid);
 }
 
 static void
 start_daemon(void)
 {
-	const char *pf = getenv("NDTEST_PIDFILE");
 	pid_t mid = fork();
 
 	if (mid == 0) {
@@ -123,13 +128,7 @@ start_daemon(void)
 			sleep(30);
 			_exit(0);
 		}
-		if (d > 0 && pf) {
-			FILE *f = fopen(pf, "w");
-			if (f) {
-				fprintf(f, "%d\n", (int)d);
-				fclose(f);
-			}
-		}
+		note_pid(d);
 		_exit(0);
 	}
 	if (mid > 0)
