@@ -17,7 +17,8 @@
  * library can see: an answer that comes earlier ends the wait at once, as it
  * would have ended the spinning, and otherwise the library's own clock ends
  * the wait when the millisecond it was going to spin through has passed.
- * Every other call goes to ppoll() unchanged.
+ * Every other call goes on unchanged to the poll() the program would have
+ * called without this one (libc's, or a wrapper preloaded before it).
  *
  * Linked into the nesdoctor program itself (an object library, see
  * CMakeLists.txt): a definition in a static library would be linked only by
@@ -25,6 +26,7 @@
 
 /* the fortified <poll.h> defines poll() inline */
 #undef _FORTIFY_SOURCE
+#include <dlfcn.h>
 #include <link.h>
 #include <poll.h>
 #include <signal.h>
@@ -40,6 +42,8 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout);
 /* libpcsclite's code, found once before main(): poll() then only compares
  * its caller's address, which is safe anywhere, even in a signal handler */
 static uintptr_t pcsc_lo, pcsc_hi;
+/* the poll() next in line (NULL: ppoll() does its work) */
+static int (*next_poll)(struct pollfd *, nfds_t, int);
 
 static int
 find_code(struct dl_phdr_info *info, size_t size, void *arg)
@@ -65,6 +69,7 @@ __attribute__((constructor)) static void
 find_pcsclite(void)
 {
 	dl_iterate_phdr(find_code, (void *)(uintptr_t)SCardEstablishContext);
+	*(void **)&next_poll = dlsym(RTLD_NEXT, "poll");
 }
 
 /* <poll.h> declares poll()'s array write-only, so GCC takes what the caller
@@ -92,6 +97,8 @@ poll(struct pollfd *fds, nfds_t nfds, int timeout)
 
 	if (is_spin(fds, nfds, timeout, __builtin_return_address(0)))
 		timeout = 1;
+	if (next_poll)
+		return next_poll(fds, nfds, timeout);
 	if (timeout >= 0) {
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
