@@ -28,8 +28,7 @@ rig_enter_ns "$@"
 W=$RIG_WORK
 HTTP=18081 OCSP=18082 SILENT=18083 GARBAGE=18084
 PIN=246810
-M=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so
-[ -e "$M" ] || M=$(dpkg -L opensc-pkcs11 | grep '/opensc-pkcs11.so$' | head -1)
+M=$(rig_module opensc)
 PIV=$ND_BUILD/tests/rig/piv_vcard
 export HOME=$W OPENSC_CONF=$W/opensc.conf
 printf 'app default {\n  reader_drivers = pcsc;\n  framework pkcs15 { use_file_caching = false; }\n}\n' > "$OPENSC_CONF"

@@ -17,8 +17,7 @@
 #                              card, exit 2
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh" || exit 1
 rig_enter_ns "$@"
-OSC=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so
-[ -e "$OSC" ] || OSC=$(dpkg -L opensc-pkcs11 2>/dev/null | grep '/opensc-pkcs11\.so$' | head -1)
+OSC=$(rig_module opensc)
 [ -e "${OSC:-/nonexistent}" ] || { echo "e2e: no OpenSC PKCS#11 module (package opensc-pkcs11)"; exit 1; }
 # OpenSC with a private configuration and no file cache in $HOME (as in
 # tests/p11/p11_opensc.sh)

@@ -47,10 +47,8 @@ BANK="3B 6E 00 00 80 31 80 66 B0 84 12 01 6E 01 83 00 90 00"
 UEKAE_HEX=${UEKAE// /} TC_HEX=${TC// /} BANK_HEX=${BANK// /}
 READER="Virtual PCD 00 00"
 
-# the SoftHSM2 module: Debian's compatibility path, else wherever the
-# package put it for this architecture
-M=/usr/lib/softhsm/libsofthsm2.so
-[ -e "$M" ] || M=$(dpkg -L libsofthsm2 2>/dev/null | grep '/libsofthsm2\.so$' | head -1)
+# the SoftHSM2 module
+M=$(rig_module softhsm)
 PIN=739184
 SO_PIN=55667788
 TCKN=10000000146       # the TCKN mkpki.sh puts in its certificates

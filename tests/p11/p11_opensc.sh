@@ -12,8 +12,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 : "${ND_PIV:?}"
 rig_enter_ns "$@"
 W=$RIG_WORK
-M=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so
-[ -e "$M" ] || M=$(dpkg -L opensc-pkcs11 | grep '/opensc-pkcs11.so$' | head -1)
+M=$(rig_module opensc)
 PIN=246810
 # OpenSC with a private configuration and no file cache in $HOME
 export HOME=$W OPENSC_CONF=$W/opensc.conf

@@ -12,8 +12,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 : "${ND_PIV:?}"
 rig_enter_ns "$@"
 W=$RIG_WORK
-M=/usr/lib/softhsm/libsofthsm2.so
-[ -e "$M" ] || M=$(dpkg -L libsofthsm2 | grep '/libsofthsm2.so$' | head -1)
+M=$(rig_module softhsm)
 PIN=739184
 SO=55667788
 export HOME=$W
@@ -61,8 +60,7 @@ if grep -q "pcscd lists" <<< "$MSG"; then bad "no pcscd here, yet an order"; els
 # --- OpenSC: an empty reader first, the PIV card in the second
 export OPENSC_CONF=$W/opensc.conf
 printf 'app default {\n  reader_drivers = pcsc;\n  framework pkcs15 { use_file_caching = false; }\n}\n' > "$OPENSC_CONF"
-O=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so
-[ -e "$O" ] || O=$(dpkg -L opensc-pkcs11 | grep '/opensc-pkcs11.so$' | head -1)
+O=$(rig_module opensc)
 mkdir -p "$W/piv"
 mkcert "$W/piv" sig rsa:2048 "/C=TR/CN=PIV KULLANICI/serialNumber=10000000146"
 openssl pkey -in "$W/piv/sig.key" -out "$W/piv/sig.pem"

@@ -11,8 +11,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 : "${ND_VCARD:?}"
 rig_enter_ns "$@"
 W=$RIG_WORK
-M=/usr/lib/softhsm/libsofthsm2.so
-[ -e "$M" ] || M=$(dpkg -L libsofthsm2 | grep '/libsofthsm2.so$' | head -1)
+M=$(rig_module softhsm)
 PIN=739184
 SO=55667788
 TCKN=10000000146

@@ -129,3 +129,17 @@ rig_fake_pcscd() {
 }
 
 rig_pcscd_log() { cat "$RIG_WORK/pcscd.log"; }
+
+# rig_module softhsm|opensc: the path of that PKCS#11 module, Debian's usual
+# place first, else wherever the package put it for this architecture;
+# empty when the package is not installed.
+rig_module() {
+	local pkg lib path
+	case $1 in
+	softhsm) pkg=libsofthsm2 lib=libsofthsm2.so path=/usr/lib/softhsm/libsofthsm2.so ;;
+	opensc) pkg=opensc-pkcs11 lib=opensc-pkcs11.so path=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so ;;
+	*) return 1 ;;
+	esac
+	[ -e "$path" ] || path=$(dpkg -L "$pkg" 2>/dev/null | grep "/${lib//./\\.}\$" | head -1)
+	echo "$path"
+}
