@@ -318,29 +318,39 @@ list_children(pid_t *out, size_t max)
 	return n;
 }
 
-/* Kill the children the program is not running as children (and reap them
- * when `reap`: at most ~100 ms for one stuck in the kernel, which init
- * reaps once we are gone). */
+/* Kill the children the program is not running as children, and reap them
+ * when `reap`: within 100 ms for all of them (one stuck in the kernel is
+ * left; init reaps it once we are gone). */
+#define SWEEP_REAP_MS 100
+
 static void
 sweep_orphans(bool reap)
 {
 	pid_t v[MAX_ORPHANS];
-	size_t n = list_children(v, MAX_ORPHANS);
+	size_t n = list_children(v, MAX_ORPHANS), left = 0;
+	int64_t until;
 
-	for (size_t i = 0; i < n; i++)
-		if (v[i] > 0 && !live_has(v[i]))
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] > 0 && !live_has(v[i])) {
 			kill(v[i], SIGKILL);
+			v[left++] = v[i];
+		}
+	}
 	if (!reap)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] <= 0 || live_has(v[i]))
-			continue;
-		for (int t = 0; t < 100; t++) {
+	until = nd_now_ms() + SWEEP_REAP_MS;
+	while (left) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < left; i++) {
 			pid_t w = waitpid(v[i], NULL, WNOHANG);
-			if (w == v[i] || (w < 0 && errno != EINTR))
-				break;
-			usleep(1000);
+			if (w == 0 || (w < 0 && errno == EINTR))
+				v[k++] = v[i];   /* not dead yet */
 		}
+		left = k;
+		if (!left || nd_now_ms() >= until)
+			break;
+		usleep(1000);
 	}
 }
 
